@@ -1,0 +1,21 @@
+//! Detection engine: finds credentials and personal data in text, in one pass.
+//!
+//! Owns: the `Finding`/`Entity` vocabulary, the `Detector` contract, the engine that compiles
+//! every detector's triggers once into one automaton and dispatches hits.
+//! Never: knows about HTTP, JSON bodies, tenants or policy; never logs text or values.
+//! Called by: `transform` (request sanitizing, response scanning) and the `scan`/`scrub` CLI.
+//!
+//! # The contract between the engine and detectors
+//!
+//! A detector declares [`Trigger`]s once, at build time. The engine finds every trigger of
+//! every detector in a single pass over the text (one Aho-Corasick automaton for literals,
+//! matched ASCII-case-insensitively, plus the digit-run scan when any detector asks for it),
+//! then calls each detector that had hits with its own hits, in text order. A detector looks
+//! only at a window around its hits; it never scans the whole text by itself.
+
+pub mod detectors;
+pub mod engine;
+mod types;
+
+pub use engine::{Engine, EngineConfig, EngineError};
+pub use types::{Category, Detector, Entity, Finding, Hit, ScanCtx, Trigger};

@@ -16,6 +16,7 @@
 //! Dependencies point one way: `server` knows every room; `transform` knows `detect` and
 //! `providers`; `detect` knows nothing else of the crate.
 
+pub mod cli;
 pub mod config;
 pub mod detect;
 pub mod error;

@@ -104,17 +104,14 @@ fn block(w: &mut Walker<'_>, v: &mut Value) -> Result<(), TransformError> {
         }),
         "tool_result" | "mcp_tool_result" => w.at(b, "content", content),
         "container_upload" => w.media_at("file_id", MediaKind::File),
-        "thinking" | "redacted_thinking" => {
-            w.skip_opaque();
-            Ok(())
-        }
+        "thinking" | "redacted_thinking" => w.skip_opaque(b),
         // Server-tool results (`*_tool_result` other than the two above) stay byte-identical.
         _ if b
             .get("type")
             .and_then(Value::as_str)
             .is_some_and(|t| t.ends_with("_tool_result")) =>
         {
-            w.skip_opaque();
+            w.skip_provider();
             Ok(())
         }
         _ => w.generic_fields(b, &[], TextKind::Prompt),

@@ -140,8 +140,7 @@ fn part(w: &mut Walker<'_>, v: &mut Value) -> Result<(), TransformError> {
     let p = w.object(v)?;
     let thought = p.get("thought").and_then(Value::as_bool) == Some(true);
     if thought || p.contains_key("thoughtSignature") || p.contains_key("thought_signature") {
-        w.skip_opaque();
-        return Ok(());
+        return w.skip_opaque(p);
     }
     w.text_at(p, "text", TextKind::Prompt)?;
     w.at2(p, "inlineData", "inline_data", inline_data)?;

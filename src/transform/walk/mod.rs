@@ -100,6 +100,13 @@ pub trait Visitor {
     ) -> Result<(), TransformError>;
     /// A media part at `path` (not rewritten). Return an error to refuse the body.
     fn media(&mut self, kind: MediaKind, path: &Path) -> Result<(), TransformError>;
+    /// Read-only text inside content that must never change (thinking, signed Gemini parts,
+    /// Responses reasoning summaries): policy may detect and refuse, never rewrite. Encrypted
+    /// blobs and signatures are not passed. Default: ignore.
+    fn opaque_text(&mut self, text: &str, path: &Path) -> Result<(), TransformError> {
+        let _ = (text, path);
+        Ok(())
+    }
 }
 
 /// Counters of one walk (content-free).
@@ -125,6 +132,8 @@ enum Seg {
     Index(usize),
     /// A key taken from the body (never rendered: it may be user text).
     AnyKey,
+    /// The name of such a key, when the key itself is the visited leaf.
+    KeyName,
     /// Inside a JSON-encoded string.
     Decoded,
 }
@@ -159,6 +168,7 @@ impl fmt::Display for Path {
                     f.write_str(k)?;
                 }
                 Seg::AnyKey => f.write_str(if i > 0 { ".*" } else { "*" })?,
+                Seg::KeyName => f.write_str(if i > 0 { ".{key}" } else { "{key}" })?,
                 Seg::Index(n) => write!(f, "[{n}]")?,
                 Seg::Decoded => f.write_str("<json>")?,
             }
@@ -326,8 +336,47 @@ impl<'v> Walker<'v> {
         r
     }
 
-    fn skip_opaque(&mut self) {
+    /// Leave `val` untouched, but show its readable string leaves to
+    /// [`Visitor::opaque_text`] (skipping opaque keys and base64 `data`).
+    fn skip_opaque(&mut self, m: &Map<String, Value>) -> Result<(), TransformError> {
         self.stats.opaque_skipped += 1;
+        self.read_only_fields(m)
+    }
+
+    /// Leave a provider-owned part (server-tool results, references, encrypted state)
+    /// untouched and unseen.
+    fn skip_provider(&mut self) {
+        self.stats.opaque_skipped += 1;
+    }
+
+    fn read_only_fields(&mut self, m: &Map<String, Value>) -> Result<(), TransformError> {
+        for (k, item) in m {
+            if is_opaque_key(k) || k == "data" {
+                continue;
+            }
+            self.path.push(Seg::AnyKey);
+            let r = self.read_only(item);
+            self.path.pop();
+            r?;
+        }
+        Ok(())
+    }
+
+    fn read_only(&mut self, val: &Value) -> Result<(), TransformError> {
+        match val {
+            Value::String(s) => self.v.opaque_text(s, &self.path),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.path.push(Seg::Index(i));
+                    let r = self.read_only(item);
+                    self.path.pop();
+                    r?;
+                }
+                Ok(())
+            }
+            Value::Object(m) => self.read_only_fields(m),
+            Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
+        }
     }
 
     /// A text field at the current position: a string is visited, `null` skipped, anything
@@ -462,7 +511,7 @@ impl<'v> Walker<'v> {
         let mut renames: Vec<(String, String)> = Vec::new();
         for k in m.keys() {
             let mut key = k.clone();
-            self.path.push(Seg::AnyKey);
+            self.path.push(Seg::KeyName);
             let r = self.visit(&mut key, kind);
             self.path.pop();
             r?;

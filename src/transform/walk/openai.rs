@@ -147,8 +147,7 @@ fn reasoning_detail(w: &mut Walker<'_>, v: &mut Value) -> Result<(), TransformEr
     let encrypted = type_of(d) == Some("reasoning.encrypted");
     let signed = d.get("signature").is_some_and(|s| !s.is_null());
     if encrypted || signed {
-        w.skip_opaque();
-        return Ok(());
+        return w.skip_opaque(d);
     }
     w.text_at(d, "text", TextKind::Prompt)?;
     w.text_at(d, "summary", TextKind::Prompt)?;

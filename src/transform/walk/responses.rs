@@ -169,15 +169,15 @@ fn item(w: &mut Walker<'_>, v: &mut Value) -> Result<(), TransformError> {
         }),
         "computer_call_output" => w.media_at("output", MediaKind::Image),
         "mcp_approval_response" => w.text_at(it, "reason", TextKind::Prompt),
-        "reasoning"
-        | "compaction"
+        "reasoning" => w.skip_opaque(it),
+        "compaction"
         | "item_reference"
         | "mcp_list_tools"
         | "web_search_call"
         | "file_search_call"
         | "code_interpreter_call"
         | "image_generation_call" => {
-            w.skip_opaque();
+            w.skip_provider();
             Ok(())
         }
         _ => w.generic_fields(it, &[], TextKind::Prompt),
@@ -208,10 +208,10 @@ fn part(w: &mut Walker<'_>, v: &mut Value) -> Result<(), TransformError> {
             w.text_at(p, "text", TextKind::Prompt)
         }
         Some("refusal") => w.text_at(p, "refusal", TextKind::Prompt),
-        Some("input_image") => w.media_at("image_url", MediaKind::Image),
-        Some("input_audio") => w.media_at("input_audio", MediaKind::Audio),
+        Some("input_image") => w.media_here(MediaKind::Image),
+        Some("input_audio") => w.media_here(MediaKind::Audio),
         Some("input_file") => {
-            w.media_at("file_data", MediaKind::File)?;
+            w.media_here(MediaKind::File)?;
             w.text_at(p, "filename", TextKind::Name)
         }
         _ => w.generic_fields(p, &[], TextKind::Prompt),

@@ -85,24 +85,46 @@ fn block(w: &mut Walker<'_>, v: &mut Value) -> Result<(), TransformError> {
     match kind {
         "text" => {
             w.text_at(b, "text", TextKind::Prompt)?;
-            w.at(b, "citations", |w, v| w.each(v, citation))
+            w.at(b, "citations", |w, v| w.each(v, citation))?;
+            w.generic_fields(b, &["text", "citations"], TextKind::Prompt)
         }
         "image" => w.media_at("source", MediaKind::Image),
         "document" => {
             w.at(b, "source", document_source)?;
             w.text_at(b, "title", TextKind::Name)?;
-            w.text_at(b, "context", TextKind::Prompt)
+            w.text_at(b, "context", TextKind::Prompt)?;
+            w.generic_fields(
+                b,
+                &["source", "title", "context", "citations"],
+                TextKind::Prompt,
+            )
         }
         "search_result" => {
             w.text_at(b, "source", TextKind::Name)?;
             w.text_at(b, "title", TextKind::Name)?;
-            w.at(b, "content", content)
+            w.at(b, "content", content)?;
+            w.generic_fields(
+                b,
+                &["source", "title", "content", "citations"],
+                TextKind::Prompt,
+            )
         }
-        "tool_use" | "server_tool_use" | "mcp_tool_use" => w.at(b, "input", |w, v| match v {
-            Value::String(_) => w.json_string(v),
-            _ => w.leaves(v, TextKind::ToolArguments, true),
-        }),
-        "tool_result" | "mcp_tool_result" => w.at(b, "content", content),
+        "tool_use" | "server_tool_use" | "mcp_tool_use" => {
+            w.at(b, "input", |w, v| match v {
+                Value::String(_) => w.json_string(v),
+                _ => w.leaves(v, TextKind::ToolArguments, true),
+            })?;
+            // `name`, `server_name` are tool identities; `caller` is routing.
+            w.generic_fields(
+                b,
+                &["input", "name", "server_name", "caller"],
+                TextKind::Prompt,
+            )
+        }
+        "tool_result" | "mcp_tool_result" => {
+            w.at(b, "content", content)?;
+            w.generic_fields(b, &["content", "is_error"], TextKind::Prompt)
+        }
         "container_upload" => w.media_at("file_id", MediaKind::File),
         "thinking" | "redacted_thinking" => w.skip_opaque(b),
         // Server-tool results (`*_tool_result` other than the two above) stay byte-identical.

@@ -39,6 +39,22 @@
 //! * An unknown content part / block / item type, or an unknown key inside a known part, is
 //!   walked by the same generic rule, so new content kinds are scanned rather than leaked.
 //!
+//! # Coverage (P = Prompt, T = ToolArguments, N = Name, I = Identifier, M = media, `-` = kept)
+//!
+//! | Endpoint | Scanned | Left alone |
+//! |---|---|---|
+//! | OpenAI chat | `messages[].content` (string / `text` / `refusal` parts) P, `name` N, `refusal`, `reasoning_content`, `reasoning`, unsigned `reasoning_details[]` P, `tool_calls[].function.arguments` (JSON string or object) T, `custom.input` T, `function_call.arguments` T, `prediction.content` P, `web_search_options.user_location.approximate.*` P, `file.filename` / `document_name` N, `user` `safety_identifier` `prompt_cache_key` `metadata.*` I; media: `image_url`, `input_audio`, `file`, `document_url` | ids, `role`, `audio.id`, signed / encrypted `reasoning_details`, `reference` chunks, `tools`, `response_format`, sampling, `stop`, `stream_options`, compat config (`enable_thinking`, `thinking`, `provider`, ...) |
+//! | OpenAI Responses | `input` / `instructions` (string or items): message parts `input_text` / `output_text` / `refusal` P, `input_file.filename` N, `function_call` / `mcp_call` / `mcp_approval_request` `arguments` T, `function_call_output` / `custom_tool_call_output` `output` (string or parts) P, `custom_tool_call.input` T, `mcp_call.output` / `error` P, `local_shell_call` / `shell_call` `action` leaves T, `*_output.output`, `shell_call_output.output[].stdout/stderr` P, `apply_patch_call.operation.diff` T / `path` N, `computer_call.action.text` T, `prompt.variables.*` P, identifiers I; media: `input_image`, `input_file`, `input_audio`, `computer_call_output` | `reasoning` (text shown read-only), `compaction`, `item_reference`, `mcp_list_tools`, server-tool calls (`web_search_call`, `file_search_call`, `code_interpreter_call`, `image_generation_call`), annotations (offsets go stale), `tools`, `text`, `previous_response_id`, `conversation` |
+//! | OpenAI embeddings / completions | `input` / `prompt` strings P, `suffix` P, `user` I; token arrays → `Refused(PRE_TOKENIZED)` | `encoding_format`, `dimensions`, sampling, `stop`, `echo` |
+//! | Anthropic messages / count_tokens | `system`, `messages[].content` (any role, incl. `system`): `text` (+ `citations[].cited_text` P / `document_title` N), `document` `source.type=text` `data` / `source.type=content` P, `title` N, `context` P, `search_result` (`source`, `title` N, `content` P), `tool_use` / `server_tool_use` / `mcp_tool_use` `input` leaves + keys T, `tool_result` / `mcp_tool_result` `content` (recursive) P, `metadata.*` I; media: `image`, `document` base64/url/file, `container_upload` | `thinking` / `redacted_thinking` (thinking text shown read-only), other `*_tool_result` blocks byte-identical, ids, `cache_control`, `tools`, `thinking` config, `mcp_servers`, `container` |
+//! | Gemini generate / stream / countTokens / embed | `contents[].parts[]` `text` P, `functionCall.args` leaves + keys T, `functionResponse.response` leaves + keys P, `executableCode.code` P, `codeExecutionResult.output` P, `systemInstruction`, `generateContentRequest.*`, embed `content` + `title` P, `labels.*` I; media: `inlineData` (by MIME), `fileData` (Url), `functionResponse.parts[]` — both spellings | parts with `thought: true` or a `thoughtSignature` (whole part; text shown read-only), `role`, `functionCall.id/name`, `tools`, `toolConfig`, `safetySettings`, `generationConfig`, `cachedContent` |
+//!
+//! Responses ([`walk_response`]): chat `choices[].message.{content, refusal, reasoning_content,
+//! reasoning, tool_calls[].function.arguments, function_call.arguments, audio.transcript}`,
+//! completions `choices[].text`, Responses `output[]` (same item rules as requests), Anthropic
+//! `content[]` (same block rules), Gemini `candidates[].content.parts[]` (same part rules; a JSON
+//! array of responses is walked element by element).
+//!
 //! # Serialization note
 //!
 //! The crate's `serde_json` has no `preserve_order`: re-serializing a `Value` sorts object

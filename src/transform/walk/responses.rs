@@ -135,8 +135,18 @@ fn item(w: &mut Walker<'_>, v: &mut Value) -> Result<(), TransformError> {
         None => return Err(w.shape_at("type")),
     };
     match kind {
-        "message" => w.at(it, "content", content),
-        "function_call" | "mcp_approval_request" => w.at(it, "arguments", |w, v| w.json_string(v)),
+        "message" => {
+            w.at(it, "content", content)?;
+            w.generic_fields(it, &["content", "status"], TextKind::Prompt)
+        }
+        "function_call" | "mcp_approval_request" => {
+            w.at(it, "arguments", |w, v| w.json_string(v))?;
+            w.generic_fields(
+                it,
+                &["arguments", "name", "status", "server_label", "namespace"],
+                TextKind::Prompt,
+            )
+        }
         "mcp_call" => {
             w.at(it, "arguments", |w, v| w.json_string(v))?;
             w.text_at(it, "output", TextKind::Prompt)?;
@@ -205,7 +215,9 @@ fn part(w: &mut Walker<'_>, v: &mut Value) -> Result<(), TransformError> {
     let p = w.object(v)?;
     match kind_of(p, PART_TYPES) {
         Some("input_text" | "output_text" | "text" | "summary_text" | "reasoning_text") => {
-            w.text_at(p, "text", TextKind::Prompt)
+            w.text_at(p, "text", TextKind::Prompt)?;
+            // Annotations keep their (possibly stale) offsets; see the module doc.
+            w.generic_fields(p, &["text", "annotations", "logprobs"], TextKind::Prompt)
         }
         Some("refusal") => w.text_at(p, "refusal", TextKind::Prompt),
         Some("input_image") => w.media_here(MediaKind::Image),

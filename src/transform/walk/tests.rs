@@ -1121,3 +1121,77 @@ mod props {
         }
     }
 }
+
+/// The changed pointers after a tagging walk of an inline body.
+fn tag_inline(ep: Endpoint, req: bool, body: Value) -> Vec<String> {
+    let mut b = body.clone();
+    let mut rec = Recorder {
+        tag: true,
+        ..Recorder::default()
+    };
+    run(ep, req, &mut b, &mut rec).expect("walk");
+    let mut diffs = Vec::new();
+    changed(&body, &b, &mut String::new(), &mut diffs);
+    diffs.sort();
+    diffs
+}
+
+#[test]
+fn unknown_types_and_fields_are_scanned_generically() {
+    // Unknown chat part type: text leaves scanned, `type` / ids / cache_control kept.
+    let diffs = tag_inline(
+        Endpoint::OpenAiChat,
+        true,
+        json!({"messages": [{"role": "user", "content": [
+            {"type": "input_text", "text": "new part", "file_id": "f-1", "cache_control": {"type": "ephemeral"}}
+        ]}]}),
+    );
+    assert_eq!(diffs, ["/messages/0/content/0/text"]);
+    // Unknown key in a known Anthropic block, unknown block type.
+    let diffs = tag_inline(
+        Endpoint::AnthropicMessages,
+        true,
+        json!({"messages": [{"role": "user", "content": [
+            {"type": "text", "text": "a", "x_note": "b", "cache_control": {"type": "ephemeral"}},
+            {"type": "future_block", "body": {"inner": "c"}, "block_id": "blk_1"},
+            {"type": "bash_code_execution_tool_result", "tool_use_id": "t", "content": {"stdout": "kept"}}
+        ]}]}),
+    );
+    assert_eq!(
+        diffs,
+        [
+            "/messages/0/content/0/text",
+            "/messages/0/content/0/x_note",
+            "/messages/0/content/1/body/inner",
+        ]
+    );
+    // Unknown Responses item type; unknown key in a message item.
+    let diffs = tag_inline(
+        Endpoint::OpenAiResponses,
+        true,
+        json!({"input": [
+            {"type": "future_item", "call_id": "c1", "payload": "x"},
+            {"type": "message", "role": "user", "status": "completed", "content": "y", "x_extra": "z"}
+        ]}),
+    );
+    assert_eq!(
+        diffs,
+        ["/input/0/payload", "/input/1/content", "/input/1/x_extra"]
+    );
+    // Unknown Gemini part key; thought: false is ordinary text.
+    let diffs = tag_inline(
+        Endpoint::GeminiGenerate,
+        true,
+        json!({"contents": [{"role": "user", "parts": [
+            {"text": "t", "thought": false, "videoMetadata": {"startOffset": "1s"}},
+            {"futurePart": {"note": "n"}}
+        ]}]}),
+    );
+    assert_eq!(
+        diffs,
+        [
+            "/contents/0/parts/0/text",
+            "/contents/0/parts/1/futurePart/note"
+        ]
+    );
+}

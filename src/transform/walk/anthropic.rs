@@ -77,7 +77,7 @@ const BLOCKS: &[&str] = &[
 ];
 
 /// One content block.
-fn block(w: &mut Walker<'_>, v: &mut Value) -> Result<(), TransformError> {
+pub(super) fn block(w: &mut Walker<'_>, v: &mut Value) -> Result<(), TransformError> {
     let b = w.object(v)?;
     let Some(kind) = kind_of(b, BLOCKS) else {
         return Err(w.shape_at("type"));

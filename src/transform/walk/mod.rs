@@ -258,6 +258,34 @@ pub fn walk_response(
     Ok(w.stats)
 }
 
+/// A piece of a streamed response that arrives whole, for the streaming restorer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamPiece {
+    /// Responses `response.output_item.done` `.item` (also `.added`): one output item.
+    ResponsesItem,
+    /// Anthropic `content_block_start` `.content_block`: one content block.
+    AnthropicBlock,
+}
+
+/// Walk one whole piece of a stream with the same rules as [`walk_response`] (reasoning
+/// items, thinking blocks and server-tool results are skipped). Snapshots that carry a whole
+/// response (`response.completed` `.response`, Gemini chunks) go through [`walk_response`].
+///
+/// # Errors
+/// As [`walk_request`].
+pub fn walk_stream_piece(
+    piece: StreamPiece,
+    value: &mut Value,
+    v: &mut dyn Visitor,
+) -> Result<WalkStats, TransformError> {
+    let mut w = Walker::new(v);
+    match piece {
+        StreamPiece::ResponsesItem => responses::item(&mut w, value)?,
+        StreamPiece::AnthropicBlock => anthropic::block(&mut w, value)?,
+    }
+    Ok(w.stats)
+}
+
 /// Body-less endpoints: nothing or an empty object is fine; anything else is refused.
 fn no_content(w: &mut Walker<'_>, body: &mut Value) -> Result<(), TransformError> {
     match body {

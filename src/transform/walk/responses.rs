@@ -127,7 +127,7 @@ const PART_TYPES: &[&str] = &[
 ];
 
 /// One input / output item.
-fn item(w: &mut Walker<'_>, v: &mut Value) -> Result<(), TransformError> {
+pub(super) fn item(w: &mut Walker<'_>, v: &mut Value) -> Result<(), TransformError> {
     let it = w.object(v)?;
     let kind = match kind_of(it, ITEM_TYPES) {
         Some(t) => t,

@@ -1195,3 +1195,30 @@ fn unknown_types_and_fields_are_scanned_generically() {
         ]
     );
 }
+
+#[test]
+fn stream_pieces_follow_the_response_rules() {
+    let mut item =
+        json!({"type": "function_call", "call_id": "c", "arguments": "{\"to\":\"[EMAIL_1]\"}"});
+    let mut rec = Recorder {
+        tag: true,
+        ..Recorder::default()
+    };
+    walk_stream_piece(StreamPiece::ResponsesItem, &mut item, &mut rec).expect("walk");
+    assert_eq!(item["arguments"], json!("{\"«to»\":\"«[EMAIL_1]»\"}"));
+    assert_eq!(item["call_id"], json!("c"));
+
+    let mut reasoning = json!({"type": "reasoning", "id": "rs", "summary": [{"type": "summary_text", "text": "x"}]});
+    let before = reasoning.clone();
+    let stats =
+        walk_stream_piece(StreamPiece::ResponsesItem, &mut reasoning, &mut rec).expect("walk");
+    assert_eq!((reasoning, stats.opaque_skipped), (before, 1));
+
+    let mut block = json!({"type": "thinking", "thinking": "", "signature": ""});
+    let before = block.clone();
+    walk_stream_piece(StreamPiece::AnthropicBlock, &mut block, &mut rec).expect("walk");
+    assert_eq!(block, before);
+    let mut block = json!({"type": "text", "text": "hi [PERSON_1]"});
+    walk_stream_piece(StreamPiece::AnthropicBlock, &mut block, &mut rec).expect("walk");
+    assert_eq!(block["text"], json!("«hi [PERSON_1]»"));
+}

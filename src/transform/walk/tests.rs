@@ -1091,8 +1091,51 @@ mod props {
         Endpoint::GeminiEmbed,
     ];
 
+    /// Fixture requests (not the pre-tokenized one) and their baseline changed pointers.
+    fn fixture_index() -> impl Strategy<Value = usize> {
+        (0..FIXTURES.len())
+            .prop_filter("walkable", |i| FIXTURES[*i].0 != "openai_embeddings_tokens")
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any fixture with arbitrary text (quotes, unicode, JSON-looking strings, `«`) in
+        /// its plain text leaves: an identity walk leaves it byte-identical, and a tagging
+        /// walk changes exactly the same pointers as for the original text.
+        #[test]
+        fn fixture_text_content_does_not_change_what_is_visited(
+            i in fixture_index(),
+            texts in prop::collection::vec("\\PC{0,24}|\\{\"a\": \"b\"\\}|\"|«»|\\\\", 64),
+        ) {
+            let (name, ep, req, text) = FIXTURES[i];
+            let (_, _, baseline) = tag_walk(name);
+            let mut body: Value = serde_json::from_str(text).expect("parses");
+            let mut n = 0;
+            for ptr in &baseline {
+                if ptr.ends_with("{keys}") || ptr.ends_with("arguments") {
+                    continue;
+                }
+                if let Some(slot) = body.pointer_mut(ptr) {
+                    *slot = Value::String(texts[n % texts.len()].clone());
+                    n += 1;
+                }
+            }
+            let original = body.clone();
+            run(ep, req, &mut body, &mut Recorder::default()).expect("identity walk");
+            prop_assert_eq!(
+                serde_json::to_string(&body).expect("ser"),
+                serde_json::to_string(&original).expect("ser")
+            );
+            let mut rec = Recorder { tag: true, ..Recorder::default() };
+            run(ep, req, &mut body, &mut rec).expect("tag walk");
+            let mut diffs = Vec::new();
+            changed(&original, &body, &mut String::new(), &mut diffs);
+            diffs.sort();
+            let mut want = baseline.clone();
+            want.sort();
+            prop_assert_eq!(diffs, want);
+        }
 
         /// Any body, any endpoint: an identity walk either refuses or leaves the body equal.
         #[test]

@@ -567,17 +567,18 @@ impl<'v> Walker<'v> {
             return Ok(());
         }
         self.changed = true;
-        let mut moved = Vec::with_capacity(renames.len());
-        for (old, new) in renames {
-            if let Some(val) = m.remove(&old) {
-                moved.push((new, val));
-            }
-        }
-        for (new, val) in moved {
-            if m.contains_key(&new) {
+        // Rebuild in the original order (the map preserves insertion order) so a renamed key
+        // keeps its position and the rest of the object stays byte-identical.
+        let old = std::mem::take(m);
+        for (k, val) in old {
+            let key = match renames.iter().position(|(o, _)| *o == k) {
+                Some(i) => std::mem::take(&mut renames[i].1),
+                None => k,
+            };
+            if m.contains_key(&key) {
                 return Err(self.shape());
             }
-            m.insert(new, val);
+            m.insert(key, val);
         }
         Ok(())
     }

@@ -23,8 +23,8 @@ use super::body::{self, Body};
 use super::context::RequestContext;
 use super::forward::{self, ByteStream, Outbound, UpstreamError, UpstreamResponse};
 use super::headers::{
-    self, ClientCredential, ANTHROPIC_VERSION, X_PROMPTWALL_KEY, X_PROMPTWALL_REQUEST_ID,
-    X_REQUEST_ID,
+    self, ClientCredential, ANTHROPIC_VERSION, REQUEST_ID, X_PROMPTWALL_KEY,
+    X_PROMPTWALL_REQUEST_ID, X_REQUEST_ID,
 };
 use super::path;
 use super::AppState;
@@ -626,6 +626,10 @@ fn respond(
         let h = resp.headers_mut();
         if !h.contains_key(X_REQUEST_ID) {
             h.insert(X_REQUEST_ID, id.clone());
+        }
+        // Anthropic SDKs read `request-id`; keep the upstream's when it sent one.
+        if endpoint.wire_format() == WireFormat::Anthropic && !h.contains_key(REQUEST_ID) {
+            h.insert(REQUEST_ID, id.clone());
         }
         h.insert(X_PROMPTWALL_REQUEST_ID, id);
     }

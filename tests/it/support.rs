@@ -292,6 +292,8 @@ pub struct Harness {
     pub mock: Arc<Mock>,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
+    /// Keeps the server running for harnesses started with [`start`].
+    _stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl Harness {
@@ -316,6 +318,17 @@ async fn dead_addr() -> SocketAddr {
 
 /// Mock + proxy with the test configuration.
 pub async fn start() -> Harness {
+    let (mut h, _server, stop) = start_controlled().await;
+    h._stop = Some(stop);
+    h
+}
+
+/// Like [`start`], also returning the server handle and its shutdown trigger.
+pub async fn start_controlled() -> (
+    Harness,
+    promptwall::server::RunningServer,
+    tokio::sync::oneshot::Sender<()>,
+) {
     let (mock_addr, mock) = start_mock().await;
     let dead = dead_addr().await;
     let dir = tempfile::tempdir().unwrap();
@@ -323,15 +336,21 @@ pub async fn start() -> Harness {
     let text = test_config(&format!("http://{mock_addr}"), &format!("http://{dead}"));
     let path = dir.path().join("test.toml");
     let settings = promptwall::config::load_str(&text, &path, &env).unwrap();
-    let server = promptwall::server::run(Arc::new(settings), std::future::pending())
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        let _ = rx.await;
+    };
+    let server = promptwall::server::run(Arc::new(settings), shutdown)
         .await
         .unwrap();
-    Harness {
+    let h = Harness {
         proxy: server.addr,
         mock,
         client: reqwest::Client::builder().no_proxy().build().unwrap(),
         _dir: dir,
-    }
+        _stop: None,
+    };
+    (h, server, tx)
 }
 
 /// Starts the proxy on an arbitrary config text (no mock).

@@ -144,13 +144,20 @@ where
     if let Some(w) = provider.wire {
         *format = w;
     }
+    let anthropic_hint = parts.headers.contains_key(ANTHROPIC_VERSION);
+    if provider.wire.is_none() {
+        // Echo without a fixed format: shape early refusals by the look of the path.
+        *format = if anthropic_hint {
+            WireFormat::Anthropic
+        } else if rest.starts_with("/v1beta/") || rest.contains(':') {
+            WireFormat::Gemini
+        } else {
+            WireFormat::OpenAi
+        };
+    }
     let classified = match provider.wire {
         Some(w) => Endpoint::classify(w, &parts.method, rest),
-        None => Endpoint::infer(
-            &parts.method,
-            rest,
-            parts.headers.contains_key(ANTHROPIC_VERSION),
-        ),
+        None => Endpoint::infer(&parts.method, rest, anthropic_hint),
     }
     .ok_or_else(|| ApiError::new(ErrorClass::NotFound, unsupported_endpoint(*format)))?;
     let endpoint = classified.endpoint;

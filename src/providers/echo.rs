@@ -12,7 +12,7 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{Endpoint, WireFormat};
+use super::Endpoint;
 
 /// Dimensions of the deterministic echo embedding.
 const EMBED_DIMS: usize = 8;
@@ -378,11 +378,6 @@ fn json_reply(v: &Value) -> EchoReply {
         content_type: "application/json",
         chunks: vec![Bytes::from(serde_json::to_vec(v).unwrap_or_default())],
     }
-}
-
-/// The wire format an echo endpoint answers in.
-pub fn format_of(endpoint: Endpoint) -> WireFormat {
-    endpoint.wire_format()
 }
 
 #[cfg(test)]

@@ -448,6 +448,18 @@ fn sanitize_error(e: TransformError) -> ApiError {
     }
 }
 
+/// A response filter failed mid-body: the status is already sent, so this becomes the in-band
+/// error frame (SSE) or an aborted body. A refusal keeps its policy shape.
+fn filter_error(e: TransformError) -> ApiError {
+    match e {
+        TransformError::Refused(rule) => ApiError::policy(rule),
+        _ => ApiError::new(
+            ErrorClass::Internal,
+            "the response could not be processed; it was cut off",
+        ),
+    }
+}
+
 fn upstream_error(e: UpstreamError) -> ApiError {
     let class = match e {
         UpstreamError::ConnectTimeout | UpstreamError::FirstByteTimeout(_) => ErrorClass::Timeout,
@@ -577,12 +589,8 @@ fn respond(
         loop {
             match tokio::time::timeout(st.idle, st.src.next()).await {
                 Ok(Some(Ok(chunk))) => {
-                    if st.filter.chunk(&chunk, &mut st.buf).is_err() {
-                        let e = ApiError::new(
-                            ErrorClass::Internal,
-                            "the response could not be processed; it was cut off",
-                        );
-                        return st.fail(e);
+                    if let Err(e) = st.filter.chunk(&chunk, &mut st.buf) {
+                        return st.fail(filter_error(e));
                     }
                     if !st.buf.is_empty() {
                         let out = st.emit();
@@ -591,12 +599,8 @@ fn respond(
                 }
                 Ok(None) => {
                     st.done = true;
-                    if st.filter.finish(&mut st.buf).is_err() {
-                        let e = ApiError::new(
-                            ErrorClass::Internal,
-                            "the response could not be processed; it was cut off",
-                        );
-                        return st.fail(e);
+                    if let Err(e) = st.filter.finish(&mut st.buf) {
+                        return st.fail(filter_error(e));
                     }
                     if st.buf.is_empty() {
                         return None;

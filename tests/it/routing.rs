@@ -209,3 +209,23 @@ async fn connection_refused_upstream_is_502() {
     let v = json(resp).await;
     assert_eq!(v["error"]["code"], "upstream_error");
 }
+
+#[tokio::test]
+async fn upstream_errors_pass_through_unchanged() {
+    let h = start().await;
+    let resp = h
+        .client
+        .post(h.url("/oai/v1/chat/completions"))
+        .bearer_auth(TENANT_KEY)
+        .header("content-type", "application/json")
+        .body(r#"{"model":"mock-429"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 429);
+    assert_eq!(resp.headers()["retry-after"], "7");
+    assert_eq!(resp.headers()["x-should-retry"], "true");
+    assert_eq!(resp.headers()["x-ratelimit-reset-requests"], "1s");
+    let v = json(resp).await;
+    assert_eq!(v["error"]["message"], "slow down");
+}

@@ -109,6 +109,14 @@ async fn mock_handle(mock: Arc<Mock>, req: Request<Incoming>) -> Response<MockBo
             .unwrap()
     };
     match model.as_str() {
+        "mock-429" => Response::builder()
+            .status(429)
+            .header("content-type", "application/json")
+            .header("retry-after", "7")
+            .header("x-should-retry", "true")
+            .header("x-ratelimit-reset-requests", "1s")
+            .body(full(r#"{"error":{"message":"slow down","type":"rate_limit_error","param":null,"code":null}}"#))
+            .unwrap(),
         "mock-slow" => {
             tokio::time::sleep(Duration::from_secs(3)).await;
             Response::new(full("{}"))

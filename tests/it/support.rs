@@ -305,6 +305,13 @@ pub struct Harness {
 }
 
 impl Harness {
+    /// Points the harness at another proxy instance (same mock) kept alive by `stop`.
+    pub fn rebind(mut self, proxy: SocketAddr, stop: tokio::sync::oneshot::Sender<()>) -> Self {
+        self.proxy = proxy;
+        self._stop = Some(stop);
+        self
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.proxy, path)
     }

@@ -5,6 +5,14 @@
 //! (response body, chunk by chunk). Never: logs content, forwards anything it could not parse,
 //! buffers a whole response, or re-serialises a body no stage changed.
 //! Called by: `server` (one call per request), tests (in-process, any body type).
+//!
+//! Order (each step is commented where it happens in [`handle`]/`pipeline`):
+//! ops endpoints -> request id -> refuse proxy-style requests -> route (path check, provider,
+//! endpoint) -> authenticate tenant + provider permission -> [later: consent + rate limit] ->
+//! provider availability -> read body under cap + parse JSON once -> model allowlist ->
+//! sanitize (may rewrite the parsed body; returns the response filter) -> forward or echo ->
+//! response through the filter, streamed -> finaliser: [later: ledger record] + metrics + one
+//! log line (also on client disconnect).
 
 use std::sync::Arc;
 use std::time::Duration;

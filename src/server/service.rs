@@ -222,7 +222,8 @@ where
         (None, None)
     };
 
-    // 7. Model allowlist: from the path (Gemini) or the body (OpenAI, Anthropic).
+    // 7. Model allowlist: from the path (Gemini) or the body (OpenAI, Anthropic). A Gemini
+    //    batch names the model again per entry: each must be the path model.
     let model: Option<String> = match (wire, &parsed) {
         (WireFormat::Gemini, _) => classified.path_model.map(str::to_string),
         (_, Some(v)) => match v.get("model") {
@@ -243,6 +244,11 @@ where
                 "the requested model is not allowlisted for provider `{}` (see its `models` list)",
                 provider.name
             )));
+        }
+    }
+    if endpoint == Endpoint::GeminiBatchEmbed {
+        if let (Some(m), Some(v)) = (&model, &parsed) {
+            check_batch_models(v, m)?;
         }
     }
     cx.stream = endpoint.streams_by_path()
@@ -446,6 +452,34 @@ where
     }
 }
 
+/// Gemini `:batchEmbedContents` names the model again in every `requests[]` entry (`models/x`
+/// or `x`). Each must be the path model, which was just allowlisted, so the allowlist, the
+/// metrics and the log all see the one model that is used; a different one is a policy
+/// refusal (403), a malformed entry a bad request. An entry without `model` uses the path's.
+fn check_batch_models(body: &Value, path_model: &str) -> Result<(), ApiError> {
+    let bad = |msg: &'static str| ApiError::new(ErrorClass::BadRequest, msg);
+    let items = match body.get("requests") {
+        None | Some(Value::Null) => return Ok(()),
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(bad("`requests` must be an array of embedContent requests")),
+    };
+    let want = path_model.strip_prefix("models/").unwrap_or(path_model);
+    for item in items {
+        let Value::Object(entry) = item else {
+            return Err(bad("each entry of `requests` must be an object"));
+        };
+        match entry.get("model") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(m)) if m.strip_prefix("models/").unwrap_or(m) == want => {}
+            Some(Value::String(_)) => return Err(ApiError::policy(
+                "every `requests[].model` must name the model in the path (one model per batch)",
+            )),
+            Some(_) => return Err(bad("`requests[].model` must be a string")),
+        }
+    }
+    Ok(())
+}
+
 fn sanitize_error(e: TransformError) -> ApiError {
     match e {
         TransformError::Refused(rule) => ApiError::policy(rule),
@@ -481,7 +515,7 @@ fn unsupported_endpoint(format: WireFormat) -> &'static str {
     match format {
         WireFormat::OpenAi => "promptwall does not forward this endpoint: supported are POST v1/chat/completions, v1/responses, v1/embeddings, v1/completions and GET v1/models",
         WireFormat::Anthropic => "promptwall does not forward this endpoint: supported are POST v1/messages, v1/messages/count_tokens and GET v1/models",
-        WireFormat::Gemini => "promptwall does not forward this endpoint: supported are POST {v1,v1beta}/models/{model}:generateContent, :streamGenerateContent, :countTokens, :embedContent and GET {v1,v1beta}/models",
+        WireFormat::Gemini => "promptwall does not forward this endpoint: supported are POST {v1,v1beta}/models/{model}:generateContent, :streamGenerateContent, :countTokens, :embedContent, :batchEmbedContents and GET {v1,v1beta}/models",
     }
 }
 

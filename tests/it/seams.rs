@@ -7,6 +7,7 @@ use bytes::BytesMut;
 use promptwall::providers::Endpoint;
 use promptwall::server::context::RequestContext;
 use promptwall::server::{AppState, RequestSanitizer, SanitizeOutcome};
+use promptwall::transform::walk::{walk_request, MediaKind, Path, TextKind, Visitor};
 use promptwall::transform::{ResponseFilter, TransformError};
 use serde_json::Value;
 
@@ -55,15 +56,48 @@ impl RequestSanitizer for TestSanitizer {
     }
 }
 
+/// Walks the body of any endpoint with the real walkers and wraps every text leaf in `«»`.
+struct WalkTagger;
+
+struct Tag;
+
+impl Visitor for Tag {
+    fn text(&mut self, text: &mut String, _: TextKind, _: &Path) -> Result<(), TransformError> {
+        text.insert(0, '«');
+        text.push('»');
+        Ok(())
+    }
+    fn media(&mut self, _: MediaKind, _: &Path) -> Result<(), TransformError> {
+        Err(TransformError::Refused("media_test_rule".into()))
+    }
+}
+
+impl RequestSanitizer for WalkTagger {
+    fn sanitize(
+        &self,
+        _cx: &RequestContext,
+        endpoint: Endpoint,
+        body: &mut Value,
+    ) -> Result<SanitizeOutcome, TransformError> {
+        let stats = walk_request(endpoint, body, &mut Tag)?;
+        Ok(SanitizeOutcome {
+            changed: stats.fields_scanned > 0,
+            ..SanitizeOutcome::unchanged()
+        })
+    }
+}
+
 async fn start_with_sanitizer() -> Harness {
+    start_with(Arc::new(TestSanitizer)).await
+}
+
+async fn start_with(sanitizer: Arc<dyn RequestSanitizer>) -> Harness {
     let (h, server, stop) = start_controlled().await;
     // Start a second server on the same settings with the test sanitizer.
     let settings = server.state.settings.clone();
     drop(stop);
     server.wait().await;
-    let state = AppState::new(settings)
-        .unwrap()
-        .with_sanitizer(Arc::new(TestSanitizer));
+    let state = AppState::new(settings).unwrap().with_sanitizer(sanitizer);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let s = promptwall::server::run_with_state(Arc::new(state), async move {
         let _ = rx.await;
@@ -127,4 +161,46 @@ async fn refusal_is_403_and_failure_is_400_never_forwarded() {
     let r = chat(&h, "broken").await;
     assert_eq!(r.status(), 400);
     assert_eq!(h.mock.count(), 0);
+}
+
+#[tokio::test]
+async fn gemini_batch_embed_reaches_the_walker_per_request() {
+    let h = start_with(Arc::new(WalkTagger)).await;
+    let path = "/gem/v1beta/models/gemini-embedding-001:batchEmbedContents";
+    let post = |body: &'static str| {
+        h.client
+            .post(h.url(path))
+            .header("x-goog-api-key", TENANT_KEY)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let r = post(
+        r#"{"requests":[
+        {"model":"models/gemini-embedding-001","content":{"parts":[{"text":"a"}]},"title":"t"},
+        {"model":"models/gemini-embedding-001","content":{"parts":[{"text":"b"}]},"taskType":"CLUSTERING"}]}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let sent: Value = serde_json::from_slice(&h.mock.last().body).unwrap();
+    assert_eq!(sent["requests"][0]["content"]["parts"][0]["text"], "«a»");
+    assert_eq!(sent["requests"][0]["title"], "«t»");
+    assert_eq!(sent["requests"][1]["content"]["parts"][0]["text"], "«b»");
+    assert_eq!(sent["requests"][1]["taskType"], "CLUSTERING");
+    assert_eq!(sent["requests"][1]["model"], "models/gemini-embedding-001");
+    assert_eq!(h.mock.count(), 1);
+
+    // Unknown shapes fail closed (400); media is handed to policy (here: refused, 403).
+    let r = post(r#"{"requests":[{"content":"bare string"}]}"#)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = post(
+        r#"{"requests":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"AA=="}}]}}]}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(h.mock.count(), 1);
 }

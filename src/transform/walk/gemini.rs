@@ -1,4 +1,5 @@
-//! Gemini generateContent / streamGenerateContent / countTokens / embedContent requests and
+//! Gemini generateContent / streamGenerateContent / countTokens / embedContent /
+//! batchEmbedContents requests and
 //! non-streaming generateContent responses (PROTOCOLS §2.6, §3.5).
 //! Accepts camelCase and snake_case spellings; values are modified in place, so the client's
 //! spelling is what goes upstream. Never touches parts with `thought: true` or a
@@ -84,6 +85,18 @@ pub(super) fn embed_request(w: &mut Walker<'_>, body: &mut Value) -> Result<(), 
     w.top_level(body, &["content", "title"], &config, |w, m| {
         w.at(m, "content", content)?;
         w.text_at(m, "title", TextKind::Prompt)
+    })
+}
+
+/// `:batchEmbedContents`: `requests[]`, each an embedContent request (`content`, `title`;
+/// `model`, `taskType`, `outputDimensionality` are config). A `requests` that is not an array,
+/// or an entry that is not an object, is an unexpected shape.
+pub(super) fn batch_embed_request(
+    w: &mut Walker<'_>,
+    body: &mut Value,
+) -> Result<(), TransformError> {
+    w.top_level(body, &["requests"], &[], |w, m| {
+        w.at(m, "requests", |w, v| w.each(v, embed_request))
     })
 }
 

@@ -47,7 +47,7 @@
 //! | OpenAI Responses | `input` / `instructions` (string or items): message parts `input_text` / `output_text` / `refusal` P, `input_file.filename` N, `function_call` / `mcp_call` / `mcp_approval_request` `arguments` T, `function_call_output` / `custom_tool_call_output` `output` (string or parts) P, `custom_tool_call.input` T, `mcp_call.output` / `error` P, `local_shell_call` / `shell_call` `action` leaves T, `*_output.output`, `shell_call_output.output[].stdout/stderr` P, `apply_patch_call.operation.diff` T / `path` N, `computer_call.action.text` T, `prompt.variables.*` P, identifiers I; media: `input_image`, `input_file`, `input_audio`, `computer_call_output` | `reasoning` (text shown read-only), `compaction`, `item_reference`, `mcp_list_tools`, server-tool calls (`web_search_call`, `file_search_call`, `code_interpreter_call`, `image_generation_call`), annotations (offsets go stale), `tools`, `text`, `previous_response_id`, `conversation` |
 //! | OpenAI embeddings / completions | `input` / `prompt` strings P, `suffix` P, `user` I; token arrays → `Refused(PRE_TOKENIZED)` | `encoding_format`, `dimensions`, sampling, `stop`, `echo` |
 //! | Anthropic messages / count_tokens | `system`, `messages[].content` (any role, incl. `system`): `text` (+ `citations[].cited_text` P / `document_title` N), `document` `source.type=text` `data` / `source.type=content` P, `title` N, `context` P, `search_result` (`source`, `title` N, `content` P), `tool_use` / `server_tool_use` / `mcp_tool_use` `input` leaves + keys T, `tool_result` / `mcp_tool_result` `content` (recursive) P, `metadata.*` I; media: `image`, `document` base64/url/file, `container_upload` | `thinking` / `redacted_thinking` (thinking text shown read-only), other `*_tool_result` blocks byte-identical, ids, `cache_control`, `tools`, `thinking` config, `mcp_servers`, `container` |
-//! | Gemini generate / stream / countTokens / embed | `contents[].parts[]` `text` P, `functionCall.args` leaves + keys T, `functionResponse.response` leaves + keys P, `executableCode.code` P, `codeExecutionResult.output` P, `systemInstruction`, `generateContentRequest.*`, embed `content` + `title` P, `labels.*` I; media: `inlineData` (by MIME), `fileData` (Url), `functionResponse.parts[]` — both spellings | parts with `thought: true` or a `thoughtSignature` (whole part; text shown read-only), `role`, `functionCall.id/name`, `tools`, `toolConfig`, `safetySettings`, `generationConfig`, `cachedContent` |
+//! | Gemini generate / stream / countTokens / embed / batchEmbed | `contents[].parts[]` `text` P, `functionCall.args` leaves + keys T, `functionResponse.response` leaves + keys P, `executableCode.code` P, `codeExecutionResult.output` P, `systemInstruction`, `generateContentRequest.*`, embed `content` + `title` P (batch: the same per `requests[]` entry), `labels.*` I; media: `inlineData` (by MIME), `fileData` (Url), `functionResponse.parts[]` — both spellings | parts with `thought: true` or a `thoughtSignature` (whole part; text shown read-only), `role`, `functionCall.id/name`, `tools`, `toolConfig`, `safetySettings`, `generationConfig`, `cachedContent` |
 //!
 //! Responses ([`walk_response`]): chat `choices[].message.{content, refusal, reasoning_content,
 //! reasoning, tool_calls[].function.arguments, function_call.arguments, audio.transcript}`,
@@ -218,6 +218,7 @@ pub fn walk_request(
         }
         Endpoint::GeminiCountTokens => gemini::count_tokens_request(&mut w, body)?,
         Endpoint::GeminiEmbed => gemini::embed_request(&mut w, body)?,
+        Endpoint::GeminiBatchEmbed => gemini::batch_embed_request(&mut w, body)?,
         Endpoint::OpenAiModels | Endpoint::AnthropicModels | Endpoint::GeminiModels => {
             no_content(&mut w, body)?
         }
@@ -251,6 +252,7 @@ pub fn walk_response(
         | Endpoint::AnthropicCountTokens
         | Endpoint::GeminiCountTokens
         | Endpoint::GeminiEmbed
+        | Endpoint::GeminiBatchEmbed
         | Endpoint::OpenAiModels
         | Endpoint::AnthropicModels
         | Endpoint::GeminiModels => {}

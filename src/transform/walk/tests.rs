@@ -90,6 +90,12 @@ const FIXTURES: &[(&str, Endpoint, bool, &str)] = &[
         fixture!("gemini_embed.json"),
     ),
     (
+        "gemini_batch_embed",
+        Endpoint::GeminiBatchEmbed,
+        true,
+        fixture!("gemini_batch_embed.json"),
+    ),
+    (
         "openai_chat_response",
         Endpoint::OpenAiChat,
         false,
@@ -710,6 +716,46 @@ fn gemini_snake_case_is_walked_and_re_emitted_as_received() {
 }
 
 #[test]
+fn gemini_batch_embed_walks_every_request_like_embed_content() {
+    let (rec, stats) = assert_changes(
+        "gemini_batch_embed",
+        &[
+            "/requests/0/content/parts/0/text",
+            "/requests/0/title",
+            "/requests/1/content/parts/0/text",
+            "/requests/1/x_vendor_note",
+        ],
+    );
+    let texts: Vec<(&str, TextKind)> = rec.texts.iter().map(|(p, k)| (p.as_str(), *k)).collect();
+    assert_eq!(
+        texts,
+        vec![
+            ("requests[0].content.parts[0].text", TextKind::Prompt),
+            ("requests[0].title", TextKind::Prompt),
+            ("requests[1].content.parts[0].text", TextKind::Prompt),
+            ("requests[1].*", TextKind::Prompt),
+        ]
+    );
+    assert_eq!(
+        media(&rec),
+        vec![("requests[1].content.parts[1].inlineData", MediaKind::Image)]
+    );
+    assert_eq!(stats.fields_scanned, 4);
+    assert_untouched(
+        "gemini_batch_embed",
+        &[
+            "/requests/0/model",
+            "/requests/0/taskType",
+            "/requests/0/outputDimensionality",
+            "/requests/0/content/role",
+            "/requests/1/model",
+            "/requests/1/task_type",
+            "/requests/1/content/parts/1",
+        ],
+    );
+}
+
+#[test]
 fn responses_to_restore() {
     assert_changes(
         "openai_chat_response",
@@ -971,6 +1017,27 @@ fn malformed_shapes_fail_closed() {
             "contents[0].parts[0]",
         ),
         (GeminiEmbed, json!({"content": "bare string"}), "content"),
+        (
+            GeminiBatchEmbed,
+            json!({"requests": {"content": {"parts": [{"text": "x"}]}}}),
+            "requests",
+        ),
+        (GeminiBatchEmbed, json!({"requests": ["x"]}), "requests[0]"),
+        (
+            GeminiBatchEmbed,
+            json!({"requests": [{"content": {"parts": []}}, {"content": "bare string"}]}),
+            "requests[1].content",
+        ),
+        (
+            GeminiBatchEmbed,
+            json!({"requests": [{"content": {"parts": [{"text": 5}]}}]}),
+            "requests[0].content.parts[0].text",
+        ),
+        (
+            GeminiBatchEmbed,
+            json!({"requests": [{"title": ["t"]}]}),
+            "requests[0].title",
+        ),
         (OpenAiModels, json!({"x": 1}), "$"),
     ];
     for (ep, body, want) in cases {
@@ -1089,6 +1156,7 @@ mod props {
         Endpoint::GeminiGenerate,
         Endpoint::GeminiCountTokens,
         Endpoint::GeminiEmbed,
+        Endpoint::GeminiBatchEmbed,
     ];
 
     /// Fixture requests (not the pre-tokenized one) and their baseline changed pointers.

@@ -12,6 +12,12 @@
 //! placeholder) but must emit everything else at once; the server writes whatever the filter
 //! emitted immediately.
 
+pub mod policy;
+pub mod restore;
+pub mod sse;
+pub mod stream;
+pub mod vault;
+
 use bytes::BytesMut;
 
 /// Errors of this layer. Never carries text or detected values.

@@ -1,0 +1,1 @@
+//! Response filters (work in progress).

@@ -10,7 +10,7 @@
 //!
 //! # Streams
 //!
-//! One [`TextRestorer`] per output stream: OpenAI chat `choices[i]` x {content, refusal,
+//! One [`StreamText`] per output stream: OpenAI chat `choices[i]` x {content, refusal,
 //! reasoning_content, audio.transcript, text, `tool_calls[index].function.arguments`};
 //! Responses `(item_id, content_index)` x {output_text, refusal, function-call / MCP arguments,
 //! custom tool input}; Anthropic content block `index` (text or `partial_json`); Gemini
@@ -34,9 +34,14 @@
 //!
 //! # Response scanning
 //!
-//! A [`TextScanner`] (the detection engine, plugged by the server) is applied to every
-//! generated text leaf of **non-streaming** bodies before restoration. Streams are not scanned
-//! here (a value split over deltas cannot be redacted after its first part was sent).
+//! An optional [`TextScanner`] (the detection engine via [`EngineScanner`], filtered by the
+//! policy's `scan_responses`) finds values to redact as `<ENTITY>` in generated text, before
+//! restoration (so the user's own restored values are not re-flagged). Non-streaming bodies and
+//! full-text events: every text leaf is scanned whole. Streams: each output stream holds text
+//! until a whitespace boundary (at most 1 KiB), scans it with 64 bytes of already-sent context,
+//! and holds a finding that reaches the held end until it is complete (see `ScanState`).
+//! Scanning therefore adds word-level latency to streams; with `scan_responses = "off"` (no
+//! scanner) only placeholder-level holding remains. Thinking / reasoning is not scanned either.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -47,11 +52,71 @@ use serde_json::{json, Map, Value};
 use super::restore::{Escape, Restorer, TextRestorer};
 use super::sse::{rewrite_event, write_event, SseEvent, SseParser, DEFAULT_MAX_EVENT};
 use super::{Passthrough, ResponseFilter, TransformError};
+use crate::detect::{Category, Engine, Finding};
 use crate::providers::{Endpoint, WireFormat};
+use crate::transform::policy::ScanResponses;
 
-/// "Scan this completed text": returns the redacted text when something was found.
+/// "Scan this text": push the findings to redact (sorted, non-overlapping, char-boundary
+/// offsets, as [`crate::detect::Engine::scan`] returns them). Each is replaced by `<ENTITY>`.
 pub trait TextScanner: Send + Sync {
-    fn scan(&self, text: &str) -> Option<String>;
+    fn find(&self, text: &str, out: &mut Vec<Finding>);
+}
+
+/// The detection engine as a response scanner, filtered by `scan_responses`.
+pub struct EngineScanner {
+    pub engine: Arc<Engine>,
+    pub mode: ScanResponses,
+}
+
+impl TextScanner for EngineScanner {
+    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        let start = out.len();
+        match self.mode {
+            ScanResponses::Off => {}
+            ScanResponses::All => self.engine.scan_into(text, out),
+            ScanResponses::Secrets => {
+                self.engine.scan_into(text, out);
+                let mut i = start;
+                while i < out.len() {
+                    if out
+                        .get(i)
+                        .is_some_and(|f| f.entity.category() != Category::Secret)
+                    {
+                        out.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Replace every finding by `<ENTITY>`; `None` when there is none (or none is valid).
+pub fn redact_findings(text: &str, findings: &[Finding]) -> Option<String> {
+    if findings.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for f in findings {
+        if f.start < last || f.end <= f.start {
+            continue;
+        }
+        let (Some(before), true) = (text.get(last..f.start), text.is_char_boundary(f.end)) else {
+            continue;
+        };
+        out.push_str(before);
+        out.push('<');
+        out.push_str(f.entity.name());
+        out.push('>');
+        last = f.end;
+    }
+    if last == 0 {
+        return None;
+    }
+    out.push_str(text.get(last..).unwrap_or_default());
+    Some(out)
 }
 
 /// Default cap on a non-streaming response body (32 MiB).
@@ -118,11 +183,14 @@ pub fn response_filter(
             buf: Vec::new(),
         });
     }
-    if opts.restorer.is_empty() {
+    if opts.restorer.is_empty() && opts.scanner.is_none() {
         return Box::new(Passthrough);
     }
     let parser = SseParser::new(opts.max_event);
-    let r = opts.restorer;
+    let r = Maker {
+        r: opts.restorer,
+        scanner: opts.scanner,
+    };
     match endpoint {
         Endpoint::OpenAiResponses => Box::new(SseFilter::new(parser, ResponsesStream::new(r))),
         Endpoint::AnthropicMessages => Box::new(SseFilter::new(parser, AnthropicStream::new(r))),
@@ -167,14 +235,16 @@ pub fn stream_error_frame(endpoint: Endpoint, code: &str, message: &str) -> Vec<
 
 struct Cx<'a> {
     r: &'a Restorer,
-    scanner: Option<&'a dyn TextScanner>,
+    scanner: Option<&'a Arc<dyn TextScanner>>,
 }
 
 impl Cx<'_> {
     fn string(&self, s: &mut String, escape: Escape) -> bool {
         let mut changed = false;
         if let Some(sc) = self.scanner {
-            if let Some(red) = sc.scan(s) {
+            let mut found = Vec::new();
+            sc.find(s, &mut found);
+            if let Some(red) = redact_findings(s, &found) {
                 *s = red;
                 changed = true;
             }
@@ -296,7 +366,10 @@ fn restore_body(endpoint: Endpoint, v: &mut Value, cx: &Cx<'_>) -> bool {
         Endpoint::OpenAiResponses => restore_responses_body(v, cx),
         Endpoint::AnthropicMessages => restore_anthropic_message(v, cx),
         Endpoint::GeminiGenerate | Endpoint::GeminiStreamGenerate => {
-            let mut st = GeminiState::new(cx.r.clone());
+            let mut st = GeminiState::new(Maker {
+                r: cx.r.clone(),
+                scanner: cx.scanner.cloned(),
+            });
             match v {
                 Value::Array(chunks) => {
                     let mut ch = false;
@@ -345,7 +418,7 @@ impl ResponseFilter for JsonBodyFilter {
             serde_json::from_slice(&self.buf).map_err(|_| TransformError::InvalidJson)?;
         let cx = Cx {
             r: &self.opts.restorer,
-            scanner: self.opts.scanner.as_deref(),
+            scanner: self.opts.scanner.as_ref(),
         };
         if restore_body(self.endpoint, &mut v, &cx) {
             let bytes = serde_json::to_vec(&v).map_err(|_| TransformError::InvalidJson)?;
@@ -420,7 +493,7 @@ fn emit(out: &mut BytesMut, ev: &SseEvent, v: &Value, changed: bool) {
 }
 
 /// Push the string at `v` through `st`; true when the text changed.
-fn push_value(st: &mut TextRestorer, v: Option<&mut Value>) -> bool {
+fn push_value(st: &mut StreamText, v: Option<&mut Value>) -> bool {
     let Some(Value::String(s)) = v else {
         return false;
     };
@@ -434,7 +507,7 @@ fn push_value(st: &mut TextRestorer, v: Option<&mut Value>) -> bool {
     }
 }
 
-fn take_held(st: &mut TextRestorer) -> String {
+fn take_held(st: &mut StreamText) -> String {
     let mut held = String::new();
     st.finish(&mut held);
     held
@@ -465,6 +538,143 @@ fn child<'v>(obj: &'v mut Value, key: &str) -> &'v mut Value {
     }
 }
 
+/// Creates the per-output-stream state: optional scanning, then restoration.
+#[derive(Clone)]
+struct Maker {
+    r: Restorer,
+    scanner: Option<Arc<dyn TextScanner>>,
+}
+
+impl Maker {
+    fn stream(&self, escape: Escape) -> StreamText {
+        StreamText {
+            scan: self.scanner.clone().map(ScanState::new),
+            restore: self.r.stream(escape),
+            buf: String::new(),
+        }
+    }
+
+    fn cx(&self) -> Cx<'_> {
+        Cx {
+            r: &self.r,
+            scanner: self.scanner.as_ref(),
+        }
+    }
+}
+
+/// One output stream: [`ScanState`] (when scanning) feeding a [`TextRestorer`].
+struct StreamText {
+    scan: Option<ScanState>,
+    restore: TextRestorer,
+    buf: String,
+}
+
+impl StreamText {
+    fn push(&mut self, fragment: &str, out: &mut String) {
+        match &mut self.scan {
+            None => self.restore.push(fragment, out),
+            Some(s) => {
+                self.buf.clear();
+                s.push(fragment, &mut self.buf, false);
+                self.restore.push(&self.buf, out);
+            }
+        }
+    }
+
+    fn finish(&mut self, out: &mut String) {
+        if let Some(s) = &mut self.scan {
+            self.buf.clear();
+            s.push("", &mut self.buf, true);
+            self.restore.push(&self.buf, out);
+        }
+        self.restore.finish(out);
+    }
+
+    fn escape(&self) -> Escape {
+        self.restore.escape()
+    }
+}
+
+/// Bytes of already-sent text kept as context for the next scan (keyword anchors).
+const SCAN_CONTEXT: usize = 64;
+/// Longest text held back waiting for a word boundary before it is scanned and sent anyway.
+const SCAN_MAX_HOLD: usize = 1024;
+
+/// Streaming response scanning: text is held until a whitespace boundary (at most
+/// [`SCAN_MAX_HOLD`] bytes), scanned together with [`SCAN_CONTEXT`] bytes of what was already
+/// sent, and findings inside the new text are redacted. A finding that runs up to the held end
+/// stays held until it is complete. A value that spans more than [`SCAN_MAX_HOLD`] bytes, or
+/// whose detection needs text after it, can be cut and is then only partly redacted.
+struct ScanState {
+    scanner: Arc<dyn TextScanner>,
+    context: String,
+    pending: String,
+    found: Vec<Finding>,
+}
+
+impl ScanState {
+    fn new(scanner: Arc<dyn TextScanner>) -> Self {
+        ScanState {
+            scanner,
+            context: String::new(),
+            pending: String::new(),
+            found: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, fragment: &str, out: &mut String, last: bool) {
+        self.pending.push_str(fragment);
+        let forced = last || self.pending.len() > SCAN_MAX_HOLD;
+        let cut = if forced {
+            self.pending.len()
+        } else {
+            match self
+                .pending
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+            {
+                Some((i, c)) => i + c.len_utf8(),
+                None => return,
+            }
+        };
+        let ctx = self.context.len();
+        let mut text = std::mem::take(&mut self.context);
+        text.push_str(&self.pending);
+        self.found.clear();
+        self.scanner.find(&text, &mut self.found);
+        let mut cut_abs = ctx + cut;
+        if !forced {
+            // Hold a finding that is not known to be complete yet.
+            for f in &self.found {
+                if f.start >= ctx && f.start < cut_abs && f.end >= cut_abs {
+                    cut_abs = f.start;
+                }
+            }
+        }
+        let mut last_pos = ctx;
+        for f in &self.found {
+            let (s, e) = (f.start.max(ctx), f.end.min(cut_abs));
+            if s < last_pos || e <= s || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+                continue;
+            }
+            out.push_str(text.get(last_pos..s).unwrap_or_default());
+            out.push('<');
+            out.push_str(f.entity.name());
+            out.push('>');
+            last_pos = e;
+        }
+        out.push_str(text.get(last_pos..cut_abs).unwrap_or_default());
+        // New context: the tail of what was sent (originals, so anchors still match).
+        let mut cstart = cut_abs.saturating_sub(SCAN_CONTEXT);
+        while !text.is_char_boundary(cstart) {
+            cstart += 1;
+        }
+        self.context = text.get(cstart..cut_abs).unwrap_or_default().to_owned();
+        self.pending = text.get(cut_abs..).unwrap_or_default().to_owned();
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // OpenAI chat completions (and legacy completions)
 
@@ -479,13 +689,13 @@ enum ChatField {
 }
 
 struct ChatStream {
-    r: Restorer,
-    streams: HashMap<(u64, ChatField), TextRestorer>,
+    r: Maker,
+    streams: HashMap<(u64, ChatField), StreamText>,
     template: Map<String, Value>,
 }
 
 impl ChatStream {
-    fn new(r: Restorer) -> Self {
+    fn new(r: Maker) -> Self {
         ChatStream {
             r,
             streams: HashMap::new(),
@@ -493,7 +703,7 @@ impl ChatStream {
         }
     }
 
-    fn stream(&mut self, key: (u64, ChatField)) -> &mut TextRestorer {
+    fn stream(&mut self, key: (u64, ChatField)) -> &mut StreamText {
         let escape = if matches!(key.1, ChatField::Tool(_)) {
             Escape::Json
         } else {
@@ -673,14 +883,14 @@ impl RKind {
 }
 
 struct RStream {
-    st: TextRestorer,
+    st: StreamText,
     /// The last delta event of this stream (its `delta` replaced when re-used).
     template: Value,
     event: Option<String>,
 }
 
 struct ResponsesStream {
-    r: Restorer,
+    r: Maker,
     streams: HashMap<(String, u64, RKind), RStream>,
 }
 
@@ -702,7 +912,7 @@ fn responses_kind(ty: &str) -> Option<(RKind, bool, &'static str)> {
 }
 
 impl ResponsesStream {
-    fn new(r: Restorer) -> Self {
+    fn new(r: Maker) -> Self {
         ResponsesStream {
             r,
             streams: HashMap::new(),
@@ -746,11 +956,8 @@ impl Rewriter for ResponsesStream {
             return Ok(());
         };
         let ty = type_of(&v).to_owned();
-        let r = self.r.clone();
-        let cx = Cx {
-            r: &r,
-            scanner: None,
-        };
+        let m = self.r.clone();
+        let cx = m.cx();
         let seq = v.get("sequence_number").cloned();
         let mut changed = false;
         if let Some((kind, is_delta, field)) = responses_kind(&ty) {
@@ -819,20 +1026,20 @@ impl Rewriter for ResponsesStream {
 // Anthropic messages
 
 struct AnthropicStream {
-    r: Restorer,
+    r: Maker,
     /// Block index -> restorer (JSON-escaped for `tool_use` blocks).
-    streams: HashMap<u64, TextRestorer>,
+    streams: HashMap<u64, StreamText>,
 }
 
 impl AnthropicStream {
-    fn new(r: Restorer) -> Self {
+    fn new(r: Maker) -> Self {
         AnthropicStream {
             r,
             streams: HashMap::new(),
         }
     }
 
-    fn stream(&mut self, idx: u64, escape: Escape) -> &mut TextRestorer {
+    fn stream(&mut self, idx: u64, escape: Escape) -> &mut StreamText {
         let r = &self.r;
         self.streams.entry(idx).or_insert_with(|| r.stream(escape))
     }
@@ -870,11 +1077,8 @@ impl Rewriter for AnthropicStream {
             return Ok(());
         };
         let idx = v.get("index").and_then(Value::as_u64).unwrap_or(0);
-        let r = self.r.clone();
-        let cx = Cx {
-            r: &r,
-            scanner: None,
-        };
+        let m = self.r.clone();
+        let cx = m.cx();
         let mut changed = false;
         match type_of(&v) {
             "message_start" => {
@@ -936,9 +1140,9 @@ impl Rewriter for AnthropicStream {
 
 /// Restoration state across Gemini chunks (SSE events or elements of the JSON array).
 struct GeminiState {
-    r: Restorer,
+    r: Maker,
     /// Candidate index -> restorer over its plain text parts.
-    streams: HashMap<u64, TextRestorer>,
+    streams: HashMap<u64, StreamText>,
 }
 
 fn gemini_plain_text(part: &Value) -> bool {
@@ -948,7 +1152,7 @@ fn gemini_plain_text(part: &Value) -> bool {
 }
 
 impl GeminiState {
-    fn new(r: Restorer) -> Self {
+    fn new(r: Maker) -> Self {
         GeminiState {
             r,
             streams: HashMap::new(),
@@ -1075,11 +1279,8 @@ impl Rewriter for GeminiStream {
             out.extend_from_slice(&ev.raw);
             return Ok(());
         };
-        let r = self.st.r.clone();
-        let cx = Cx {
-            r: &r,
-            scanner: None,
-        };
+        let m = self.st.r.clone();
+        let cx = m.cx();
         let changed = self.st.process(&mut v, &cx);
         emit(out, ev, &v, changed);
         Ok(())

@@ -381,6 +381,17 @@ fn gemini_client_chunks(chunks: &[Value]) -> (String, String) {
     (text, args)
 }
 
+fn segs_with_keys() -> impl Strategy<Value = Vec<Seg>> {
+    prop::collection::vec(
+        prop_oneof![
+            "[a-zA-Z <>_é日\n\"\\\\]{0,8}".prop_map(Seg::Text),
+            "[0-9a-z]{1,6}".prop_map(|k| Seg::Text(format!("sk-live-{k}"))),
+            (0..VALUES.len()).prop_map(Seg::Val),
+        ],
+        0..10,
+    )
+}
+
 fn segs() -> impl Strategy<Value = Vec<Seg>> {
     prop::collection::vec(
         prop_oneof![
@@ -486,6 +497,25 @@ proptest! {
         let (text, args) = gemini_client_chunks(&arr);
         prop_assert_eq!(&text, &original);
         prop_assert_eq!(&args, &original);
+    }
+
+    #[test]
+    fn chat_stream_scans_and_restores_for_any_split(
+        s in segs_with_keys(),
+        frag in prop::collection::vec(any::<usize>(), 0..10),
+        bytes in prop::collection::vec(any::<usize>(), 0..24),
+        empty_restorer in any::<bool>(),
+    ) {
+        let (_, sanitized, r) = sanitize(&s);
+        let r = if empty_restorer { Restorer::empty() } else { r };
+        let expected = r.restore(&scan_whole(&sanitized)).into_owned();
+        let up = chat_upstream("\n", &split_chars(&sanitized, &frag), &[], true);
+        let o = opts(&r).with_scanner(Arc::new(FakeKeys));
+        let mut f = response_filter(Endpoint::OpenAiChat, true, o);
+        let out = feed(f.as_mut(), up.as_bytes(), &bytes);
+        let (text, _) = chat_client(&out);
+        prop_assert_eq!(&text, &expected);
+        prop_assert!(!text.contains("sk-live-") || !scan_whole(&text).contains("<API_KEY>"));
     }
 
     #[test]
@@ -683,20 +713,45 @@ fn body_cap_fails_closed() {
     assert!(f.chunk(b"{\"choices\":[]}", &mut out).is_err());
 }
 
-struct RedactDigits;
-impl TextScanner for RedactDigits {
-    fn scan(&self, text: &str) -> Option<String> {
-        text.contains("sk-123")
-            .then(|| text.replace("sk-123", "<API_KEY>"))
+/// Finds `sk-live-[0-9a-z]+` as API keys (context-free, like a prefixed-token detector).
+struct FakeKeys;
+impl TextScanner for FakeKeys {
+    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        let mut from = 0;
+        while let Some(i) = text[from..].find("sk-live-") {
+            let start = from + i;
+            let n = text[start + 8..]
+                .bytes()
+                .take_while(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+                .count();
+            let end = start + 8 + n;
+            if n > 0 {
+                out.push(Finding {
+                    entity: Entity::ApiKey,
+                    start,
+                    end,
+                    score: 0.95,
+                    detector: "fake".into(),
+                });
+            }
+            from = end;
+        }
     }
+}
+
+fn scan_whole(text: &str) -> String {
+    let mut f = Vec::new();
+    FakeKeys.find(text, &mut f);
+    redact_findings(text, &f).unwrap_or_else(|| text.to_string())
 }
 
 #[test]
 fn scanner_redacts_non_streaming_text() {
     let (original, sanitized, r) = sanitize(&[Seg::Val(0)]);
-    let o = opts(&r).with_scanner(Arc::new(RedactDigits));
+    let o = opts(&r).with_scanner(Arc::new(FakeKeys));
     let mut f = response_filter(Endpoint::OpenAiChat, false, o);
-    let body = json!({"choices": [{"message": {"content": format!("{sanitized} key sk-123")}}]});
+    let body =
+        json!({"choices": [{"message": {"content": format!("{sanitized} key sk-live-123")}}]});
     let out = feed(f.as_mut(), body.to_string().as_bytes(), &[]);
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(

@@ -713,24 +713,26 @@ impl ChatStream {
         self.streams.entry(key).or_insert_with(|| r.stream(escape))
     }
 
+    /// Push a string field through its stream (created on first use only).
+    fn push(&mut self, key: (u64, ChatField), v: Option<&mut Value>) -> bool {
+        match v {
+            Some(v @ Value::String(_)) => push_value(self.stream(key), Some(v)),
+            _ => false,
+        }
+    }
+
     fn process_choice(&mut self, pos: usize, choice: &mut Value) -> bool {
         let idx = choice
             .get("index")
             .and_then(Value::as_u64)
             .unwrap_or(pos as u64);
-        let mut ch = push_value(self.stream((idx, ChatField::Text)), choice.get_mut("text"));
+        let mut ch = self.push((idx, ChatField::Text), choice.get_mut("text"));
         if let Some(d) = choice.get_mut("delta") {
-            ch |= push_value(self.stream((idx, ChatField::Content)), d.get_mut("content"));
-            ch |= push_value(self.stream((idx, ChatField::Refusal)), d.get_mut("refusal"));
-            ch |= push_value(
-                self.stream((idx, ChatField::Reasoning)),
-                d.get_mut("reasoning_content"),
-            );
+            ch |= self.push((idx, ChatField::Content), d.get_mut("content"));
+            ch |= self.push((idx, ChatField::Refusal), d.get_mut("refusal"));
+            ch |= self.push((idx, ChatField::Reasoning), d.get_mut("reasoning_content"));
             if let Some(a) = d.get_mut("audio") {
-                ch |= push_value(
-                    self.stream((idx, ChatField::Transcript)),
-                    a.get_mut("transcript"),
-                );
+                ch |= self.push((idx, ChatField::Transcript), a.get_mut("transcript"));
             }
             for (tpos, tc) in arr_mut(d, "tool_calls").enumerate() {
                 let ti = tc
@@ -738,10 +740,7 @@ impl ChatStream {
                     .and_then(Value::as_u64)
                     .unwrap_or(tpos as u64);
                 if let Some(f) = tc.get_mut("function") {
-                    ch |= push_value(
-                        self.stream((idx, ChatField::Tool(ti))),
-                        f.get_mut("arguments"),
-                    );
+                    ch |= self.push((idx, ChatField::Tool(ti)), f.get_mut("arguments"));
                 }
             }
         }

@@ -31,6 +31,12 @@
 //! `p` = the provider layer's explicit value, `t` = the tenant layer's explicit value; within a
 //! layer an `entities` entry beats that layer's `default_secret`/`default_pii`):
 //!
+//! A layer's `entities` entry replaces the value of the layers below it; a layer's
+//! `default_secret`/`default_pii` applies to the entities that layer does not list, but only
+//! *tightens* an entity entry of a lower layer (and the built-in `PRIVATE_KEY = "block"`): a
+//! provider's `default_secret = "redact"` does not unblock private keys, and a provider's
+//! `default_pii = "redact"` also covers a globally listed `IP_ADDRESS = "mask"`.
+//!
 //! | set in            | result                   |
 //! |-------------------|--------------------------|
 //! | neither           | `g`                      |
@@ -334,25 +340,30 @@ impl PolicyConfig {
         let mut entities = BTreeMap::new();
         for name in names {
             let cat = category_of(&name);
-            let layer_value = |layer: &PolicyLayer| {
-                layer.entities.get(&name).copied().or(match cat {
-                    Category::Secret => layer.default_secret,
-                    Category::Pii => layer.default_pii,
+            // An entity entry of a layer replaces lower layers' values; a layer's default only
+            // tightens an entity entry of a lower layer (or the built-in PRIVATE_KEY block).
+            let layer_value = |layer: &PolicyLayer, lower_explicit: Option<Action>| {
+                layer.entities.get(&name).copied().or_else(|| {
+                    let d = match cat {
+                        Category::Secret => layer.default_secret,
+                        Category::Pii => layer.default_pii,
+                    }?;
+                    Some(lower_explicit.map_or(d, |e| e.stricter(d)))
                 })
             };
-            let builtin = if name == "PRIVATE_KEY" {
-                Action::Block
-            } else {
-                match cat {
-                    Category::Secret => Action::Redact,
-                    Category::Pii => Action::Pseudonymize,
-                }
-            };
-            let g = global.entities.get(&name).copied().unwrap_or(match cat {
-                Category::Secret => global.default_secret.unwrap_or(builtin),
-                Category::Pii => global.default_pii.unwrap_or(builtin),
+            let builtin_explicit = (name == "PRIVATE_KEY").then_some(Action::Block);
+            let g_explicit = global.entities.get(&name).copied().or(builtin_explicit);
+            let g = g_explicit.unwrap_or(match cat {
+                Category::Secret => global.default_secret.unwrap_or(Action::Redact),
+                Category::Pii => global.default_pii.unwrap_or(Action::Pseudonymize),
             });
-            let action = resolve(g, layer_value(p), layer_value(t), Action::stricter);
+            let p_explicit = p.entities.get(&name).copied().or(g_explicit);
+            let action = resolve(
+                g,
+                layer_value(p, g_explicit),
+                layer_value(t, p_explicit),
+                Action::stricter,
+            );
             entities.insert(name, action);
         }
 
@@ -545,6 +556,7 @@ mod tests {
         default_pii = "redact"
         [policy.provider.local]
         default_pii = "allow"
+        default_secret = "allow"
         restore = false
         [policy.tenant.acme]
         entities = { PERSON = "allow", EMAIL_ADDRESS = "hash" }
@@ -595,7 +607,12 @@ mod tests {
         let acme_local = cfg.effective("acme", "local");
         assert_eq!(acme_local.action_for(&Entity::PhoneNumber), Action::Allow);
         assert!(!acme_local.restore);
-        assert_eq!(acme_local.action_for(&Entity::ApiKey), Action::Redact);
+        assert_eq!(acme_local.action_for(&Entity::ApiKey), Action::Allow);
+        // A layer default never loosens a lower layer's entity entry or the built-in block.
+        assert_eq!(acme_local.action_for(&Entity::IpAddress), Action::Mask);
+        assert_eq!(acme_local.action_for(&Entity::PrivateKey), Action::Block);
+        // ... but tightens it.
+        assert_eq!(acme_deepseek.action_for(&Entity::IpAddress), Action::Redact);
     }
 
     #[test]

@@ -18,8 +18,9 @@ use bytes::BytesMut;
 
 use super::TransformError;
 
-/// Default cap on one event's size (1 MiB).
-pub const DEFAULT_MAX_EVENT: usize = 1 << 20;
+/// Default cap on one event's size (8 MiB: a Responses `response.completed` event repeats the
+/// whole output, so it must hold the longest answer a model can give).
+pub const DEFAULT_MAX_EVENT: usize = 8 << 20;
 
 /// One event (or a comment-only / blank block) as parsed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

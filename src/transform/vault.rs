@@ -9,6 +9,20 @@
 //! Called by: the sanitizer's leaf visitor (`server::service`, `cli` scrub), then
 //! [`Vault::restorer`] for the response filter.
 //!
+//! # Wiring (one request)
+//!
+//! ```text
+//! let policy = policy_config.effective(tenant_id, provider_id);      // resolve once, cache
+//! let mut vault = Vault::for_policy(TenantKey::derive(server_secret, tenant_id), &policy);
+//! for each user-text leaf the walker visits (also leaves without findings: neutralisation):
+//!     let findings = engine.scan(leaf);
+//!     if let Some(new) = vault.sanitize_text(leaf, &findings, &policy)? { *leaf = new }
+//!     // Err(TransformError::Refused) = a `block` entity: refuse the request (403)
+//! let restorer = if policy.restore { vault.restorer()? } else { Restorer::empty() };
+//! let scanner = EngineScanner { engine, mode: policy.scan_responses }   // unless Off
+//! let filter = response_filter(endpoint, is_sse, FilterOptions::new(restorer).with_scanner(..));
+//! ```
+//!
 //! # Placeholders
 //!
 //! `<` + entity name (UPPER_SNAKE, `[A-Z][A-Z0-9_]*`) + `_` + 6 to 16 lowercase hex digits +

@@ -37,6 +37,7 @@ use std::collections::HashSet;
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 
+use super::detectors::secrets::util::{ceil_boundary, floor_boundary};
 use super::engine::{Engine, EngineConfig, EngineError, DEFAULT_MIN_SCORE};
 use super::types::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
@@ -398,26 +399,6 @@ impl CustomDetector {
             ValidatorKind::Mod97 => mod97(value),
         }
     }
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    if i >= text.len() {
-        return text.len();
-    }
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    if i >= text.len() {
-        return text.len();
-    }
-    while i < text.len() && !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
 }
 
 // Private Luhn / MOD 97-10; `src/detect/checks.rs` (owned by `pii`) carries the shared ones

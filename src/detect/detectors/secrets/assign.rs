@@ -392,7 +392,7 @@ fn words(key: &str) -> Vec<&str> {
 
 fn in_list(w: &str, list: &[&str]) -> bool {
     list.iter()
-        .any(|x| x.eq_ignore_ascii_case(w) || (w.len() == x.len() && w.to_lowercase() == *x))
+        .any(|x| x.eq_ignore_ascii_case(w) || (!w.is_ascii() && w.to_lowercase() == *x))
 }
 
 /// Classify a key (already stripped of leading dashes/quotes).
@@ -413,7 +413,12 @@ fn classify(key: &str) -> Option<Kind> {
     if in_list(last, EXCLUDED_LAST) || ws.iter().any(|w| in_list(w, EXCLUDED_ANY)) {
         return None;
     }
-    if compact.contains("publickey") || compact.contains("keyid") || compact.ends_with("keyname") {
+    if compact.contains("publickey")
+        || compact.contains("keyid")
+        || compact.ends_with("keyname")
+        || compact.contains("csrf")
+        || compact.contains("xsrf")
+    {
         return None;
     }
     if ws.iter().any(|w| in_list(w, PASSWORD_WORDS))
@@ -440,6 +445,8 @@ fn classify(key: &str) -> Option<Kind> {
     if SECRET_WORDS
         .iter()
         .any(|s| compact.ends_with(s) && s.len() >= 6)
+        || compact.ends_with("token")
+        || compact.ends_with("secret")
     {
         return Some(Kind::Secret);
     }
@@ -460,12 +467,12 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
         ks += 1;
     }
     let key = text.get(ks..ke)?;
-    let kind = classify(key);
-    let Some(kind) = kind else {
-        return Some((ke, None));
-    };
     let flag = ks >= 1 && b.get(ks - 1) == Some(&b'-');
     let xml_open = ks >= 1 && b.get(ks - 1) == Some(&b'<');
+    // promptwall's own placeholders (`<PASSWORD_ab12>`) are not XML elements.
+    if xml_open && b.get(ke) == Some(&b'>') && is_own_placeholder_name(key) {
+        return Some((ke, None));
+    }
     // Closing quote of the key (`"key"`, `'key'`, `\"key\"`), then spaces.
     let mut i = ke;
     if b.get(i) == Some(&b'\\') && matches!(b.get(i + 1), Some(b'"' | b'\'')) {
@@ -500,6 +507,10 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
         _ => return Some((ke, None)),
     }
     let sep_end = i;
+    // Classify only keys followed by a separator: prose like "the key point" stops above.
+    let Some(kind) = classify(key) else {
+        return Some((ke, None));
+    };
     i = skip_spaces(b, i);
     let spaced = i > sep_end;
     // Value: quoted (also JSON-escaped quotes) or bare.
@@ -678,6 +689,27 @@ fn score_value(
     }
 }
 
+/// `PASSWORD`, `API_KEY_1a2b`: an UPPER_SNAKE entity name with an optional `_` + 4–12 hex.
+pub fn is_own_placeholder_name(s: &str) -> bool {
+    let (name, tail) = match s.rsplit_once('_') {
+        Some((n, t))
+            if (4..=12).contains(&t.len())
+                && t.bytes().all(|c| c.is_ascii_hexdigit())
+                && t.bytes()
+                    .any(|c| c.is_ascii_digit() || c.is_ascii_lowercase()) =>
+        {
+            (n, t)
+        }
+        _ => (s, ""),
+    };
+    let _ = tail;
+    !name.is_empty()
+        && name.bytes().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name
+            .bytes()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+}
+
 /// `a.b`, `self.password`, `settings.DB.password` (identifiers joined by dots).
 fn is_member_access(v: &str) -> bool {
     v.contains('.')
@@ -788,6 +820,7 @@ mod tests {
             "token = 12345678901234",
             "PASSWORD=<PASSWORD_1a2b3c4d>",
             "Your password: required",
+            "<PASSWORD_ab12cd>hunter2xyz</PASSWORD_ab12cd>",
         ] {
             assert!(vals(t).is_empty(), "{t}: {:?}", vals(t));
         }
@@ -805,5 +838,10 @@ mod tests {
         assert_eq!(classify("client-certificate-data"), None);
         assert_eq!(classify("x-api-key"), Some(Kind::Secret));
         assert_eq!(classify("secret_key_name"), None);
+        assert_eq!(classify("identitytoken"), Some(Kind::Secret));
+        assert_eq!(classify("csrftoken"), None);
+        assert!(is_own_placeholder_name("PASSWORD_ab12cd"));
+        assert!(is_own_placeholder_name("API_KEY"));
+        assert!(!is_own_placeholder_name("password"));
     }
 }

@@ -57,12 +57,12 @@ impl Detector for AuthHeader {
                 continue;
             }
             let r = if h.trigger < HEADERS.len() {
-                header(cx, h)
+                header(cx, h, &mut done)
             } else {
                 curl_user(cx, h)
             };
             if let Some(f) = r {
-                done = f.end;
+                done = done.max(f.end);
                 out.push(f);
             }
         }
@@ -84,7 +84,8 @@ fn is_value_byte(c: u8) -> bool {
         ))
 }
 
-fn header(cx: &ScanCtx<'_>, h: &Hit) -> Option<Finding> {
+/// `done` is raised to the end of the scanned value so hits inside it are not rescanned.
+fn header(cx: &ScanCtx<'_>, h: &Hit, done: &mut usize) -> Option<Finding> {
     let b = cx.bytes();
     let is_auth = h.trigger == 0;
     // Name must stand alone (`Proxy-Authorization` is fine, `MyAuthorization` is not).
@@ -117,12 +118,14 @@ fn header(cx: &ScanCtx<'_>, h: &Hit) -> Option<Finding> {
     }
     let first = cx.text.get(i..i + first_len)?;
     let after_first = i + first_len;
+    *done = (*done).max(after_first);
     let scheme_follows = b.get(after_first) == Some(&b' ')
         && first.len() <= 16
         && first.bytes().all(|c| c.is_ascii_alphabetic() || c == b'-');
     let (vs, ve, score) = if is_auth && scheme_follows {
         let vs = skip(b, after_first, |c| c == b' ');
         let n = run_right(b, vs, MAX_VALUE, is_value_byte);
+        *done = (*done).max(vs + n);
         let value = cx.text.get(vs..vs + n)?;
         let score = if first.eq_ignore_ascii_case("basic") {
             match b64_decode(value) {

@@ -46,7 +46,10 @@ impl Detector for KubernetesSecret {
             {
                 continue;
             }
-            let (ws, we) = document(b, h.start);
+            if h.start < done {
+                continue;
+            }
+            let (ws, we) = document(b, h.start, done);
             let ws = ws.max(done);
             if ws >= we {
                 continue;
@@ -58,8 +61,9 @@ impl Detector for KubernetesSecret {
 }
 
 /// Bounds of the YAML document around `pos`: previous/next `---` line, within the limits.
-fn document(b: &[u8], pos: usize) -> (usize, usize) {
-    let lo = pos.saturating_sub(BEFORE);
+fn document(b: &[u8], pos: usize, done: usize) -> (usize, usize) {
+    // Never look back into a region already scanned: keeps repeated hits linear.
+    let lo = pos.saturating_sub(BEFORE).max(done).min(pos);
     let hi = (pos + AFTER).min(b.len());
     let start = b
         .get(lo..pos)

@@ -33,14 +33,17 @@ impl Detector for PemPrivateKey {
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
         let mut done = 0usize;
+        let mut ends = NextMatch::new(b"-----END ");
+        let mut macs = NextMatch::new(b"Private-MAC:");
+        let mut lines = NextMatch::new(b"Private-Lines:");
         for h in hits {
             if h.start < done {
                 continue;
             }
             let r = match h.trigger {
-                0 => pem_block(b, h),
+                0 => pem_block(b, h, &mut ends),
                 1 => b64_pem(b, h),
-                _ => putty(b, h),
+                _ => putty(b, h, &mut macs, &mut lines),
             };
             if let Some((start, end, score)) = r {
                 done = end;
@@ -50,8 +53,45 @@ impl Detector for PemPrivateKey {
     }
 }
 
+/// Next occurrence of a needle, cached across hits so that all hits of one scan together
+/// search each byte of the text at most once (repeated BEGIN lines without END stay linear).
+struct NextMatch {
+    needle: &'static [u8],
+    searched_from: Option<usize>,
+    at: Option<usize>,
+}
+
+impl NextMatch {
+    fn new(needle: &'static [u8]) -> Self {
+        NextMatch {
+            needle,
+            searched_from: None,
+            at: None,
+        }
+    }
+
+    /// First occurrence at or after `from`.
+    fn find(&mut self, b: &[u8], from: usize) -> Option<usize> {
+        if let Some(f) = self.searched_from {
+            if from >= f {
+                match self.at {
+                    Some(p) if p >= from => return Some(p),
+                    None => return None,
+                    _ => {}
+                }
+            }
+        }
+        self.searched_from = Some(from);
+        self.at = b
+            .get(from..)
+            .and_then(|r| memmem::find(r, self.needle))
+            .map(|o| from + o);
+        self.at
+    }
+}
+
 /// `-----BEGIN <label>-----` ... `-----END <label>-----`.
-fn pem_block(b: &[u8], h: &Hit) -> Option<(usize, usize, f32)> {
+fn pem_block(b: &[u8], h: &Hit, ends: &mut NextMatch) -> Option<(usize, usize, f32)> {
     let label_start = h.end;
     let label_len = run_right(b, label_start, 64, |c| {
         c.is_ascii_uppercase() || c == b' ' || c.is_ascii_digit()
@@ -64,8 +104,11 @@ fn pem_block(b: &[u8], h: &Hit) -> Option<(usize, usize, f32)> {
     }
     let body_start = after_label + 5;
     let limit = (body_start + MAX_BLOCK).min(b.len());
-    let region = b.get(body_start..limit)?;
-    if let Some(off) = memmem::find(region, b"-----END ") {
+    if let Some(off) = ends
+        .find(b, body_start)
+        .filter(|&p| p < limit)
+        .map(|p| p - body_start)
+    {
         let end_line = body_start + off + 9;
         // `-----END <label>-----`
         let l = run_right(b, end_line, 64, |c| {
@@ -74,12 +117,11 @@ fn pem_block(b: &[u8], h: &Hit) -> Option<(usize, usize, f32)> {
         let mut end = end_line + l;
         end += run_right(b, end, 5, |c| c == b'-');
         let body = b.get(body_start..body_start + off)?;
-        if body.iter().filter(|&&c| is_b64(c)).count() < 64 {
+        if body.iter().filter(|&&c| is_b64(c)).take(64).count() < 64 {
             return None;
         }
         return Some((h.start, end, 0.99));
     }
-    // Truncated: base64 body with real or escaped newlines, and header lines.
     // Truncated: whole lines of base64, separated by real or JSON-escaped newlines.
     let mut i = body_start;
     let mut b64 = 0usize;
@@ -132,16 +174,21 @@ fn b64_pem(b: &[u8], h: &Hit) -> Option<(usize, usize, f32)> {
 }
 
 /// PuTTY key file: header line through `Private-MAC:` (or the private lines if truncated).
-fn putty(b: &[u8], h: &Hit) -> Option<(usize, usize, f32)> {
+fn putty(
+    b: &[u8],
+    h: &Hit,
+    macs: &mut NextMatch,
+    lines: &mut NextMatch,
+) -> Option<(usize, usize, f32)> {
     let limit = (h.start + 16 * 1024).min(b.len());
-    let region = b.get(h.start..limit)?;
-    if let Some(off) = memmem::find(region, b"Private-MAC:") {
+    let within = |p: usize| (p < limit).then(|| p - h.start);
+    if let Some(off) = macs.find(b, h.start).and_then(within) {
         let mut end = h.start + off + 12;
         end += run_right(b, end, 2, |c| c == b' ');
         end += run_right(b, end, 128, |c| c.is_ascii_hexdigit());
         return Some((h.start, end, 0.99));
     }
-    let off = memmem::find(region, b"Private-Lines:")?;
+    let off = lines.find(b, h.start).and_then(within)?;
     let mut i = h.start + off + 14;
     i += run_right(b, i, 16, |c| {
         c == b' ' || c.is_ascii_digit() || c == b'\r' || c == b'\n'

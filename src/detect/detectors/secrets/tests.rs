@@ -152,6 +152,31 @@ fn pathological_inputs_finish() {
     );
     time_scan(&e, "uri at-signs", &"postgres://a:".repeat(N / 13));
     time_scan(&e, "colons", &"a:b@c".repeat(N / 5));
+    // Every trigger repeated back to back: each must stay linear (no rescans per hit).
+    for unit in [
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "-----BEGIN RSA PRIVATE KEY-----\nQUJD\n",
+        "/IQoJb3JpZ2luX2Vj",
+        "authorization:",
+        "Authorization: Bearer ",
+        "kind: Secret\n",
+        "PuTTY-User-Key-File-",
+        "T3BlbkFJ",
+        "&sv=1&sig=",
+        "aaaQ~",
+        "LS0tLS1CRUdJT",
+        "password=",
+        "secret_key_",
+        "AKIAZ2MQ4RS7TUVWXY3B+",
+        ".atlasv1.",
+        "ghp_",
+        "::",
+    ] {
+        let text = unit.repeat((N / 8) / unit.len());
+        let t = Instant::now();
+        time_scan(&e, unit.trim(), &text);
+        assert!(t.elapsed().as_secs() < 20, "{unit} too slow");
+    }
 }
 
 #[test]

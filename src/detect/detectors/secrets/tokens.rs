@@ -590,6 +590,8 @@ pub fn all() -> Vec<Box<dyn Detector>> {
     out.push(Box::new(OpenAiLegacy));
     out.push(Box::new(AzureIdentifiableKey));
     out.push(Box::new(TelegramBotToken));
+    out.push(Box::new(AwsSecretPair));
+    out.push(Box::new(AzureSasSignature));
     out
 }
 
@@ -624,8 +626,8 @@ impl Detector for TokenDetector {
                 continue;
             }
             let span = match self.spec.check {
-                Check::Re(_) if self.spec.min == 0 => self.regex_span(bytes, h),
-                _ => self.run_span(bytes, h),
+                Check::Re(_) if self.spec.min == 0 => self.regex_span(bytes, h, &mut done),
+                _ => self.run_span(bytes, h, &mut done),
             };
             let Some((start, end, score)) = span else {
                 continue;
@@ -651,7 +653,9 @@ impl Detector for TokenDetector {
 
 impl TokenDetector {
     /// Prefix + maximal body run of the spec's class.
-    fn run_span(&self, bytes: &[u8], h: &Hit) -> Option<(usize, usize, f32)> {
+    /// Over-long runs set `skip` to their scanned end: later prefixes inside the same run are
+    /// not standalone tokens, and skipping them keeps the work linear.
+    fn run_span(&self, bytes: &[u8], h: &Hit, skip: &mut usize) -> Option<(usize, usize, f32)> {
         let s = &self.spec;
         if !s.left_ok_alnum
             && h.start > 0
@@ -663,6 +667,9 @@ impl TokenDetector {
         }
         let class = s.class;
         let n = run_right(bytes, h.end, s.max + 1, |b| class.has(b));
+        if n > s.max {
+            *skip = (*skip).max(h.end + n);
+        }
         // Trailing dots are sentence punctuation, not token characters.
         let mut end = h.end + n;
         if matches!(class, Class::B64UrlDot | Class::Path) {
@@ -726,12 +733,13 @@ impl TokenDetector {
 
     /// Signature in the middle of the token (`Q~`, `.atlasv1.`): expand both ways over the
     /// token alphabet, then check the regex.
-    fn regex_span(&self, bytes: &[u8], h: &Hit) -> Option<(usize, usize, f32)> {
+    fn regex_span(&self, bytes: &[u8], h: &Hit, skip: &mut usize) -> Option<(usize, usize, f32)> {
         let tok = |b: u8| is_b64url(b) || b == b'~' || b == b'.';
         let l = run_left(bytes, h.start, 64, tok);
         let r = run_right(bytes, h.end, 128, tok);
         let start = h.start - l;
         let mut end = h.end + r;
+        *skip = (*skip).max(end);
         while end > h.end && bytes.get(end - 1) == Some(&b'.') {
             end -= 1;
         }
@@ -776,14 +784,16 @@ impl Detector for OpenAiLegacy {
     }
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
+        let mut done = 0usize;
         for h in hits {
-            if b.get(h.start..h.end) != Some(b"T3BlbkFJ".as_slice()) {
+            if h.start < done || b.get(h.start..h.end) != Some(b"T3BlbkFJ".as_slice()) {
                 continue;
             }
             let l = run_left(b, h.start, 400, is_b64url);
             let r = run_right(b, h.end, 400, is_b64url);
             let start = h.start - l;
             let end = h.end + r;
+            done = end;
             let Some(tok) = cx.text.get(start..end) else {
                 continue;
             };
@@ -894,6 +904,118 @@ impl Detector for TelegramBotToken {
                 end,
                 0.85,
                 "telegram_bot_token",
+            ));
+        }
+    }
+}
+
+/// AWS secret access key next to an access key id (pairing, DETECTORS.md §1.1): a 40-char
+/// `[A-Za-z0-9/+]` run within 256 bytes after `AKIA…`/`ASIA…`, entropy >= 4.25, mixed case.
+/// Keyed forms (`aws_secret_access_key = …`) are caught by the assignment detector.
+struct AwsSecretPair;
+
+const AWS_PAIR_WINDOW: usize = 256;
+
+impl Detector for AwsSecretPair {
+    fn name(&self) -> &'static str {
+        "aws_secret_access_key"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![
+            Trigger::Literal(Cow::Borrowed("AKIA")),
+            Trigger::Literal(Cow::Borrowed("ASIA")),
+        ]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        let mut done = 0usize;
+        for h in hits {
+            if b.get(h.start..h.end) != Some(b"AKIA".as_slice())
+                && b.get(h.start..h.end) != Some(b"ASIA".as_slice())
+            {
+                continue;
+            }
+            let id = run_right(b, h.end, 17, |c| {
+                c.is_ascii_uppercase() || c.is_ascii_digit()
+            });
+            if id != 16 {
+                continue;
+            }
+            let mut i = (h.end + id).max(done);
+            let limit = (h.end + id + AWS_PAIR_WINDOW).min(b.len());
+            while i < limit {
+                let n = run_right(b, i, 41, is_b64);
+                if n == 0 {
+                    i += 1;
+                    continue;
+                }
+                if n == 40 && !b.get(i + n).is_some_and(|c| is_b64(*c) || *c == b'=') {
+                    if let Some(v) = cx.text.get(i..i + n) {
+                        let (lo, up, _, _) = super::util::classes(v);
+                        if lo && up && super::util::entropy(v) >= 4.25 && !is_placeholder(v) {
+                            out.push(finding(
+                                Entity::ApiKey,
+                                i,
+                                i + n,
+                                0.85,
+                                "aws_secret_access_key",
+                            ));
+                            break;
+                        }
+                    }
+                }
+                i += n.max(1);
+                // Skip the rest of an over-long run.
+                i += run_right(b, i, limit.saturating_sub(i), is_b64);
+            }
+            done = limit;
+        }
+    }
+}
+
+/// Azure SAS token signature: the `sig=` value of a query that also carries `sv=`.
+struct AzureSasSignature;
+
+impl Detector for AzureSasSignature {
+    fn name(&self) -> &'static str {
+        "azure_sas_signature"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::Literal(Cow::Borrowed("sig="))]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        let mut done = 0usize;
+        for h in hits {
+            if h.start < done
+                || !matches!(
+                    h.start.checked_sub(1).and_then(|p| b.get(p)),
+                    Some(b'?' | b'&' | b';')
+                )
+            {
+                continue;
+            }
+            // `sv=` within the same URL/query (up to 512 bytes around, no whitespace).
+            let l = run_left(b, h.start, 512, |c| !c.is_ascii_whitespace() && c != b'"');
+            let r = run_right(b, h.end, 512, |c| !c.is_ascii_whitespace() && c != b'"');
+            let Some(query) = b.get(h.start - l..h.end + r) else {
+                continue;
+            };
+            // One verdict per query string.
+            done = h.end + r;
+            if memchr::memmem::find(query, b"sv=").is_none() {
+                continue;
+            }
+            let n = run_right(b, h.end, 256, |c| is_b64(c) || c == b'%' || c == b'=');
+            if n < 20 {
+                continue;
+            }
+            out.push(finding(
+                Entity::ApiKey,
+                h.end,
+                h.end + n,
+                0.9,
+                "azure_sas_signature",
             ));
         }
     }
@@ -1082,6 +1204,28 @@ mod tests {
             assert_eq!(f[0].0, *name);
             assert!(tok.ends_with(&f[0].1), "{name}: {} vs {tok}", f[0].1);
         }
+    }
+
+    #[test]
+    fn aws_pair_and_sas() {
+        let e = engine();
+        let id = format!("AK{}A{}", "I", "Z2MQ4RS7TUVWXY3B");
+        let secret = format!("{}/{}+{}", b62(20, 40), b62(10, 41), b62(8, 42));
+        let f = found(&e, &format!("id {id} secret {secret} done"));
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(f[1].1, secret);
+        // A git SHA near a key id is not a secret key.
+        let f = found(
+            &e,
+            &format!("{id} commit 9fceb02d0ae598e95dc970b74767f19372d61af8"),
+        );
+        assert_eq!(f.len(), 1);
+
+        let url = format!("https://acct.blob.core.windows.net/c/b?sv=2022-11-02&ss=b&sp=r&se=2030-01-01&sig={}%2B{}%3D", b62(20, 43), b62(20, 44));
+        let f = found(&e, &url);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].1.ends_with("%3D"));
+        assert!(found(&e, "https://x.example/?sig=abcdefghijklmnopqrstuvwxyz").is_empty());
     }
 
     #[test]

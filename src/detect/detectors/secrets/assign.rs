@@ -677,7 +677,8 @@ fn score_value(
                 return None;
             }
             // Prose after `token:` ("token: this is ...") has spaces; bare values cannot.
-            if v.contains(' ') {
+            // Lower-case word lists (`my-secret-name`, `db_credentials`) are object names.
+            if v.contains(' ') || is_word_list(v) {
                 return None;
             }
             if v.len() >= 16 && entropy(v) >= 3.5 {
@@ -708,6 +709,12 @@ pub fn is_own_placeholder_name(s: &str) -> bool {
         && name
             .bytes()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+}
+
+/// Lower-case alphabetic words joined by `-`/`_`/`.` (`my-secret-name`): a name, not a value.
+fn is_word_list(v: &str) -> bool {
+    v.split(['-', '_', '.'])
+        .all(|w| !w.is_empty() && w.bytes().all(|c| c.is_ascii_lowercase()))
 }
 
 /// `a.b`, `self.password`, `settings.DB.password` (identifiers joined by dots).
@@ -820,6 +827,8 @@ mod tests {
             "token = 12345678901234",
             "PASSWORD=<PASSWORD_1a2b3c4d>",
             "Your password: required",
+            "secret: my-secret-name",
+            "tokenSecretRef: tls-cert-store",
             "<PASSWORD_ab12cd>hunter2xyz</PASSWORD_ab12cd>",
         ] {
             assert!(vals(t).is_empty(), "{t}: {:?}", vals(t));

@@ -103,6 +103,12 @@ fn header(cx: &ScanCtx<'_>, h: &Hit, done: &mut usize) -> Option<Finding> {
     let mut i = skip(b, h.end, |c| {
         matches!(c, b'"' | b'\'' | b'\\' | b' ' | b'\t')
     });
+    // HAR / structured logs: `{"name": "Authorization", "value": "Bearer ..."}`.
+    if b.get(i) == Some(&b',') {
+        let window = b.get(i..(i + 32).min(b.len()))?;
+        let off = memchr::memmem::find(window, b"value")?;
+        i = skip(b, i + off + 5, |c| matches!(c, b'"' | b'\'' | b' ' | b'\t'));
+    }
     if !matches!(b.get(i), Some(b':' | b'=')) {
         return None;
     }
@@ -206,6 +212,10 @@ mod tests {
         assert_eq!(
             spans("curl -u admin:S3cretPass https://api"),
             vec![("S3cretPass", 0.85)]
+        );
+        assert_eq!(
+            spans(r#"{"name": "Authorization", "value": "Bearer eyAbc123456789"}"#),
+            vec![("eyAbc123456789", 0.9)]
         );
         assert_eq!(
             spans("Proxy-Authorization: token 0123abcdef4567"),

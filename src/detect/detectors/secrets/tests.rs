@@ -200,3 +200,42 @@ fn throughput() {
         time_scan(&e, "mixed ~1 finding/KB", &mixed);
     }
 }
+
+#[test]
+fn realistic_documents() {
+    let e = Engine::with_detectors(super::all()).unwrap();
+    let jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJpc3MiOiJrdWJlcm5ldGVzIiwic3ViIjoic3lzdGVtIn0.c2lnbmF0dXJlLXZhbHVlLWhlcmUtMTIzNDU2Nzg5MA";
+    let kubeconfig = format!(
+        "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    client-certificate-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUM=\n    token: {jwt}\n    auth-provider:\n      config:\n        client-secret: Zk3rT9vQp2LmX8wN\n        refresh-token: 1a2B3c4D5e6F7g8H9i0J\n"
+    );
+    let f = found(&e, &kubeconfig);
+    let vals: Vec<&str> = f.iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(
+        vals,
+        vec![jwt, "Zk3rT9vQp2LmX8wN", "1a2B3c4D5e6F7g8H9i0J"],
+        "{f:?}"
+    );
+
+    let env = "# database\nDB_HOST=db.internal\nDB_USER=app\nDB_PASSWORD=N0t-S0-S3cret!\nDB_PASSWORD_FILE=/run/secrets/db\nLOG_LEVEL=debug\nSECRET_KEY_BASE=9c1f0a7b3e5d2c4f6a8b0d1e3f5a7c9e\nAPI_TIMEOUT=30\nREDIS_URL=redis://:r3d1sPw!@cache:6379\n";
+    let f = found(&e, env);
+    let vals: Vec<&str> = f.iter().map(|(_, v)| v.as_str()).collect();
+    assert_eq!(
+        vals,
+        vec![
+            "N0t-S0-S3cret!",
+            "9c1f0a7b3e5d2c4f6a8b0d1e3f5a7c9e",
+            "r3d1sPw!"
+        ],
+        "{f:?}"
+    );
+
+    let code = "def connect(password: str, token: Optional[str] = None):\n    key = get_key()\n    secret = os.environ[\"APP_SECRET\"]\n    client = Client(api_key=settings.API_KEY, password=password)\n    headers = {\"Authorization\": f\"Bearer {token}\"}\n    return client\n";
+    let f = found(&e, code);
+    assert!(f.is_empty(), "{f:?}");
+
+    let prose = "To reset your password, open Settings and choose a new passphrase. The API key \
+                 is shown once; treat tokens like passwords. Authorization is handled by the \
+                 gateway, and the secret sauce is caching. Key takeaways: rotate keys often.";
+    let f = found(&e, prose);
+    assert!(f.is_empty(), "{f:?}");
+}

@@ -13,9 +13,11 @@
 //! then calls each detector that had hits with its own hits, in text order. A detector looks
 //! only at a window around its hits; it never scans the whole text by itself.
 
+pub mod config;
 pub mod detectors;
 pub mod engine;
 mod types;
 
-pub use engine::{Engine, EngineConfig, EngineError};
+pub use config::{CustomDetectorConfig, DetectionConfig, ValidatorKind};
+pub use engine::{Engine, EngineConfig, EngineError, Scratch};
 pub use types::{Category, Detector, Entity, Finding, Hit, ScanCtx, Trigger};

@@ -19,22 +19,29 @@
 use crate::detect::Detector;
 
 mod card;
+mod crypto;
 mod email;
 mod iban;
 mod national;
+mod net;
+mod phone;
 mod tlds;
 mod util;
 
 pub use card::CardDetector;
+pub use crypto::CryptoWalletDetector;
 pub use email::EmailDetector;
 pub use iban::IbanDetector;
 pub use national::{
     DeTaxIdDetector, EsNifDetector, FrNirDetector, ItFiscalCodeDetector, NlBsnDetector,
     PtNifDetector, UkNhsDetector, UkNinoDetector, UsSsnDetector,
 };
+pub use net::{IpDetector, MacDetector};
+pub use phone::PhoneDetector;
 
 /// Every PII detector with default settings.
 pub fn all() -> Vec<Box<dyn Detector>> {
+    phone::warm_up();
     vec![
         Box::new(EmailDetector),
         Box::new(CardDetector),
@@ -48,6 +55,10 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(NlBsnDetector),
         Box::new(FrNirDetector),
         Box::new(DeTaxIdDetector),
+        Box::new(PhoneDetector),
+        Box::new(IpDetector::new()),
+        Box::new(MacDetector),
+        Box::new(CryptoWalletDetector),
     ]
 }
 

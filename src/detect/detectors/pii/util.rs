@@ -246,7 +246,6 @@ pub(super) fn context_window(
 
 /// The nearest word (ASCII letters only, lower-cased, ≤ 16 bytes) before `start`, skipping
 /// spaces and `:`, `=`, `#`, `"`, `'`, `-`, `(`, `[`. Used to reject `port 8080`, `pid=1234`.
-#[allow(dead_code)] // used by the phone detector
 pub(super) fn prev_word(b: &[u8], start: usize) -> Option<String> {
     let mut i = start;
     let mut skipped = 0;

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use super::util::{alnum_word, byte_at, byte_before, is_word, Keywords};
+use super::util::{alnum_span, byte_at, byte_before, is_word, Keywords};
 use crate::detect::checks::{btc_base58_address_valid, btc_segwit_address_valid, eip55_valid};
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
@@ -61,17 +61,16 @@ impl Detector for CryptoWalletDetector {
 
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
-        let mut covered = 0;
+        // Hits already examined, per trigger (a `0x` hit and the digit run `0` share a start).
+        let mut covered = [0usize; 3];
         for h in hits {
-            if h.start < covered {
+            if h.start < covered.get(h.trigger).copied().unwrap_or(0) {
                 continue;
             }
             match h.trigger {
                 0 => {
-                    let Some((s, e)) = alnum_word(b, h.start, h.end, 90) else {
-                        continue;
-                    };
-                    covered = e;
+                    let (s, e) = alnum_span(b, h.start, h.end);
+                    covered[0] = e;
                     if s != h.start
                         || byte_before(b, s) == Some(b'_')
                         || byte_at(b, e) == Some(b'_')
@@ -95,7 +94,7 @@ impl Detector for CryptoWalletDetector {
                     {
                         continue;
                     }
-                    covered = e;
+                    covered[1] = e;
                     let hex = &b[s + 2..e];
                     let lower = !hex.iter().any(u8::is_ascii_uppercase);
                     let upper = !hex.iter().any(u8::is_ascii_lowercase);
@@ -108,10 +107,8 @@ impl Detector for CryptoWalletDetector {
                     }
                 }
                 _ => {
-                    let Some((s, e)) = alnum_word(b, h.start, h.end, 35) else {
-                        continue;
-                    };
-                    covered = e;
+                    let (s, e) = alnum_span(b, h.start, h.end);
+                    covered[2] = e;
                     if !(26..=35).contains(&(e - s))
                         || !matches!(b[s], b'1' | b'3')
                         || byte_before(b, s) == Some(b'_')

@@ -93,6 +93,62 @@ pub(crate) mod tests {
         run(d, text).into_iter().map(|f| f.score).collect()
     }
 
+    /// Clean DevOps / code text: the whole PII catalogue must stay silent.
+    pub(crate) const CLEAN: &str = r#"2024-01-15T10:22:33Z INFO request_id=3f2c9a1e-8b7d-4c6e-9f10-2a3b4c5d6e7f took 1532ms
+2024-01-15 10:22:33.123 [main] GET /api/v1/orders/123456789 200 5123 bytes in 12.5 ms
+commit 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b (HEAD -> main) Author: CI
+image: nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+"integrity": "sha512-9F2kq3Lr0Zb8mXw1yT7uE4oP6aS5dG3hJ2kL1zX0cV9bN8mQ7wE6rT5yU4iO3pA2sD1fG0hJ9kL8zX7cV6bN5m=="
+pod/web-7d9f8c6b5-x2kq9 Running 0 3d2h; svc web:8080 -> 10.244.1.17:8080 (ClusterIP 172.20.0.10)
+listening on 0.0.0.0:8443, metrics on 127.0.0.1:9090, upstream http://localhost:3000/health
+epoch_ms=1705314153123 epoch=1705314153 nanos=1705314153123456789 pid 48213 port 51234
+semver 1.22.3-rc.1, version 10.0.19041.1, python==3.11.4, node v18.19.0, go1.21.5 linux/amd64
+trace_id=4bf92f3577b34da6a3ce929d0e0e4736 span_id=00f067aa0ba902b7 uid=1000 gid=1000
+resourceVersion: "48213377", uid: 7c9e6679-7425-40de-944b-e07fc1f90ae7, replicas: 3, cpu: 250m
+order 100234 shipped; invoice INV-2024-000123; ticket JIRA-4521; total 1234.56 EUR; qty 12
+fn main() { let x: u32 = 0xFF; std::process::exit(0x01); } // i += 1; a[12] = b[3] * 1024;
+mem 16777216 bytes, disk 512000000 bytes, 3.14159 2.71828, 1e-9, 255.255.255.0/24 mask
+SELECT * FROM users WHERE id = 12345 AND created_at > '2024-01-15 10:22:33' LIMIT 100;
+icon@2x.png logo@3x.webp npm i @angular/core@17.1.0 git@github.com:org/repo.git @Component
+user@example.com admin@localhost 192.168.1.1 fe80::1 ::1 00:00:00:00:00:00 ff:ff:ff:ff:ff:ff
+2001:db8::1 169.254.169.254 8.8.8.8 line 42 col 7 (12:34:56) at 10:22 on 15/01/2024 [1/3]
+"#;
+
+    #[test]
+    fn clean_text_is_silent() {
+        let e = Engine::with_detectors(super::all()).unwrap();
+        let f = e.scan(CLEAN);
+        let vals: Vec<(&str, &str)> = f
+            .iter()
+            .filter(|f| f.score >= 0.5)
+            .map(|f| (f.entity.name(), &CLEAN[f.start..f.end]))
+            .collect();
+        assert!(vals.is_empty(), "{vals:?}");
+    }
+
+    /// `cargo test --release -- --ignored pii_throughput --nocapture`
+    #[test]
+    #[ignore]
+    fn pii_throughput() {
+        let e = Engine::with_detectors(super::all()).unwrap();
+        let prose = "The quick brown fox jumps over the lazy dog while the team reviews the \
+                     quarterly report and discusses the roadmap for next year in detail. ";
+        let mut text = String::new();
+        while text.len() < 8 << 20 {
+            text.push_str(prose);
+            text.push_str(prose);
+            text.push_str(CLEAN);
+        }
+        let t = std::time::Instant::now();
+        let mut n = 0;
+        for _ in 0..3 {
+            n += e.scan(&text).len();
+        }
+        let secs = t.elapsed().as_secs_f64();
+        let mbps = (3 * text.len()) as f64 / secs / 1e6;
+        println!("pii catalogue: {mbps:.0} MB/s ({n} findings)");
+    }
+
     #[test]
     fn catalogue_builds() {
         let e = Engine::with_detectors(super::all()).unwrap();

@@ -26,7 +26,7 @@
 use std::borrow::Cow;
 
 use super::util::{
-    alnum_word, byte_at, byte_before, collect_digits, digit_groups, glued, grouped_span, Keywords,
+    alnum_span, byte_at, byte_before, collect_digits, digit_groups, glued, grouped_span, Keywords,
 };
 use crate::detect::checks::{
     de_steuer_id_valid, es_nif_valid, fr_nir_valid, it_cf_valid, nhs_valid, nl_bsn_valid,
@@ -398,9 +398,8 @@ impl Detector for ItFiscalCodeDetector {
             if h.start < covered {
                 continue;
             }
-            let Some((s, e)) = alnum_word(b, h.start, h.start + 1, 16) else {
-                continue;
-            };
+            let (s, e) = alnum_span(b, h.start, h.start + 1);
+            covered = e;
             if e - s != 16 || byte_before(b, s) == Some(b'_') || byte_at(b, e) == Some(b'_') {
                 continue;
             }
@@ -414,7 +413,6 @@ impl Detector for ItFiscalCodeDetector {
             u.copy_from_slice(w);
             u.make_ascii_uppercase();
             if it_cf_valid(&u) {
-                covered = e;
                 push(out, Entity::ItFiscalCode, "it_fiscal_code", s, e, 0.95);
             }
         }

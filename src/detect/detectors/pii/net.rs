@@ -31,7 +31,7 @@ use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
-use super::util::{byte_at, byte_before, digit_groups, is_word, prev_word, Keywords};
+use super::util::{byte_at, byte_before, digit_groups, is_word, prev_word, word_in, Keywords};
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 const IP_CONTEXT: Keywords = Keywords(&[
@@ -194,9 +194,11 @@ impl IpDetector {
                 continue;
             }
             if prev_word(b, s).is_some_and(|w| {
-                matches!(
-                    w.as_str(),
-                    "v" | "version" | "ver" | "release" | "build" | "firmware" | "fw" | "oid"
+                word_in(
+                    w,
+                    &[
+                        "v", "version", "ver", "release", "build", "firmware", "fw", "oid",
+                    ],
                 )
             }) {
                 continue;

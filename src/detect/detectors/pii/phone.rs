@@ -18,7 +18,7 @@ use std::borrow::Cow;
 
 use phonenumber::country::Id;
 
-use super::util::{byte_at, byte_before, glued, is_word, prev_word, Keywords};
+use super::util::{byte_at, byte_before, glued, is_word, prev_word, word_in, Keywords};
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 const CONTEXT: Keywords = Keywords(&[
@@ -299,7 +299,7 @@ impl PhoneDetector {
         if cur.iter().any(|c| trimmed.ends_with(c)) {
             return true;
         }
-        if prev_word(b, s).is_some_and(|w| REJECT_PREV.contains(&w.as_str())) {
+        if prev_word(b, s).is_some_and(|w| word_in(w, REJECT_PREV)) {
             return true;
         }
         // Unit or currency right after.
@@ -311,11 +311,8 @@ impl PhoneDetector {
         while i < b.len() && b[i].is_ascii_alphabetic() && i - ws < 10 {
             i += 1;
         }
-        if i > ws && !byte_at(b, i).is_some_and(is_word) {
-            let w = String::from_utf8_lossy(&b[ws..i]).to_ascii_lowercase();
-            if REJECT_NEXT.contains(&w.as_str()) {
-                return true;
-            }
+        if i > ws && !byte_at(b, i).is_some_and(is_word) && word_in(&b[ws..i], REJECT_NEXT) {
+            return true;
         }
         if b[e..].starts_with("€".as_bytes()) || b[e..].starts_with(b" \xe2\x82\xac") {
             return true;

@@ -49,26 +49,6 @@ pub(super) fn ceil_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// The maximal run of ASCII alphanumerics containing `[start, end)`, if it is at most `max`
-/// bytes long.
-pub(super) fn alnum_word(b: &[u8], start: usize, end: usize, max: usize) -> Option<(usize, usize)> {
-    let mut s = start;
-    while s > 0 && b[s - 1].is_ascii_alphanumeric() {
-        s -= 1;
-        if end - s > max {
-            return None;
-        }
-    }
-    let mut e = end;
-    while e < b.len() && b[e].is_ascii_alphanumeric() {
-        e += 1;
-        if e - s > max {
-            return None;
-        }
-    }
-    Some((s, e))
-}
-
 /// Split the digit run `[start, end)` (digits joined by single separators) into digit groups.
 pub(super) fn digit_groups(b: &[u8], start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     out.clear();
@@ -143,6 +123,20 @@ pub(super) fn glued(b: &[u8], start: usize, end: usize) -> bool {
         _ => false,
     };
     left || right
+}
+
+/// The maximal run of ASCII alphanumerics containing `[start, end)` (unbounded: callers skip
+/// later hits inside the returned span, so total work stays linear).
+pub(super) fn alnum_span(b: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let mut s = start;
+    while s > 0 && b[s - 1].is_ascii_alphanumeric() {
+        s -= 1;
+    }
+    let mut e = end;
+    while e < b.len() && b[e].is_ascii_alphanumeric() {
+        e += 1;
+    }
+    (s, e)
 }
 
 /// Fold a lower-cased char to ASCII for keyword matching (common Latin accents only).
@@ -244,9 +238,10 @@ pub(super) fn context_window(
     )
 }
 
-/// The nearest word (ASCII letters only, lower-cased, ≤ 16 bytes) before `start`, skipping
-/// spaces and `:`, `=`, `#`, `"`, `'`, `-`, `(`, `[`. Used to reject `port 8080`, `pid=1234`.
-pub(super) fn prev_word(b: &[u8], start: usize) -> Option<String> {
+/// The nearest word (ASCII letters only, ≤ 16 bytes) before `start`, skipping spaces and `:`,
+/// `=`, `#`, `"`, `'`, `-`, `(`, `[`. Used to reject `port 8080`, `pid=1234`. Compare it
+/// with [`word_in`] (ASCII case-insensitive).
+pub(super) fn prev_word(b: &[u8], start: usize) -> Option<&[u8]> {
     let mut i = start;
     let mut skipped = 0;
     while i > 0
@@ -265,12 +260,15 @@ pub(super) fn prev_word(b: &[u8], start: usize) -> Option<String> {
     while i > 0 && b[i - 1].is_ascii_alphabetic() && e - i < 16 {
         i -= 1;
     }
-    if i == e {
+    if i == e || byte_before(b, i).is_some_and(|c| c.is_ascii_alphanumeric()) {
         return None;
     }
-    std::str::from_utf8(&b[i..e])
-        .ok()
-        .map(str::to_ascii_lowercase)
+    Some(&b[i..e])
+}
+
+/// True if `word` equals one of `list` (lower-case), ignoring ASCII case.
+pub(super) fn word_in(word: &[u8], list: &[&str]) -> bool {
+    list.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word))
 }
 
 #[cfg(test)]
@@ -310,14 +308,15 @@ mod tests {
     #[test]
     fn prev_word_skips_punctuation() {
         let t = b"port: 8080";
-        assert_eq!(prev_word(t, 6).as_deref(), Some("port"));
+        assert_eq!(prev_word(t, 6), Some(&b"port"[..]));
+        assert!(word_in(prev_word(b"PID=7", 4).unwrap(), &["pid"]));
         assert_eq!(prev_word(b"8080", 0), None);
     }
 
     #[test]
-    fn alnum_word_bounds() {
+    fn alnum_span_bounds() {
         let t = b"x RSSMRA85T10A562S y";
-        assert_eq!(alnum_word(t, 8, 10, 16), Some((2, 18)));
-        assert_eq!(alnum_word(t, 8, 10, 15), None);
+        assert_eq!(alnum_span(t, 8, 10), (2, 18));
+        assert_eq!(alnum_span(b"12", 0, 1), (0, 2));
     }
 }

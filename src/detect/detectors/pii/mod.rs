@@ -150,6 +150,51 @@ user@example.com admin@localhost 192.168.1.1 fe80::1 ::1 00:00:00:00:00:00 ff:ff
     }
 
     #[test]
+    fn mixed_prompt_finds_each_entity_once() {
+        let e = Engine::with_detectors(super::all()).unwrap();
+        let t = "Olá, sou o João, NIF 123456789, telemóvel 912 345 678, email joao@empresa.pt, \
+                 IBAN PT50 0002 0123 1234 5678 9015 4. Card 4111 1111 1111 1111. \
+                 DNI 12345678Z, CF RSSMRA85T10A562S, NHS 943 476 5919, SSN 536-90-2784, \
+                 from 81.2.69.142 mac 00:1a:2b:3c:4d:5e btc 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa \
+                 call +44 20 7946 0958";
+        let found = e.scan(t);
+        let got: Vec<(&str, &str)> = found
+            .iter()
+            .filter(|f| f.score >= 0.5)
+            .map(|f| (f.entity.name(), &t[f.start..f.end]))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("PT_NIF", "123456789"),
+                ("PHONE_NUMBER", "912 345 678"),
+                ("EMAIL_ADDRESS", "joao@empresa.pt"),
+                ("IBAN_CODE", "PT50 0002 0123 1234 5678 9015 4"),
+                ("CREDIT_CARD", "4111 1111 1111 1111"),
+                ("ES_NIF", "12345678Z"),
+                ("IT_FISCAL_CODE", "RSSMRA85T10A562S"),
+                ("UK_NHS", "943 476 5919"),
+                ("US_SSN", "536-90-2784"),
+                ("IP_ADDRESS", "81.2.69.142"),
+                ("MAC_ADDRESS", "00:1a:2b:3c:4d:5e"),
+                ("CRYPTO", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"),
+                ("PHONE_NUMBER", "+44 20 7946 0958"),
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        /// No input makes a PII detector panic or report a span off char boundaries.
+        #[test]
+        fn never_panics(s in "[0-9a-fA-FxXbcpq@:. /()+€é_-]{0,80}") {
+            let e = Engine::with_detectors(super::all()).unwrap();
+            for f in e.scan(&s) {
+                proptest::prop_assert!(s.is_char_boundary(f.start) && s.is_char_boundary(f.end));
+            }
+        }
+    }
+
+    #[test]
     fn catalogue_builds() {
         let e = Engine::with_detectors(super::all()).unwrap();
         let f = e.scan("mail ana@empresa.pt, IBAN DE89370400440532013000");

@@ -12,10 +12,11 @@
 //! | US SSN spaced/dotted | 0.4 (not redacted) | 0.9 |
 //! | US SSN bare 9 digits | — | 0.85 |
 //! | UK NINO (suffix A–D) | 0.7 | 0.95 |
-//! | UK NHS 3-3-4 grouped | 0.9 | 0.95 |
+//! | UK NHS 3-3-4 space-grouped | 0.9 | 0.95 |
+//! | UK NHS 3-3-4 dash-grouped (US phone shape) | — | 0.95 |
 //! | UK NHS bare 10 digits | — | 0.9 |
 //! | PT NIF | — | 0.9 |
-//! | ES DNI | 0.8 | 0.95 |
+//! | ES DNI | 0.8 (0.45 for `16777216M`-like sizes: letter B/K/M/G/T glued) | 0.95 |
 //! | ES NIE | 0.9 | 0.95 |
 //! | IT codice fiscale | 0.95 | 0.95 |
 //! | NL BSN | — | 0.85 |
@@ -131,24 +132,28 @@ fn nino_prefix_ok(a: u8, b: u8) -> bool {
 pub struct UkNinoDetector;
 
 impl UkNinoDetector {
-    /// Try the NINO whose digits are `[ds, de)`, compact (`spaced == false`) or spaced.
-    fn try_at(b: &[u8], ds: usize, de: usize, spaced: bool) -> Option<(usize, usize, bool)> {
-        let gap = usize::from(spaced);
+    /// Try the NINO whose six digits span `[ds, de)`: the two prefix letters directly before or
+    /// one space before; the `A`–`D` suffix directly after or one space after (optional:
+    /// without it the caller needs context). Returns (start, end, has_suffix).
+    fn try_at(b: &[u8], ds: usize, de: usize) -> Option<(usize, usize, bool)> {
+        let gap = usize::from(byte_before(b, ds) == Some(b' '));
         let ps = ds.checked_sub(2 + gap)?;
-        if spaced && b[ds - 1] != b' ' {
-            return None;
-        }
         if !nino_prefix_ok(b[ps], b[ps + 1]) {
             return None;
         }
         if byte_before(b, ps).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
             return None;
         }
-        // Suffix A–D (optional: without it the caller needs context).
-        let (end, suffix) = match (byte_at(b, de), byte_at(b, de + 1)) {
-            (Some(c), _) if !spaced && (b'A'..=b'D').contains(&c) => (de + 1, true),
-            (Some(b' '), Some(c)) if spaced && (b'A'..=b'D').contains(&c) => (de + 2, true),
-            _ => (de, false),
+        let suffix_at = |i: usize| {
+            byte_at(b, i).is_some_and(|c| (b'A'..=b'D').contains(&c))
+                && !byte_at(b, i + 1).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+        };
+        let (end, suffix) = if suffix_at(de) {
+            (de + 1, true)
+        } else if byte_at(b, de) == Some(b' ') && suffix_at(de + 1) {
+            (de + 2, true)
+        } else {
+            (de, false)
         };
         if byte_at(b, end).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
             return None;
@@ -169,14 +174,11 @@ impl Detector for UkNinoDetector {
         let mut groups = Vec::new();
         for h in hits {
             digit_groups(b, h.start, h.end, &mut groups);
-            let cand = if groups.len() == 1 && h.end - h.start == 6 {
-                Self::try_at(b, h.start, h.end, false)
-            } else if let Some((s, e)) = grouped_span(b, &groups, 0, &[2, 2, 2], b" ") {
-                if groups.len() == 3 {
-                    Self::try_at(b, s, e, true)
-                } else {
-                    None
-                }
+            let whole = groups.len() == 1 && h.end - h.start == 6;
+            let spaced =
+                groups.len() == 3 && grouped_span(b, &groups, 0, &[2, 2, 2], b" ").is_some();
+            let cand = if whole || spaced {
+                Self::try_at(b, h.start, h.end)
             } else {
                 None
             };
@@ -230,9 +232,11 @@ impl Detector for UkNhsDetector {
                         continue;
                     }
                     let ctx = NHS_CONTEXT.near(cx.text, s, e);
+                    // Space-grouped 3-3-4 is the NHS print format; dash-grouped 3-3-4 is just as
+                    // often a US phone number, so it needs context.
                     let score = match (lens.len(), ctx) {
                         (_, true) => 0.95,
-                        (3, false) => 0.9,
+                        (3, false) if b[s + 3] == b' ' => 0.9,
                         _ => continue,
                     };
                     push(out, Entity::UkNhs, "uk_nhs", s, e, score);
@@ -364,9 +368,12 @@ impl Detector for EsNifDetector {
                     continue;
                 }
                 let ctx = ES_CONTEXT.near(cx.text, s, e);
+                // `16777216B`, `1048576K`: a size with a unit letter looks like a DNI.
+                let unit_like = li == de && b"BKMGT".contains(&b[li]);
                 let score = match (nie, ctx) {
                     (_, true) => 0.95,
                     (true, false) => 0.9,
+                    (false, false) if unit_like => 0.45,
                     (false, false) => 0.8,
                 };
                 push(out, Entity::EsNif, "es_nif", s, e, score);
@@ -635,6 +642,7 @@ mod tests {
         let d = UkNinoDetector;
         assert_eq!(found(&d, "NI number: JG 12 34 56 C"), vec!["JG 12 34 56 C"]);
         assert_eq!(found(&d, "nino AB123456C."), vec!["AB123456C"]);
+        assert_eq!(found(&d, "NINO: AB 123456 C"), vec!["AB 123456 C"]);
         assert_eq!(scores(&d, "ref AB123456C"), vec![0.7]);
         assert_eq!(found(&d, "National Insurance AB123456"), vec!["AB123456"]);
         for t in [
@@ -656,7 +664,9 @@ mod tests {
     fn nhs() {
         let d = UkNhsDetector;
         assert_eq!(found(&d, "patient 943 476 5919"), vec!["943 476 5919"]);
-        assert_eq!(scores(&d, "ref 943-476-5919"), vec![0.9]);
+        assert_eq!(scores(&d, "ref 943 476 5919"), vec![0.9]);
+        assert_eq!(scores(&d, "NHS no. 943-476-5919"), vec![0.95]);
+        assert!(found(&d, "ref 943-476-5919").is_empty());
         assert_eq!(found(&d, "NHS number 9434765919"), vec!["9434765919"]);
         for t in [
             "ts 9434765919",

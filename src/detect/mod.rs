@@ -13,6 +13,7 @@
 //! then calls each detector that had hits with its own hits, in text order. A detector looks
 //! only at a window around its hits; it never scans the whole text by itself.
 
+pub mod checks;
 pub mod config;
 pub mod detectors;
 pub mod engine;

@@ -1,7 +1,27 @@
-//! (being built)
+//! Context-driven personal data in natural-language text: person names, street addresses,
+//! dates of birth, passport numbers, in EN PT DE FR ES IT NL.
+//!
+//! Owns: the detectors in this folder and the dictionaries under `src/detect/data/`.
+//! Never: scans text away from its triggers, logs text, or flags a value without its context
+//! (cue word, street lexicon, birth cue, passport cue or MRZ structure).
+//! Called by: the engine (`crate::detect::engine`) through [`all`].
+
+use std::sync::Arc;
 
 use crate::detect::Detector;
 
+mod names;
+mod person;
+mod text;
+
+pub use names::Names;
+pub use person::PersonDetector;
+
+/// Every detector of this family, built once (dictionaries parsed here).
 pub fn all() -> Vec<Box<dyn Detector>> {
-    Vec::new()
+    let names = Arc::new(Names::load());
+    vec![Box::new(PersonDetector::new(names))]
 }
+
+#[cfg(test)]
+mod tests;

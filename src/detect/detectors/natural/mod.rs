@@ -10,17 +10,25 @@ use std::sync::Arc;
 
 use crate::detect::Detector;
 
+mod dob;
 mod names;
+mod passport;
 mod person;
 mod text;
 
+pub use dob::DobDetector;
 pub use names::Names;
+pub use passport::PassportDetector;
 pub use person::PersonDetector;
 
 /// Every detector of this family, built once (dictionaries parsed here).
 pub fn all() -> Vec<Box<dyn Detector>> {
     let names = Arc::new(Names::load());
-    vec![Box::new(PersonDetector::new(names))]
+    vec![
+        Box::new(PersonDetector::new(names)),
+        Box::new(DobDetector::new()),
+        Box::new(PassportDetector::new()),
+    ]
 }
 
 #[cfg(test)]

@@ -19,7 +19,8 @@ use std::sync::Arc;
 
 use super::names::{Known, Names, PARTICLES};
 use super::text::{
-    boundary_after, boundary_before, line_bounds, next_char, prev_char, skip_blanks, skip_ws_lines,
+    boundary_after, boundary_before, line_bounds, literal_forms, next_char, prev_char, skip_blanks,
+    skip_ws_lines,
 };
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
@@ -289,19 +290,7 @@ impl PersonDetector {
         let mut literals: Vec<String> = Vec::new();
         let mut routes = Vec::new();
         for (i, c) in CUES.iter().enumerate() {
-            let lower = c.word.to_lowercase();
-            let upper_non_ascii: String = lower
-                .chars()
-                .flat_map(|ch| {
-                    let v: Vec<char> = if ch.is_ascii() {
-                        vec![ch]
-                    } else {
-                        ch.to_uppercase().collect()
-                    };
-                    v
-                })
-                .collect();
-            for lit in [lower, upper_non_ascii] {
+            for lit in literal_forms(c.word) {
                 if !literals.contains(&lit) {
                     literals.push(lit);
                     routes.push(i);

@@ -156,3 +156,126 @@ fn person_offsets_are_char_boundaries_and_scored() {
     // One known token after a weak cue stays moderate; unknown after a weak cue is dropped.
     assert!(of(&e, "Hi Zyxwv Qqqq", Entity::Person).is_empty());
 }
+
+#[test]
+fn dob_true_cases_all_languages() {
+    let e = engine();
+    let cases: &[(&str, &str)] = &[
+        ("DOB: 12/03/1985", "12/03/1985"),
+        ("D.O.B. 1985-03-12, male", "1985-03-12"),
+        ("Date of birth: March 12, 1985", "March 12, 1985"),
+        ("born on 12th March 1985 in Leeds", "12th March 1985"),
+        ("birthday: 03/12/85", "03/12/85"),
+        ("Data de nascimento: 05-07-1972", "05-07-1972"),
+        ("nascida em 5 de julho de 1972", "5 de julho de 1972"),
+        ("Geburtsdatum: 24.12.1990", "24.12.1990"),
+        ("geb. am 3. März 1961", "3. März 1961"),
+        ("Date de naissance : 14 juillet 1989", "14 juillet 1989"),
+        ("née le 02/02/2002 à Lyon", "02/02/2002"),
+        (
+            "Fecha de nacimiento: 8 de agosto de 1979",
+            "8 de agosto de 1979",
+        ),
+        ("nacido el 30/09/1964", "30/09/1964"),
+        ("Data di nascita: 11 settembre 1975", "11 settembre 1975"),
+        ("nato il 01.01.1950", "01.01.1950"),
+        ("Geboortedatum: 17 mei 1993", "17 mei 1993"),
+        ("geboren op 9-10-1988", "9-10-1988"),
+        ("\"date_of_birth\": \"1990-06-15\"", "1990-06-15"),
+    ];
+    let mut missed = Vec::new();
+    for (text, want) in cases {
+        let got = of(&e, text, Entity::DateOfBirth);
+        if got.iter().all(|g| g != want) {
+            missed.push(format!("{text:?}: want {want:?}, got {got:?}"));
+        }
+    }
+    assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn dob_hard_negatives() {
+    let e = engine();
+    let texts = [
+        "Deploy finished 2024-01-15 12:00:01",
+        "born in 1990",
+        "DOB: 31/02/1990",
+        "date of birth: 01/01/1850",
+        "date of birth: 01/01/2999",
+        "stubborn bug since 12/03/2020",
+        "Born to run. Released 12/03/1975",
+        "dob_parser version 1.2.3",
+        "Geburtsdatum unbekannt, Ticket 2023-05-04 angelegt, 50 Einträge",
+    ];
+    let mut bad = Vec::new();
+    for t in texts {
+        let got = of(&e, t, Entity::DateOfBirth);
+        if !got.is_empty() {
+            bad.push(format!("{t:?} -> {got:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "false positives:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn passport_true_cases() {
+    let e = engine();
+    let cases: &[(&str, &str)] = &[
+        ("Passport No: 123456789", "123456789"),
+        ("passport number A12345678 (US)", "A12345678"),
+        ("Reisepass: C01X00T47", "C01X00T47"),
+        ("Pass-Nr. C01X00T478", "C01X00T478"),
+        ("numéro de passeport : 12AB34567", "12AB34567"),
+        ("Número de pasaporte XDA123456", "XDA123456"),
+        ("passaporte n.º P123456", "P123456"),
+        ("Numero passaporto: YA1234567", "YA1234567"),
+        ("paspoortnummer NXC3F7T84", "NXC3F7T84"),
+    ];
+    let mut missed = Vec::new();
+    for (text, want) in cases {
+        let got = of(&e, text, Entity::Passport);
+        if got.iter().all(|g| g != want) {
+            missed.push(format!("{text:?}: want {want:?}, got {got:?}"));
+        }
+    }
+    assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn passport_mrz_validated() {
+    let e = engine();
+    let td3 = "scan:\nP<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10\nend";
+    let f = e.scan(td3);
+    let p: Vec<_> = f.iter().filter(|f| f.entity == Entity::Passport).collect();
+    assert_eq!(p.len(), 1, "{f:?}");
+    assert!(td3[p[0].start..p[0].end].starts_with("P<UTO"));
+    assert!(td3[p[0].start..p[0].end].ends_with("<<<<<10"));
+    assert!(p[0].score >= 0.95);
+    // One wrong check digit: rejected.
+    let bad = td3.replace("L898902C36", "L898902C37");
+    assert!(of(&e, &bad, Entity::Passport).is_empty());
+    let td1 = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
+    assert_eq!(of(&e, td1, Entity::Passport), vec![td1.to_string()]);
+}
+
+#[test]
+fn passport_hard_negatives() {
+    let e = engine();
+    let texts = [
+        "order 123456789 shipped",
+        "C01X00T47",
+        "npm install passport@0.6.0 passport-jwt",
+        "passport.authenticate('jwt', { session: false })",
+        "My passport expired last year",
+        "passport strategy v2 released 2024",
+        "map<string, int> p<T> generic",
+    ];
+    let mut bad = Vec::new();
+    for t in texts {
+        let got = of(&e, t, Entity::Passport);
+        if !got.is_empty() {
+            bad.push(format!("{t:?} -> {got:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "false positives:\n{}", bad.join("\n"));
+}

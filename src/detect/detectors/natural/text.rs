@@ -45,7 +45,7 @@ pub(crate) fn line_bounds(text: &str, pos: usize) -> (usize, usize) {
 }
 
 /// Largest char boundary `<= pos`.
-#[allow(dead_code)]
+#[allow(dead_code)] // used by the location detector
 pub(crate) fn floor_boundary(text: &str, pos: usize) -> usize {
     let mut p = pos.min(text.len());
     while p > 0 && !text.is_char_boundary(p) {
@@ -55,7 +55,6 @@ pub(crate) fn floor_boundary(text: &str, pos: usize) -> usize {
 }
 
 /// Smallest char boundary `>= pos`.
-#[allow(dead_code)]
 pub(crate) fn ceil_boundary(text: &str, pos: usize) -> usize {
     let mut p = pos.min(text.len());
     while p < text.len() && !text.is_char_boundary(p) {
@@ -108,6 +107,29 @@ pub(crate) fn starts_with_ci(text: &str, pos: usize, word: &str) -> Option<usize
 
 fn chars_eq_ci(a: char, b: char) -> bool {
     a == b || a.to_lowercase().eq(b.to_lowercase())
+}
+
+/// The literal forms a cue needs in the engine's ASCII-case-insensitive automaton: the
+/// lower-case form and, when the cue has non-ASCII letters, the form with those upper-cased
+/// (`olá` / `olÁ` cover `Olá`, `OLÁ`, ...).
+pub(crate) fn literal_forms(word: &str) -> Vec<String> {
+    let lower = word.to_lowercase();
+    let upper: String = lower
+        .chars()
+        .flat_map(|c| {
+            let v: Vec<char> = if c.is_ascii() {
+                vec![c]
+            } else {
+                c.to_uppercase().collect()
+            };
+            v
+        })
+        .collect();
+    if upper == lower {
+        vec![lower]
+    } else {
+        vec![lower, upper]
+    }
 }
 
 #[cfg(test)]

@@ -11,12 +11,14 @@ use std::sync::Arc;
 use crate::detect::Detector;
 
 mod dob;
+mod location;
 mod names;
 mod passport;
 mod person;
 mod text;
 
 pub use dob::DobDetector;
+pub use location::LocationDetector;
 pub use names::Names;
 pub use passport::PassportDetector;
 pub use person::PersonDetector;
@@ -28,6 +30,7 @@ pub fn all() -> Vec<Box<dyn Detector>> {
         Box::new(PersonDetector::new(names)),
         Box::new(DobDetector::new()),
         Box::new(PassportDetector::new()),
+        Box::new(LocationDetector::new()),
     ]
 }
 

@@ -279,3 +279,89 @@ fn passport_hard_negatives() {
     }
     assert!(bad.is_empty(), "false positives:\n{}", bad.join("\n"));
 }
+
+#[test]
+fn location_true_cases_all_languages() {
+    let e = engine();
+    let cases: &[(&str, &str)] = &[
+        (
+            "Ship to: 1600 Pennsylvania Avenue, Washington, DC 20500",
+            "1600 Pennsylvania Avenue, Washington, DC 20500",
+        ),
+        (
+            "I live at 42 Baker Street, London NW1 6XE.",
+            "42 Baker Street, London NW1 6XE",
+        ),
+        (
+            "office: 350 Fifth Ave, New York, NY 10118",
+            "350 Fifth Ave, New York, NY 10118",
+        ),
+        (
+            "Morada: Rua Augusta, nº 120, 1100-053 Lisboa",
+            "Rua Augusta, nº 120, 1100-053 Lisboa",
+        ),
+        (
+            "Avenida da Liberdade 245, 1250-143 Lisboa",
+            "Avenida da Liberdade 245, 1250-143 Lisboa",
+        ),
+        (
+            "Anschrift: Hauptstraße 5, 10115 Berlin",
+            "Hauptstraße 5, 10115 Berlin",
+        ),
+        (
+            "Wir wohnen in der Berliner Straße 12a.",
+            "Berliner Straße 12a",
+        ),
+        (
+            "Adresse : 12 rue de la Paix, 75002 Paris",
+            "12 rue de la Paix, 75002 Paris",
+        ),
+        (
+            "Dirección: Calle Mayor 10, 28013 Madrid",
+            "Calle Mayor 10, 28013 Madrid",
+        ),
+        (
+            "Indirizzo: Via Roma 15, 20121 Milano (MI)",
+            "Via Roma 15, 20121 Milano (MI)",
+        ),
+        (
+            "Adres: Kalverstraat 92, 1012 PH Amsterdam",
+            "Kalverstraat 92, 1012 PH Amsterdam",
+        ),
+        ("Adresse: 10115 Berlin", "10115 Berlin"),
+    ];
+    let mut missed = Vec::new();
+    for (text, want) in cases {
+        let got = of(&e, text, Entity::Location);
+        if got.iter().all(|g| g != want) {
+            missed.push(format!("{text:?}: want {want:?}, got {got:?}"));
+        }
+    }
+    assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn location_hard_negatives() {
+    let e = engine();
+    let texts = [
+        "Zip code 10115",
+        "upgrade via Docker 20.10",
+        "send it via email",
+        "the road ahead is long",
+        "return true;",
+        "1 Street",
+        "Use the Weg 12 times",
+        "Route /api/v1/users handled by 3 pods",
+        "postcode: 1012",
+        "\"drive\": \"C:\\\\\", \"street\": null",
+        "Step 2 Drive the change",
+    ];
+    let mut bad = Vec::new();
+    for t in texts {
+        let got = of(&e, t, Entity::Location);
+        if !got.is_empty() {
+            bad.push(format!("{t:?} -> {got:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "false positives:\n{}", bad.join("\n"));
+}

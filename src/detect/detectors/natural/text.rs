@@ -45,7 +45,6 @@ pub(crate) fn line_bounds(text: &str, pos: usize) -> (usize, usize) {
 }
 
 /// Largest char boundary `<= pos`.
-#[allow(dead_code)] // used by the location detector
 pub(crate) fn floor_boundary(text: &str, pos: usize) -> usize {
     let mut p = pos.min(text.len());
     while p > 0 && !text.is_char_boundary(p) {

@@ -52,8 +52,6 @@ const CUES: &[(&str, bool)] = &[
     ("nascita", true),
     ("nato il", true),
     ("nata il", true),
-    ("nato", false),
-    ("nata", false),
     ("geboortedatum", true),
     ("geboren op", true),
     ("geb. datum", true),

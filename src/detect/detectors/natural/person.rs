@@ -45,13 +45,50 @@ enum Kind {
     Field { strength: Strength, sep: bool },
 }
 
+/// Which literals the automaton gets for a cue. Short cues carry the character that must follow
+/// them, so they do not fire inside every word (`hi` in `this`, `sr` in `src`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// The word itself (lower-case and non-ASCII-capitalised forms).
+    Word,
+    /// Followed by ` `, `,` or `!` (`hi`).
+    End,
+    /// Followed by `.` or ` ` (`mr`, `dr`).
+    Hon,
+    /// Followed by `.` (`sig.`, `dott.`).
+    Dot,
+    /// A key followed by a separator (`from:`, `"nom":`, `name =`).
+    Key,
+}
+
+impl Form {
+    fn suffixes(self) -> &'static [&'static str] {
+        match self {
+            Form::Word => &[""],
+            Form::End => &[" ", ",", "!"],
+            Form::Hon => &[".", " "],
+            Form::Dot => &["."],
+            Form::Key => &[":", " :", "\":", "\" :", "=", " =", "':", "' :"],
+        }
+    }
+}
+
 struct Cue {
     word: &'static str,
     kind: Kind,
+    form: Form,
 }
 
 const fn cue(word: &'static str, kind: Kind) -> Cue {
-    Cue { word, kind }
+    Cue {
+        word,
+        kind,
+        form: Form::Word,
+    }
+}
+
+const fn cue_f(word: &'static str, kind: Kind, form: Form) -> Cue {
+    Cue { word, kind, form }
 }
 
 use Kind::*;
@@ -125,13 +162,13 @@ const CUES: &[Cue] = &[
     cue("gentilissima", Salutation(Medium)),
     cue("geachte", Salutation(Medium)),
     cue("beste", Salutation(Weak)),
-    cue("hi", Salutation(Weak)),
+    cue_f("hi", Salutation(Weak), Form::End),
     cue("hello", Salutation(Weak)),
     cue("hey", Salutation(Weak)),
     cue("hallo", Salutation(Weak)),
     cue("olá", Salutation(Weak)),
     cue("ola", Salutation(Weak)),
-    cue("oi", Salutation(Weak)),
+    cue_f("oi", Salutation(Weak), Form::End),
     cue("bom dia", Salutation(Weak)),
     cue("bonjour", Salutation(Weak)),
     cue("salut", Salutation(Weak)),
@@ -143,33 +180,33 @@ const CUES: &[Cue] = &[
     cue("goedemorgen", Salutation(Weak)),
     cue("guten tag", Salutation(Weak)),
     // honorifics
-    cue("mr", Honorific(Strong)),
-    cue("mrs", Honorific(Strong)),
-    cue("ms", Honorific(Strong)),
+    cue_f("mr", Honorific(Strong), Form::Hon),
+    cue_f("mrs", Honorific(Strong), Form::Hon),
+    cue_f("ms", Honorific(Strong), Form::Hon),
     cue("miss", Honorific(Medium)),
-    cue("dr", Honorific(Medium)),
-    cue("prof", Honorific(Medium)),
+    cue_f("dr", Honorific(Medium), Form::Hon),
+    cue_f("prof", Honorific(Medium), Form::Hon),
     cue("herr", Honorific(Strong)),
     cue("frau", Honorific(Medium)),
-    cue("mme", Honorific(Strong)),
+    cue_f("mme", Honorific(Strong), Form::Hon),
     cue("mlle", Honorific(Strong)),
     cue("monsieur", Honorific(Strong)),
     cue("madame", Honorific(Strong)),
-    cue("sr", Honorific(Medium)),
-    cue("sra", Honorific(Strong)),
-    cue("srta", Honorific(Strong)),
+    cue_f("sr", Honorific(Medium), Form::Hon),
+    cue_f("sra", Honorific(Strong), Form::Hon),
+    cue_f("srta", Honorific(Strong), Form::Hon),
     cue("señor", Honorific(Strong)),
     cue("señora", Honorific(Strong)),
     cue("senhor", Honorific(Strong)),
     cue("senhora", Honorific(Strong)),
-    cue("sig", Honorific(Strong)),
+    cue_f("sig", Honorific(Strong), Form::Dot),
     cue("sig.ra", Honorific(Strong)),
     cue("signor", Honorific(Strong)),
     cue("signora", Honorific(Strong)),
-    cue("dott", Honorific(Strong)),
+    cue_f("dott", Honorific(Strong), Form::Dot),
     cue("dott.ssa", Honorific(Strong)),
-    cue("dhr", Honorific(Strong)),
-    cue("mevr", Honorific(Strong)),
+    cue_f("dhr", Honorific(Strong), Form::Hon),
+    cue_f("mevr", Honorific(Strong), Form::Hon),
     cue("mevrouw", Honorific(Strong)),
     cue("meneer", Honorific(Strong)),
     // signature closings
@@ -222,12 +259,12 @@ const CUES: &[Cue] = &[
     cue("full name", STRONG_FIELD),
     cue("given_name", STRONG_FIELD),
     cue("family_name", STRONG_FIELD),
-    cue("surname", STRONG_FIELD),
+    cue_f("surname", STRONG_FIELD, Form::Key),
     cue("display_name", GENERIC_FIELD),
-    cue("contact", GENERIC_FIELD),
-    cue("customer", GENERIC_FIELD),
-    cue("patient", STRONG_FIELD),
-    cue("employee", GENERIC_FIELD),
+    cue_f("contact", GENERIC_FIELD, Form::Key),
+    cue_f("customer", GENERIC_FIELD, Form::Key),
+    cue_f("patient", STRONG_FIELD, Form::Key),
+    cue_f("employee", GENERIC_FIELD, Form::Key),
     cue("vorname", STRONG_FIELD),
     cue("nachname", STRONG_FIELD),
     cue("prénom", STRONG_FIELD),
@@ -242,17 +279,15 @@ const CUES: &[Cue] = &[
     cue("apelido", STRONG_FIELD),
     cue("nome completo", STRONG_FIELD),
     cue("nombre completo", STRONG_FIELD),
-    cue("author", STRONG_FIELD),
-    cue("name", GENERIC_FIELD),
-    cue("nome", GENERIC_FIELD),
-    cue("nom", GENERIC_FIELD),
-    cue("nombre", GENERIC_FIELD),
-    cue("naam", GENERIC_FIELD),
-    cue("from", GENERIC_FIELD),
-    cue("to", GENERIC_FIELD),
-    cue("cc", GENERIC_FIELD),
-    cue("assignee", STRONG_FIELD),
-    cue("reporter", STRONG_FIELD),
+    cue_f("author", STRONG_FIELD, Form::Key),
+    cue_f("name", GENERIC_FIELD, Form::Key),
+    cue_f("nome", GENERIC_FIELD, Form::Key),
+    cue_f("nom", GENERIC_FIELD, Form::Key),
+    cue_f("nombre", GENERIC_FIELD, Form::Key),
+    cue_f("naam", GENERIC_FIELD, Form::Key),
+    cue_f("from", GENERIC_FIELD, Form::Key),
+    cue_f("assignee", STRONG_FIELD, Form::Key),
+    cue_f("reporter", STRONG_FIELD, Form::Key),
     cue("signed-off-by", TRAILER),
     cue("co-authored-by", TRAILER),
     cue("reviewed-by", TRAILER),
@@ -290,10 +325,13 @@ impl PersonDetector {
         let mut literals: Vec<String> = Vec::new();
         let mut routes = Vec::new();
         for (i, c) in CUES.iter().enumerate() {
-            for lit in literal_forms(c.word) {
-                if !literals.contains(&lit) {
-                    literals.push(lit);
-                    routes.push(i);
+            for base in literal_forms(c.word) {
+                for suffix in c.form.suffixes() {
+                    let lit = format!("{base}{suffix}");
+                    if !literals.contains(&lit) {
+                        literals.push(lit);
+                        routes.push(i);
+                    }
                 }
             }
         }
@@ -364,6 +402,22 @@ impl PersonDetector {
         kind: Kind,
         buf: &mut String,
     ) -> Option<(usize, usize, f32)> {
+        // The cue word itself, without the separator its literal carries (`mr.`, `from:`).
+        let b = text.as_bytes();
+        let mut he = hit.end;
+        while he > hit.start
+            && matches!(
+                b.get(he - 1),
+                Some(b' ' | b',' | b'!' | b'.' | b':' | b'"' | b'\'' | b'=' | b'\t')
+            )
+        {
+            he -= 1;
+        }
+        let hit = &Hit {
+            start: hit.start,
+            end: he,
+            trigger: hit.trigger,
+        };
         if !boundary_before(text, hit.start) {
             return None;
         }

@@ -365,3 +365,58 @@ fn location_hard_negatives() {
     }
     assert!(bad.is_empty(), "false positives:\n{}", bad.join("\n"));
 }
+
+/// Trigger density on a local corpus: `PW_CORPUS=file1:file2 cargo test --lib -- --ignored
+/// natural_trigger_density --nocapture`. Prints hits per KiB and the busiest literals, to keep
+/// the shared automaton's match rate low on clean text.
+#[test]
+#[ignore]
+fn natural_trigger_density() {
+    use crate::detect::Trigger;
+    let Ok(list) = std::env::var("PW_CORPUS") else {
+        return;
+    };
+    let mut lits = Vec::new();
+    for d in super::all() {
+        for t in d.triggers() {
+            if let Trigger::Literal(l) = t {
+                lits.push(l.to_ascii_lowercase());
+            }
+        }
+    }
+    let ac = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&lits)
+        .unwrap();
+    let mut text = String::new();
+    for f in list.split(':') {
+        text.push_str(&std::fs::read_to_string(f).unwrap_or_default());
+    }
+    let mut counts = vec![0usize; lits.len()];
+    for m in ac.find_overlapping_iter(&text) {
+        counts[m.pattern().as_usize()] += 1;
+    }
+    let total: usize = counts.iter().sum();
+    let kib = text.len() as f64 / 1024.0;
+    let mut top: Vec<_> = lits.iter().zip(&counts).filter(|(_, c)| **c > 0).collect();
+    top.sort_by(|a, b| b.1.cmp(a.1));
+    println!(
+        "{} literals, {:.0} KiB, {} hits = {:.2}/KiB; top: {:?}",
+        lits.len(),
+        kib,
+        total,
+        total as f64 / kib,
+        &top[..top.len().min(20)]
+    );
+    let e = engine();
+    let t = std::time::Instant::now();
+    let f = e.scan(&text);
+    println!(
+        "natural-only scan: {:?} (debug build), {} findings",
+        t.elapsed(),
+        f.len()
+    );
+    for x in f.iter().take(40) {
+        println!("  {} {:.2} {:?}", x.entity, x.score, &text[x.start..x.end]);
+    }
+}

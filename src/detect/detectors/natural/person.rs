@@ -482,8 +482,8 @@ impl PersonDetector {
         if followed_by_email(text, span.end, line_end) {
             strength = Strong;
         }
-        let score = self.score(text, &span, strength, buf)?;
-        Some((span.start, span.end, score))
+        let (end, score) = self.score(text, &span, strength, buf)?;
+        Some((span.start, end, score))
     }
 
     /// Read 1–4 capitalised tokens (with particles and initials) from `p`, within `limit`.
@@ -570,35 +570,47 @@ impl PersonDetector {
         Some(span)
     }
 
+    /// `(end, score)`: the span is cut before the first stop word.
     fn score(
         &self,
         text: &str,
         span: &NameSpan,
         strength: Strength,
         buf: &mut String,
-    ) -> Option<f32> {
-        let mut known_count = 0usize;
-        let mut first_given = false;
+    ) -> Option<(usize, f32)> {
+        let mut ks = [Known::default(); MAX_TOKENS];
         let mut kept = 0usize;
+        let mut end = span.start;
         for (i, &(s, e)) in span.tokens.iter().take(span.n).enumerate() {
             let k = self.names.lookup(text.get(s..e)?, buf);
             if k.stop {
-                if i == 0 {
-                    return None;
-                }
                 break;
             }
-            if i == 0 {
-                first_given = k.given;
-            }
-            if k.any() {
-                known_count += 1;
+            if let Some(slot) = ks.get_mut(i) {
+                *slot = k;
             }
             kept += 1;
+            end = e;
         }
         if kept == 0 {
             return None;
         }
+        let ks = ks.get(..kept)?;
+        let firm = ks.iter().filter(|k| k.any() && !k.soft).count();
+        let soft = ks.iter().filter(|k| k.soft).count();
+        if firm == 0 && soft > 0 && kept == 1 {
+            // `Hi Mark`, `Author: Jenkins`: ambiguous word alone.
+            return None;
+        }
+        let (known_count, first_given) = if firm > 0 {
+            (
+                ks.iter().filter(|k| k.any()).count(),
+                ks.first().is_some_and(|k| k.given),
+            )
+        } else {
+            // Ambiguous words count as unknown capitalised words.
+            (0, false)
+        };
         let pair = kept >= 2 && known_count >= 2;
         let one = known_count >= 1;
         let s = match strength {
@@ -612,7 +624,7 @@ impl PersonDetector {
             Weak if first_given => 0.6,
             Weak => 0.3,
         };
-        Some(s)
+        Some((end, s))
     }
 }
 
@@ -663,6 +675,13 @@ fn token_at(text: &str, p: usize, limit: usize) -> Option<Tok> {
                 break;
             }
         } else {
+            break;
+        }
+    }
+    // Possessive `John's` / `João’s`: the name is `John`.
+    for poss in ["'s", "\u{2019}s"] {
+        if rest.get(..end).is_some_and(|w| w.ends_with(poss)) && end > poss.len() + 1 {
+            end -= poss.len();
             break;
         }
     }

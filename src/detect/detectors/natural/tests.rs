@@ -420,3 +420,162 @@ fn natural_trigger_density() {
         println!("  {} {:.2} {:?}", x.entity, x.score, &text[x.start..x.end]);
     }
 }
+
+/// Recall over templates × names per language (names chosen independently of the shipped
+/// lists; some are absent from them). Prints misses; asserts >= 90 %.
+#[test]
+fn person_recall_with_context() {
+    let e = engine();
+    let sets: &[(&[&str], &[&str])] = &[
+        (
+            &[
+                "Hi {}, the build is green.",
+                "Hello, my name is {}.",
+                "Dear {},\nThank you for your order.",
+                "Best regards,\n{}\n",
+                "Signed-off-by: {} <dev@example.org>",
+                "\"full_name\": \"{}\"",
+                "Thanks,\n{}",
+                "Please ask Mr. {} about it.",
+                "Author: {}",
+                "I'm {} from the data team.",
+            ],
+            &[
+                "Emily Johnson",
+                "Michael O'Connor",
+                "Aisha Khan",
+                "Liam Murphy",
+                "Grace Whitfield",
+                "Daniel McAllister",
+            ],
+        ),
+        (
+            &[
+                "Olá {}, tudo bem?",
+                "O meu nome é {} e tenho uma dúvida.",
+                "Prezado {},",
+                "Atenciosamente,\n{}",
+                "Nome: {}",
+                "Chamo-me {}.",
+            ],
+            &[
+                "João Pereira",
+                "Ana Beatriz Santos",
+                "Rui Gonçalves",
+                "Mariana Ferreira",
+                "Tiago Carvalho",
+            ],
+        ),
+        (
+            &[
+                "Hallo {}, kurze Frage:",
+                "Ich heiße {} und arbeite im Vertrieb.",
+                "Sehr geehrte Frau {},",
+                "Mit freundlichen Grüßen\n{}",
+                "Name: {}",
+            ],
+            &[
+                "Jürgen Schäfer",
+                "Anna Lena Hoffmann",
+                "Lukas Wagner",
+                "Sabine Krüger",
+                "Felix Zimmermann",
+            ],
+        ),
+        (
+            &[
+                "Bonjour {}, merci pour votre retour.",
+                "Je m'appelle {}.",
+                "Cher {},",
+                "Cordialement,\n{}",
+                "Nom : {}",
+            ],
+            &[
+                "Camille Lefebvre",
+                "Jean-Luc Moreau",
+                "Élodie Rousseau",
+                "Théo Girard",
+                "Sophie Fontaine",
+            ],
+        ),
+        (
+            &[
+                "Hola {}, ¿qué tal?",
+                "Me llamo {} y necesito ayuda.",
+                "Estimado {}:",
+                "Saludos,\n{}",
+                "Nombre: {}",
+            ],
+            &[
+                "Lucía Fernández",
+                "Javier Ruiz",
+                "María José Navarro",
+                "Alejandro Ortega",
+                "Carmen Delgado",
+            ],
+        ),
+        (
+            &[
+                "Ciao {}, come va?",
+                "Mi chiamo {} e lavoro a Torino.",
+                "Gentile {},",
+                "Cordiali saluti,\n{}",
+                "Nome: {}",
+            ],
+            &[
+                "Giulia Ricci",
+                "Marco De Luca",
+                "Chiara Esposito",
+                "Lorenzo Galli",
+                "Francesca Conti",
+            ],
+        ),
+        (
+            &[
+                "Hoi {}, hoe gaat het?",
+                "Ik heet {} en ik heb een vraag.",
+                "Beste {},",
+                "Met vriendelijke groet,\n{}",
+                "Naam: {}",
+            ],
+            &[
+                "Daan de Jong",
+                "Sanne Visser",
+                "Lieke van Dijk",
+                "Bram Smit",
+                "Femke Mulder",
+            ],
+        ),
+    ];
+    let (mut total, mut hit) = (0, 0);
+    let mut misses = Vec::new();
+    for (templates, names) in sets {
+        for t in *templates {
+            for n in *names {
+                let text = t.replace("{}", n);
+                total += 1;
+                let got = of(&e, &text, Entity::Person);
+                // Count a hit when the found span covers the name's first token.
+                let first = n.split(' ').next().unwrap_or(n);
+                if got
+                    .iter()
+                    .any(|g| g.contains(first) && n.contains(g.as_str()))
+                {
+                    hit += 1;
+                } else {
+                    misses.push(format!("{text:?} -> {got:?}"));
+                }
+            }
+        }
+    }
+    let recall = f64::from(hit) / f64::from(total);
+    println!("person recall with context: {hit}/{total} = {recall:.3}");
+    for m in &misses {
+        println!("  miss {m}");
+    }
+    assert!(
+        recall >= 0.9,
+        "recall {recall:.3}; misses:\n{}",
+        misses.join("\n")
+    );
+}

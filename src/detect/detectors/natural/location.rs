@@ -53,6 +53,23 @@ const TRIGGERS: &[(&str, Kind)] = &[
     ("boulevard", Kind::Word),
     ("blvd", Kind::Word),
     ("drive", Kind::Word),
+    ("parkway", Kind::Word),
+    ("pkwy", Kind::Word),
+    ("court", Kind::Word),
+    ("place", Kind::Word),
+    ("terrace", Kind::Word),
+    ("highway", Kind::Word),
+    ("hwy", Kind::Word),
+    ("square", Kind::Word),
+    ("crescent", Kind::Word),
+    (" way ", Kind::Word),
+    (" way.", Kind::Word),
+    (" way,", Kind::Word),
+    (" way\n", Kind::Word),
+    (" ct ", Kind::Word),
+    (" ct.", Kind::Word),
+    (" ct,", Kind::Word),
+    (" ct\n", Kind::Word),
     // PT
     ("rua", Kind::Word),
     ("avenida", Kind::Word),
@@ -160,7 +177,7 @@ fn build() -> Option<Patterns> {
     let names = format!(r"{name}(?:\s(?:{conn}\s)*{name}){{0,4}}");
     let num = r"\d{1,5}(?:\s?[A-Za-z](?:\b|$))?(?:[-/]\d{1,4})?";
     let en = format!(
-        r"\b(?P<num>\d{{1,5}}[A-Za-z]?)\s+{names}\s+(?P<kw>Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive)\b\.?(?:,?\s*(?:Apt|Apartment|Suite|Unit|Flat|Ste)\.?\s*#?[A-Za-z0-9-]+)?"
+        r"\b(?P<num>\d{{1,5}}[A-Za-z]?)\s+{names}\s+(?P<kw>Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Parkway|Pkwy|Court|Ct|Place|Terrace|Way|Highway|Hwy|Square|Crescent)\b\.?(?:,?\s*(?:Apt|Apartment|Suite|Unit|Flat|Ste)\.?\s*#?[A-Za-z0-9-]+)?"
     );
     let first = format!(
         r"\b(?P<kw>(?i:rua|avenida|av\.|travessa|largo|praça|praca|estrada|alameda|calle|c/|avda\.?|plaza|paseo|camino|carrer|via|viale|piazza|piazzale|corso|vicolo))\s+(?:(?:{conn})\s+)*{names}(?:,?\s*(?:(?i:n\.?º|nº|n°|n\.|no\.|núm\.?|num\.?|nr\.?))?\s*(?P<num>{num})\b)?(?:,?\s*\d{{1,2}}\.?[ºª°]?\s*(?i:andar|piso|esq\.?|dto\.?|dta\.?|izq\.?|izda\.?|dcha\.?|frente|planta|scala\s+\w+|int\.?\s*\d+))?"

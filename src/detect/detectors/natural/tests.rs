@@ -579,3 +579,113 @@ fn person_recall_with_context() {
         misses.join("\n")
     );
 }
+
+/// A DevOps-flavoured prompt with no personal data: nothing of ours may fire.
+#[test]
+fn devops_text_has_no_natural_findings() {
+    let e = engine();
+    let text = r#"Hi all, the deploy failed again. Here is the manifest:
+
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx-deployment
+  namespace: default
+  labels:
+    app: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: nginx
+          image: nginx:1.25.3
+          env:
+            - name: DATABASE_URL
+              value: postgres://db:5432/app
+            - name: Release
+              value: "2024-05-01"
+
+Jenkins says:
+[Pipeline] stage (Build)
+Started by user Admin
+Running on Jenkins in /var/lib/jenkins/workspace/app
++ docker build -t registry.local/app:1.4.2 .
+Step 5/12 : RUN pip install -r requirements.txt
+Successfully built 3f2a9c1d
+ERROR: Job failed: exit code 1 at 2024-03-12T10:15:00Z
+
+commit 9fceb02d0ae598e95dc970b74767f19372d61af8
+Author: ci-bot <ci@example.org>
+Date:   Tue Mar 12 10:15:00 2024 +0000
+
+    Bump version to 2.3.1 via Renovate
+
+def get_user(name: str, address: str) -> dict:
+    first_name = name.split()[0]
+    return {"name": first_name, "address": address, "is_admin": True}
+
+{"name": "checkout-service", "owner": "team-payments", "from": "eu-west-1", "passport": "passport-jwt"}
+I am Trying to understand why the Road Runner Service 3 returns 500 via Kong 3.4.
+Best practices: use Ansible 2.15 or Terraform 1.7. Thanks!
+Dear Team,
+Thanks,
+The Platform Team
+"#;
+    let got = found(&e, text);
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
+fn location_more_shapes() {
+    let e = engine();
+    let cases: &[(&str, &str)] = &[
+        (
+            "Flat 2, 10 Downing Street, London SW1A 2AA",
+            "10 Downing Street, London SW1A 2AA",
+        ),
+        (
+            "123 Main St. Apt 4B, Springfield, IL 62704",
+            "123 Main St. Apt 4B, Springfield, IL 62704",
+        ),
+        (
+            "Rua do Ouro, 45, 1100-060 Lisboa",
+            "Rua do Ouro, 45, 1100-060 Lisboa",
+        ),
+        (
+            "Prinsengracht 263, 1016 GV Amsterdam",
+            "Prinsengracht 263, 1016 GV Amsterdam",
+        ),
+        (
+            "Calle de Alcalá, 45, 28014 Madrid",
+            "Calle de Alcalá, 45, 28014 Madrid",
+        ),
+        (
+            "Piazza del Duomo 1, 50122 Firenze",
+            "Piazza del Duomo 1, 50122 Firenze",
+        ),
+        (
+            "1600 Amphitheatre Parkway, Mountain View, CA 94043",
+            "1600 Amphitheatre Parkway, Mountain View, CA 94043",
+        ),
+        (
+            "Ship to 77 Massachusetts Ave, Cambridge, MA 02139",
+            "77 Massachusetts Ave, Cambridge, MA 02139",
+        ),
+        (
+            "Musterweg 7\n12345 Musterstadt",
+            "Musterweg 7\n12345 Musterstadt",
+        ),
+        (
+            "8 bis, avenue des Champs-Élysées, 75008 Paris",
+            "8 bis, avenue des Champs-Élysées, 75008 Paris",
+        ),
+    ];
+    let mut missed = Vec::new();
+    for (text, want) in cases {
+        let got = of(&e, text, Entity::Location);
+        if got.iter().all(|g| g != want) {
+            missed.push(format!("{text:?}: want {want:?}, got {got:?}"));
+        }
+    }
+    assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+}

@@ -14,6 +14,7 @@
 
 pub mod policy;
 pub mod restore;
+pub mod sanitize;
 pub mod sse;
 pub mod stream;
 pub mod vault;

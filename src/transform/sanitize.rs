@@ -1,0 +1,780 @@
+//! The request sanitizer: the glue between the body walker, the detection engine, the
+//! effective policy and the request's vault, plus the matching response filter.
+//!
+//! Owns: [`Sanitizer`] (built once at start-up around the shared [`Engine`]), the leaf visitor
+//! that rewrites every text leaf in one pass, [`SanitizeReport`] (content-free counts, the
+//! `x-promptwall-sanitized` header value, a JSON form) and [`SanitizeError`] (refusals with
+//! actionable, content-free messages).
+//! Never: logs, stores or returns text or detected values (reports and errors carry entity
+//! names, actions, counts, JSON paths with unknown keys rendered `*`, and byte offsets only);
+//! forwards anything it could not walk (every error means "do not forward").
+//! Called by: `server::service`, twice per request, in this order:
+//!
+//! ```text
+//! let policy = policy_config.effective(tenant, provider);              // cached per pair
+//! let mut vault = Vault::for_policy(TenantKey::derive(secret, tenant), &policy);
+//! let report = sanitizer.sanitize_request(endpoint, &mut body, &policy, &mut vault)?;
+//! //   Err(e) -> refuse: e.status(), e.code(), e.to_string() as the provider-shaped message
+//! //   Ok     -> forward `body` (or the original bytes when !report.body_changed()),
+//! //             header `x-promptwall-sanitized: report.header_value()` on the response
+//! let filter = sanitizer.response_filter(endpoint, is_sse, &policy, &vault)?;
+//! ```
+//!
+//! # What happens to one text leaf
+//!
+//! 1. The engine scans the leaf (`Engine::scan_with`, one scratch per request) and the leaf is
+//!    searched for placeholder look-alikes (`<NAME_hex>`, [`find_lookalikes`]).
+//! 2. Nothing found (the common case): the leaf is left alone, no allocation.
+//! 3. Any finding whose action is `block` is recorded (entity, JSON path, byte range in the
+//!    leaf) and the request will be refused; once something is blocked, later leaves are only
+//!    scanned (to list every blocked value in one error), no longer rewritten.
+//! 4. Otherwise the output is built once, left to right: look-alikes the user typed are
+//!    re-tokenised by [`Vault::neutralize`] (they win over any finding overlapping them, so a
+//!    crafted `<PERSON_3f9a2c>` can never be restored to anything but its own literal text:
+//!    no restore injection), every finding gets its policy action through [`Vault::replace`]
+//!    (`allow` copies the value). Counts per (entity, action).
+//!
+//! `TextKind::Identifier` leaves (`user`, `metadata.*`, `labels.*`, ...) are never
+//! restorable: a restorable action (`pseudonymize`, `surrogate`) becomes `hash` there (keyed
+//! per tenant, so still stable for abuse tracking), and look-alikes are hashed as
+//! `<PLACEHOLDER:sha256:..>` instead of being neutralised. The report counts the action
+//! actually applied.
+//!
+//! # Opaque text
+//!
+//! Thinking, redacted/signed parts and reasoning summaries must stay byte-identical
+//! (PROTOCOLS §2.8): they are scanned read-only. A finding there whose action is `block`
+//! refuses the request like anywhere else; any other finding is left in place (the provider
+//! would reject a modified signature) and counted as `opaque_findings` in the report, so the
+//! ledger shows what went out unmodified.
+//!
+//! # Media
+//!
+//! Images, audio, files and bare URL references cannot be text-scanned. With
+//! `media = "refuse"` the first one refuses the request ([`SanitizeError::MediaRefused`]);
+//! with `media = "forward"` they are forwarded and counted.
+//!
+//! # Errors leave the body half-rewritten
+//!
+//! On `Err` the body may already be partially rewritten: it must not be forwarded (nor the
+//! original bytes). Every error is a refusal.
+
+use std::fmt::{self, Write as _};
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use super::policy::{is_entity_name, Action, EffectivePolicy, MediaPolicy, ScanResponses};
+use super::restore::Restorer;
+use super::stream::{response_filter, EngineScanner, FilterOptions, TextScanner};
+use super::vault::{find_lookalikes, Vault, NEUTRALIZED_ENTITY};
+use super::walk::{self, MediaKind, Path, TextKind, Visitor, PRE_TOKENIZED};
+use super::{ResponseFilter, TransformError};
+use crate::detect::{Engine, Entity, Finding, Scratch};
+use crate::providers::Endpoint;
+
+/// Response header carrying [`SanitizeReport::header_value`].
+pub const HEADER: &str = "x-promptwall-sanitized";
+
+/// Upper bound of [`SanitizeReport::header_value`] in bytes.
+pub const MAX_HEADER_LEN: usize = 512;
+
+/// At most this many blocked values are listed in [`SanitizeError::Blocked`].
+pub const MAX_BLOCKED_LISTED: usize = 16;
+
+/// Entity names longer than this (custom detectors) render as `CUSTOM` in headers.
+const MAX_ENTITY_NAME: usize = 48;
+
+/// The reason string the visitor uses to stop the walker after a fatal refusal; never leaves
+/// this module.
+const STOP: &str = "promptwall_sanitizer_stop";
+
+/// Built once at start-up; shared by every request (cheap to clone).
+#[derive(Clone)]
+pub struct Sanitizer {
+    engine: Arc<Engine>,
+    /// Response scanners per `scan_responses` mode, built once.
+    scan_secrets: Arc<dyn TextScanner>,
+    scan_all: Arc<dyn TextScanner>,
+}
+
+impl fmt::Debug for Sanitizer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sanitizer")
+            .field("engine", &self.engine)
+            .finish()
+    }
+}
+
+impl Sanitizer {
+    /// Wrap the shared engine (`Engine::builtin()` or `Engine::from_config(..)`).
+    pub fn new(engine: Arc<Engine>) -> Self {
+        let scan_secrets: Arc<dyn TextScanner> = Arc::new(EngineScanner {
+            engine: Arc::clone(&engine),
+            mode: ScanResponses::Secrets,
+        });
+        let scan_all: Arc<dyn TextScanner> = Arc::new(EngineScanner {
+            engine: Arc::clone(&engine),
+            mode: ScanResponses::All,
+        });
+        Sanitizer {
+            engine,
+            scan_secrets,
+            scan_all,
+        }
+    }
+
+    /// The shared engine.
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    /// Sanitize a parsed request body of `endpoint` in place under `policy`, recording
+    /// restorable replacements in `vault` (one vault per request and tenant).
+    ///
+    /// # Errors
+    /// Every error is a refusal; the body must not be forwarded (it may be half-rewritten).
+    /// [`SanitizeError::Blocked`] lists every value whose action is `block` (up to
+    /// [`MAX_BLOCKED_LISTED`]); [`SanitizeError::MediaRefused`] for media under
+    /// `media = "refuse"`; [`SanitizeError::Unwalkable`] / [`SanitizeError::PreTokenized`]
+    /// when the body cannot be walked.
+    pub fn sanitize_request(
+        &self,
+        endpoint: Endpoint,
+        body: &mut Value,
+        policy: &EffectivePolicy,
+        vault: &mut Vault,
+    ) -> Result<SanitizeReport, SanitizeError> {
+        let mut v = LeafVisitor {
+            engine: &self.engine,
+            scratch: self.engine.scratch(),
+            findings: Vec::new(),
+            policy,
+            vault,
+            counts: Vec::new(),
+            neutralized: 0,
+            opaque_findings: 0,
+            rewritten: 0,
+            blocked: Vec::new(),
+            blocked_total: 0,
+            fatal: None,
+        };
+        let walked = walk::walk_request(endpoint, body, &mut v);
+        if v.blocked_total > 0 {
+            let omitted = v.blocked_total - v.blocked.len();
+            return Err(SanitizeError::Blocked {
+                entities: v.blocked,
+                omitted,
+            });
+        }
+        if let Some(e) = v.fatal {
+            return Err(e);
+        }
+        let stats = walked.map_err(SanitizeError::from_walk)?;
+        let mut counts = v.counts;
+        counts.sort_by(|a, b| {
+            a.entity
+                .name()
+                .cmp(b.entity.name())
+                .then(a.action.strictness().cmp(&b.action.strictness()))
+                .then(a.action.name().cmp(b.action.name()))
+        });
+        Ok(SanitizeReport {
+            policy_version: policy.version().to_owned(),
+            fields_scanned: stats.fields_scanned,
+            media_parts: stats.media_parts,
+            opaque_parts: stats.opaque_skipped,
+            opaque_findings: v.opaque_findings,
+            neutralized: v.neutralized,
+            rewritten_fields: v.rewritten,
+            counts,
+        })
+    }
+
+    /// What the response filter of this request needs: the vault's restoration table (empty
+    /// when `policy.restore` is false) and the response scanner of `policy.scan_responses`.
+    /// Call after [`Sanitizer::sanitize_request`] succeeded.
+    ///
+    /// # Errors
+    /// [`SanitizeError::Internal`] when the restoration table cannot be compiled.
+    pub fn response_options(
+        &self,
+        policy: &EffectivePolicy,
+        vault: &Vault,
+    ) -> Result<FilterOptions, SanitizeError> {
+        let restorer = if policy.restore {
+            vault
+                .restorer()
+                .map_err(|_| SanitizeError::Internal("restoration table"))?
+        } else {
+            Restorer::empty()
+        };
+        let opts = FilterOptions::new(restorer);
+        Ok(match policy.scan_responses {
+            ScanResponses::Off => opts,
+            ScanResponses::Secrets => opts.with_scanner(Arc::clone(&self.scan_secrets)),
+            ScanResponses::All => opts.with_scanner(Arc::clone(&self.scan_all)),
+        })
+    }
+
+    /// The response filter of this request: [`Sanitizer::response_options`] handed to
+    /// [`response_filter`]. `streaming` as there (SSE upstream answer).
+    ///
+    /// # Errors
+    /// As [`Sanitizer::response_options`].
+    pub fn response_filter(
+        &self,
+        endpoint: Endpoint,
+        streaming: bool,
+        policy: &EffectivePolicy,
+        vault: &Vault,
+    ) -> Result<Box<dyn ResponseFilter>, SanitizeError> {
+        Ok(response_filter(
+            endpoint,
+            streaming,
+            self.response_options(policy, vault)?,
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+/// How often one entity got one action in a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityCount {
+    pub entity: Entity,
+    /// The action applied (for identifier leaves: `hash` where policy said a restorable one).
+    pub action: Action,
+    pub count: usize,
+}
+
+/// Content-free summary of one sanitized request (header, ledger, metrics, logs).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SanitizeReport {
+    /// [`EffectivePolicy::version`] of the policy applied.
+    pub policy_version: String,
+    /// Text leaves scanned (rewritable ones; opaque text not included).
+    pub fields_scanned: usize,
+    /// Media parts forwarded (images, audio, files, URL references).
+    pub media_parts: usize,
+    /// Parts left byte-identical on purpose (thinking, signed, reasoning, server-tool results).
+    pub opaque_parts: usize,
+    /// Findings inside opaque text that were forwarded unmodified (their action was not
+    /// `block`).
+    pub opaque_findings: usize,
+    /// Placeholder look-alikes typed by the user and re-tokenised (or hashed in identifiers).
+    pub neutralized: usize,
+    /// Text leaves whose content changed.
+    pub rewritten_fields: usize,
+    /// Per (entity, action) counts, sorted by entity name, then action strictness.
+    pub counts: Vec<EntityCount>,
+}
+
+impl SanitizeReport {
+    /// Whether any leaf of the body was rewritten. When false the server may forward the
+    /// client's original bytes instead of re-serializing.
+    pub fn body_changed(&self) -> bool {
+        self.rewritten_fields > 0
+    }
+
+    /// Total findings in rewritable text (all actions, `allow` included).
+    pub fn total_findings(&self) -> usize {
+        self.counts.iter().map(|c| c.count).sum()
+    }
+
+    /// The count of one (entity, action) pair.
+    pub fn count(&self, entity: &Entity, action: Action) -> usize {
+        self.counts
+            .iter()
+            .filter(|c| c.entity == *entity && c.action == action)
+            .map(|c| c.count)
+            .sum()
+    }
+
+    /// The value of the [`HEADER`] response header: ASCII, at most [`MAX_HEADER_LEN`] bytes,
+    /// `; `-separated `key=value` items in this order:
+    ///
+    /// ```text
+    /// v=<policy version, 16 hex>; fields=<n>; media=<n>
+    ///   [; opaque=<n>]                 parts left byte-identical (when > 0)
+    ///   [; opaque_findings=<n>]        findings forwarded inside them (when > 0)
+    ///   [; neutralized=<n>]            look-alike placeholders re-tokenised (when > 0)
+    ///   [; ENTITY=action:<n>]...       one per (entity, action), sorted by entity then action
+    ///   [; omitted=<n>]                (entity, action) items left out to stay under the cap
+    /// ```
+    ///
+    /// e.g. `v=3f9a2c0b1d2e4f50; fields=12; media=0; API_KEY=redact:1;
+    /// EMAIL_ADDRESS=pseudonymize:2`. Lower-case keys are counters, upper-case keys entities
+    /// (custom entity names that are not UPPER_SNAKE or longer than 48 bytes render as
+    /// `CUSTOM`). Never contains text or values.
+    pub fn header_value(&self) -> String {
+        let mut out = String::with_capacity(96);
+        let version: String = self
+            .policy_version
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(32)
+            .collect();
+        let _ = write!(
+            out,
+            "v={version}; fields={}; media={}",
+            self.fields_scanned, self.media_parts
+        );
+        for (key, n) in [
+            ("opaque", self.opaque_parts),
+            ("opaque_findings", self.opaque_findings),
+            ("neutralized", self.neutralized),
+        ] {
+            if n > 0 {
+                let _ = write!(out, "; {key}={n}");
+            }
+        }
+        // Reserve room for "; omitted=<n>".
+        const OMITTED_RESERVE: usize = "; omitted=".len() + 20;
+        let mut item = String::with_capacity(64);
+        for (i, c) in self.counts.iter().enumerate() {
+            item.clear();
+            let _ = write!(
+                item,
+                "; {}={}:{}",
+                header_entity_name(&c.entity),
+                c.action.name(),
+                c.count
+            );
+            let last = i + 1 == self.counts.len();
+            let room = if last {
+                MAX_HEADER_LEN
+            } else {
+                MAX_HEADER_LEN - OMITTED_RESERVE
+            };
+            if out.len() + item.len() > room {
+                let _ = write!(out, "; omitted={}", self.counts.len() - i);
+                break;
+            }
+            out.push_str(&item);
+        }
+        out
+    }
+
+    /// JSON form (for logs, the ledger and refusal bodies' details):
+    /// `{"policy_version":..,"fields_scanned":..,"media_parts":..,"opaque_parts":..,
+    /// "opaque_findings":..,"neutralized":..,"rewritten_fields":..,
+    /// "entities":[{"entity":"EMAIL_ADDRESS","action":"pseudonymize","count":2}]}`.
+    pub fn to_json(&self) -> Value {
+        let entities: Vec<Value> = self
+            .counts
+            .iter()
+            .map(
+                |c| json!({"entity": c.entity.name(), "action": c.action.name(), "count": c.count}),
+            )
+            .collect();
+        json!({
+            "policy_version": self.policy_version,
+            "fields_scanned": self.fields_scanned,
+            "media_parts": self.media_parts,
+            "opaque_parts": self.opaque_parts,
+            "opaque_findings": self.opaque_findings,
+            "neutralized": self.neutralized,
+            "rewritten_fields": self.rewritten_fields,
+            "entities": entities,
+        })
+    }
+}
+
+impl fmt::Display for SanitizeReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.header_value())
+    }
+}
+
+/// An entity name safe for a header (ASCII UPPER_SNAKE, bounded).
+fn header_entity_name(entity: &Entity) -> &str {
+    let name = entity.name();
+    if name.len() <= MAX_ENTITY_NAME && is_entity_name(name) {
+        name
+    } else {
+        "CUSTOM"
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// One blocked value: where it is, never what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockedSpan {
+    /// Entity name (`PRIVATE_KEY`, a custom detector's name).
+    pub entity: String,
+    /// JSON path of the text leaf, e.g. `messages[2].content` (`<json>` marks a position
+    /// inside a JSON-encoded argument string; unknown keys render `*`).
+    pub path: String,
+    /// Byte range inside that leaf's text.
+    pub start: usize,
+    pub end: usize,
+}
+
+impl fmt::Display for BlockedSpan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at {} (bytes {}..{})",
+            self.entity, self.path, self.start, self.end
+        )
+    }
+}
+
+/// Why a request is refused. Messages name entity types, JSON paths and byte offsets, never
+/// values or text; they are meant to be shown to the client as the provider-shaped error
+/// message ([`SanitizeError::status`], [`SanitizeError::code`]).
+#[derive(Debug, thiserror::Error)]
+pub enum SanitizeError {
+    /// Values whose policy action is `block`.
+    #[error("{}", blocked_message(entities, *omitted))]
+    Blocked {
+        /// The first [`MAX_BLOCKED_LISTED`] blocked values, in body order.
+        entities: Vec<BlockedSpan>,
+        /// How many more were found but not listed.
+        omitted: usize,
+    },
+    /// The body has content in a shape the walker does not know: it cannot be checked.
+    #[error("Refused by promptwall: the request body has an unexpected shape at {path}, so it cannot be checked for personal data; fix the request body (see the provider's API reference)")]
+    Unwalkable { path: String },
+    /// A media part under `media = "refuse"`.
+    #[error("Blocked by promptwall policy: {} at {path} cannot be checked for personal data and media is not allowed for this tenant and provider; remove it or ask your admin to change the policy", media_label(*kind))]
+    MediaRefused { path: String, kind: MediaKind },
+    /// Token arrays (embeddings / legacy completions) cannot be scanned.
+    #[error("Refused by promptwall: pre-tokenized input (token arrays) cannot be checked for personal data; send the text instead")]
+    PreTokenized,
+    /// A bug or resource problem on our side (not the client's fault).
+    #[error("promptwall could not sanitize the request ({0})")]
+    Internal(&'static str),
+}
+
+fn blocked_message(entities: &[BlockedSpan], omitted: usize) -> String {
+    let mut s = String::from("Blocked by promptwall policy: ");
+    for (i, b) in entities.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        let _ = write!(s, "{b}");
+    }
+    if omitted > 0 {
+        let _ = write!(s, " and {omitted} more");
+    }
+    let it = if entities.len() + omitted > 1 {
+        "them"
+    } else {
+        "it"
+    };
+    let _ = write!(s, "; remove {it} or ask your admin to change the policy");
+    s
+}
+
+fn media_label(kind: MediaKind) -> &'static str {
+    match kind {
+        MediaKind::Image => "an image",
+        MediaKind::Audio => "an audio part",
+        MediaKind::File => "a file",
+        MediaKind::Url => "a URL reference",
+    }
+}
+
+impl SanitizeError {
+    /// Map a walker error (fail closed: every walk error is a refusal).
+    fn from_walk(e: TransformError) -> Self {
+        match e {
+            TransformError::UnexpectedShape { path } => SanitizeError::Unwalkable { path },
+            TransformError::Refused(reason) if reason == PRE_TOKENIZED => {
+                SanitizeError::PreTokenized
+            }
+            TransformError::InvalidJson => SanitizeError::Unwalkable { path: "$".into() },
+            TransformError::Refused(_) | TransformError::MalformedStream(_) => {
+                SanitizeError::Internal("walk")
+            }
+        }
+    }
+
+    /// HTTP status (PROTOCOLS §4.3): 403 for policy refusals (SDKs don't retry it; send
+    /// `x-should-retry: false`), 400 for bodies that cannot be checked, 500 for ours.
+    pub fn status(&self) -> u16 {
+        match self {
+            SanitizeError::Blocked { .. } | SanitizeError::MediaRefused { .. } => 403,
+            SanitizeError::Unwalkable { .. } | SanitizeError::PreTokenized => 400,
+            SanitizeError::Internal(_) => 500,
+        }
+    }
+
+    /// The provider-error `code` / `error_code` / `reason` to send.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SanitizeError::Blocked { .. } | SanitizeError::MediaRefused { .. } => {
+                "promptwall_policy_violation"
+            }
+            SanitizeError::Unwalkable { .. } | SanitizeError::PreTokenized => {
+                "promptwall_unscannable_request"
+            }
+            SanitizeError::Internal(_) => "promptwall_internal_error",
+        }
+    }
+
+    /// Low-cardinality label for metrics and logs.
+    pub fn label(&self) -> &'static str {
+        match self {
+            SanitizeError::Blocked { .. } => "blocked",
+            SanitizeError::Unwalkable { .. } => "unwalkable",
+            SanitizeError::MediaRefused { .. } => "media_refused",
+            SanitizeError::PreTokenized => "pre_tokenized",
+            SanitizeError::Internal(_) => "internal",
+        }
+    }
+
+    /// Content-free JSON details for refusal bodies and the ledger:
+    /// `{"reason":"blocked","entities":[{"entity":"PRIVATE_KEY","path":"messages[2].content",
+    /// "start":10,"end":1700}],"omitted":0}`, `{"reason":"media_refused","path":..,"media":..}`,
+    /// `{"reason":"unwalkable","path":..}`, `{"reason":"pre_tokenized"}`, `{"reason":"internal"}`.
+    pub fn details_json(&self) -> Value {
+        match self {
+            SanitizeError::Blocked { entities, omitted } => {
+                let list: Vec<Value> = entities
+                    .iter()
+                    .map(|b| json!({"entity": b.entity, "path": b.path, "start": b.start, "end": b.end}))
+                    .collect();
+                json!({"reason": self.label(), "entities": list, "omitted": omitted})
+            }
+            SanitizeError::MediaRefused { path, kind } => json!({
+                "reason": self.label(),
+                "path": path,
+                "media": match kind {
+                    MediaKind::Image => "image",
+                    MediaKind::Audio => "audio",
+                    MediaKind::File => "file",
+                    MediaKind::Url => "url",
+                },
+            }),
+            SanitizeError::Unwalkable { path } => json!({"reason": self.label(), "path": path}),
+            SanitizeError::PreTokenized | SanitizeError::Internal(_) => {
+                json!({"reason": self.label()})
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The leaf visitor
+
+struct LeafVisitor<'a> {
+    engine: &'a Engine,
+    scratch: Scratch,
+    findings: Vec<Finding>,
+    policy: &'a EffectivePolicy,
+    vault: &'a mut Vault,
+    counts: Vec<EntityCount>,
+    neutralized: usize,
+    opaque_findings: usize,
+    rewritten: usize,
+    blocked: Vec<BlockedSpan>,
+    blocked_total: usize,
+    /// A refusal that stopped the walk (media).
+    fatal: Option<SanitizeError>,
+}
+
+/// One edit of a leaf, in text order.
+#[derive(Clone, Copy)]
+enum Edit {
+    /// `findings[i]`
+    Finding(usize),
+    /// A placeholder look-alike at `start..end`.
+    Lookalike(usize, usize),
+}
+
+impl LeafVisitor<'_> {
+    fn count(&mut self, entity: &Entity, action: Action) {
+        if let Some(c) = self
+            .counts
+            .iter_mut()
+            .find(|c| c.action == action && c.entity == *entity)
+        {
+            c.count += 1;
+        } else {
+            self.counts.push(EntityCount {
+                entity: entity.clone(),
+                action,
+                count: 1,
+            });
+        }
+    }
+
+    /// Record every `block` finding of the current `findings`; whether there was one.
+    fn record_blocks(&mut self, path: &Path) -> bool {
+        let mut any = false;
+        let mut rendered: Option<String> = None;
+        for f in &self.findings {
+            if self.policy.action_for(&f.entity) != Action::Block {
+                continue;
+            }
+            any = true;
+            self.blocked_total += 1;
+            if self.blocked.len() < MAX_BLOCKED_LISTED {
+                let path = rendered.get_or_insert_with(|| path.to_string()).clone();
+                self.blocked.push(BlockedSpan {
+                    entity: f.entity.name().to_owned(),
+                    path,
+                    start: f.start,
+                    end: f.end,
+                });
+            }
+        }
+        any
+    }
+
+    /// The action applied in a leaf of `kind`: identifiers are never restorable.
+    fn action(&self, entity: &Entity, kind: TextKind) -> Action {
+        let a = self.policy.action_for(entity);
+        if kind == TextKind::Identifier && a.is_restorable() {
+            Action::Hash
+        } else {
+            a
+        }
+    }
+
+    /// Build the rewritten leaf in one pass; `None` when nothing changes.
+    fn rewrite(
+        &mut self,
+        text: &str,
+        kind: TextKind,
+        lookalikes: &[(usize, usize)],
+    ) -> Result<Option<String>, TransformError> {
+        // Look-alikes win over findings overlapping them (the look-alike is replaced whole).
+        let mut edits: Vec<Edit> = Vec::with_capacity(self.findings.len() + lookalikes.len());
+        let mut li = 0;
+        for (fi, f) in self.findings.iter().enumerate() {
+            while let Some(&(s, e)) = lookalikes.get(li) {
+                if e <= f.start {
+                    edits.push(Edit::Lookalike(s, e));
+                    li += 1;
+                } else {
+                    break;
+                }
+            }
+            let overlaps = lookalikes
+                .get(li)
+                .is_some_and(|&(s, e)| s < f.end && f.start < e);
+            if !overlaps {
+                edits.push(Edit::Finding(fi));
+            }
+        }
+        edits.extend(
+            lookalikes
+                .get(li..)
+                .unwrap_or_default()
+                .iter()
+                .map(|&(s, e)| Edit::Lookalike(s, e)),
+        );
+
+        let mut out = String::with_capacity(text.len() + 32);
+        let mut last = 0;
+        let mut changed = false;
+        for edit in edits {
+            let (start, end) = match edit {
+                Edit::Finding(i) => match self.findings.get(i) {
+                    Some(f) => (f.start, f.end),
+                    None => continue,
+                },
+                Edit::Lookalike(s, e) => (s, e),
+            };
+            let (Some(before), Some(value)) = (text.get(last..start), text.get(start..end)) else {
+                // Offsets off char boundaries or out of order: fail closed.
+                return Err(TransformError::UnexpectedShape {
+                    path: "finding offsets".into(),
+                });
+            };
+            out.push_str(before);
+            last = end;
+            match edit {
+                Edit::Lookalike(..) => {
+                    self.neutralized += 1;
+                    changed = true;
+                    if kind == TextKind::Identifier {
+                        let entity = Entity::Custom(Arc::from(NEUTRALIZED_ENTITY));
+                        let r = self.vault.replace(&entity, value, Action::Hash)?;
+                        out.push_str(&r);
+                    } else {
+                        out.push_str(&self.vault.neutralize(value));
+                    }
+                }
+                Edit::Finding(i) => {
+                    let Some(entity) = self.findings.get(i).map(|f| f.entity.clone()) else {
+                        continue;
+                    };
+                    let action = self.action(&entity, kind);
+                    self.count(&entity, action);
+                    if action == Action::Allow {
+                        out.push_str(value);
+                    } else {
+                        let r = self.vault.replace(&entity, value, action)?;
+                        changed |= r != value;
+                        out.push_str(&r);
+                    }
+                }
+            }
+        }
+        out.push_str(text.get(last..).unwrap_or_default());
+        Ok(changed.then_some(out))
+    }
+}
+
+impl Visitor for LeafVisitor<'_> {
+    fn text(
+        &mut self,
+        text: &mut String,
+        kind: TextKind,
+        path: &Path,
+    ) -> Result<(), TransformError> {
+        self.engine
+            .scan_with(text, &mut self.scratch, &mut self.findings);
+        let lookalikes = find_lookalikes(text);
+        if self.findings.is_empty() && lookalikes.is_empty() {
+            return Ok(());
+        }
+        if self.record_blocks(path) || self.blocked_total > 0 {
+            // The request is refused: keep scanning to list every blocked value, skip the work
+            // of rewriting.
+            return Ok(());
+        }
+        if let Some(new) = self.rewrite(text, kind, &lookalikes)? {
+            *text = new;
+            self.rewritten += 1;
+        }
+        Ok(())
+    }
+
+    fn media(&mut self, kind: MediaKind, path: &Path) -> Result<(), TransformError> {
+        match self.policy.media {
+            MediaPolicy::Forward => Ok(()),
+            MediaPolicy::Refuse => {
+                self.fatal = Some(SanitizeError::MediaRefused {
+                    path: path.to_string(),
+                    kind,
+                });
+                Err(TransformError::Refused(STOP.to_owned()))
+            }
+        }
+    }
+
+    fn opaque_text(&mut self, text: &str, path: &Path) -> Result<(), TransformError> {
+        self.engine
+            .scan_with(text, &mut self.scratch, &mut self.findings);
+        if self.findings.is_empty() {
+            return Ok(());
+        }
+        self.record_blocks(path);
+        let policy = self.policy;
+        self.opaque_findings += self
+            .findings
+            .iter()
+            .filter(|f| policy.action_for(&f.entity) != Action::Block)
+            .count();
+        Ok(())
+    }
+}

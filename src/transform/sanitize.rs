@@ -778,3 +778,424 @@ impl Visitor for LeafVisitor<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::{Detector, Hit, ScanCtx, Trigger};
+    use crate::transform::policy::PolicyConfig;
+    use crate::transform::vault::TenantKey;
+
+    /// A tiny detector: `x@y` e-mails, `sk-...` API keys, PEM blocks, and the literal
+    /// `SECRETNAME` (an API key that also fits inside a placeholder look-alike).
+    struct Fake;
+
+    fn word(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')
+    }
+
+    impl Detector for Fake {
+        fn name(&self) -> &'static str {
+            "fake"
+        }
+        fn triggers(&self) -> Vec<Trigger> {
+            vec![
+                Trigger::Literal("@".into()),
+                Trigger::Literal("sk-".into()),
+                Trigger::Literal("-----BEGIN".into()),
+                Trigger::Literal("SECRETNAME".into()),
+            ]
+        }
+        fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+            let b = cx.bytes();
+            let mut push = |entity, start, end| {
+                out.push(Finding {
+                    entity,
+                    start,
+                    end,
+                    score: 0.95,
+                    detector: "fake".into(),
+                })
+            };
+            for h in hits {
+                match h.trigger {
+                    0 => {
+                        let mut s = h.start;
+                        while s > 0 && word(b[s - 1]) {
+                            s -= 1;
+                        }
+                        let mut e = h.end;
+                        while e < b.len() && word(b[e]) {
+                            e += 1;
+                        }
+                        if s < h.start && e > h.end {
+                            push(Entity::EmailAddress, s, e);
+                        }
+                    }
+                    1 => {
+                        let mut e = h.end;
+                        while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'-') {
+                            e += 1;
+                        }
+                        push(Entity::ApiKey, h.start, e);
+                    }
+                    2 => {
+                        if let Some(i) = cx.text[h.start..].find("-----END") {
+                            let after = h.start + i + 8;
+                            if let Some(j) = cx.text[after..].find("-----") {
+                                push(Entity::PrivateKey, h.start, after + j + 5);
+                            }
+                        }
+                    }
+                    _ => push(Entity::ApiKey, h.start, h.end),
+                }
+            }
+        }
+    }
+
+    fn sanitizer() -> Sanitizer {
+        Sanitizer::new(Arc::new(
+            Engine::with_detectors(vec![Box::new(Fake)]).unwrap(),
+        ))
+    }
+
+    fn policy(toml_text: &str) -> EffectivePolicy {
+        toml::from_str::<PolicyConfig>(toml_text)
+            .unwrap()
+            .effective("acme", "openai")
+    }
+
+    fn vault(p: &EffectivePolicy) -> Vault {
+        Vault::for_policy(TenantKey::derive(b"test-secret", "acme"), p)
+    }
+
+    const EMAIL: &str = "jane.doe@corp.io";
+    const KEY: &str = "sk-live-0123456789abcdef";
+    const PEM: &str =
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
+
+    fn chat(texts: &[&str]) -> Value {
+        let messages: Vec<Value> = texts
+            .iter()
+            .map(|t| json!({"role": "user", "content": t}))
+            .collect();
+        json!({"model": "gpt-4o", "messages": messages})
+    }
+
+    #[test]
+    fn leaves_without_findings_are_untouched() {
+        let s = sanitizer();
+        let p = EffectivePolicy::default();
+        let mut v = vault(&p);
+        let mut body = chat(&["hello there", "nothing <b>to</b> see"]);
+        let before = body.clone();
+        let r = s
+            .sanitize_request(Endpoint::OpenAiChat, &mut body, &p, &mut v)
+            .unwrap();
+        assert_eq!(body, before);
+        assert_eq!(r.fields_scanned, 2);
+        assert!(!r.body_changed());
+        assert_eq!(r.total_findings(), 0);
+        assert!(v.is_empty());
+        assert_eq!(
+            r.header_value(),
+            format!("v={}; fields=2; media=0", p.version())
+        );
+    }
+
+    #[test]
+    fn default_policy_pseudonymizes_pii_and_redacts_secrets() {
+        let s = sanitizer();
+        let p = EffectivePolicy::default();
+        let mut v = vault(&p);
+        let text = format!("mail {EMAIL} twice {EMAIL}, key {KEY}.");
+        let mut body = chat(&[&text]);
+        let r = s
+            .sanitize_request(Endpoint::OpenAiChat, &mut body, &p, &mut v)
+            .unwrap();
+        let out = body["messages"][0]["content"].as_str().unwrap().to_owned();
+        assert!(!out.contains(EMAIL) && !out.contains(KEY), "{out}");
+        assert!(out.contains(", key <API_KEY>."), "{out}");
+        assert_eq!(out.matches("<EMAIL_ADDRESS_").count(), 2);
+        assert_eq!(r.count(&Entity::EmailAddress, Action::Pseudonymize), 2);
+        assert_eq!(r.count(&Entity::ApiKey, Action::Redact), 1);
+        assert_eq!(r.rewritten_fields, 1);
+        // Only the e-mail is restorable; the key never is.
+        assert_eq!(v.restorable_len(), 1);
+        let restorer = v.restorer().unwrap();
+        assert_eq!(
+            restorer.restore(&out),
+            format!("mail {EMAIL} twice {EMAIL}, key <API_KEY>.")
+        );
+        let h = r.header_value();
+        assert!(
+            h.ends_with("; API_KEY=redact:1; EMAIL_ADDRESS=pseudonymize:2"),
+            "{h}"
+        );
+    }
+
+    #[test]
+    fn identifiers_are_hashed_never_restorable() {
+        let s = sanitizer();
+        let p = EffectivePolicy::default();
+        let mut v = vault(&p);
+        let mut body = json!({"model": "m", "user": EMAIL, "metadata": {"k": "<PERSON_abcdef>"},
+            "messages": [{"role": "user", "content": "hi"}]});
+        let r = s
+            .sanitize_request(Endpoint::OpenAiChat, &mut body, &p, &mut v)
+            .unwrap();
+        let user = body["user"].as_str().unwrap();
+        assert!(user.starts_with("<EMAIL_ADDRESS:sha256:"), "{user}");
+        let meta = body["metadata"]["k"].as_str().unwrap();
+        assert!(meta.starts_with("<PLACEHOLDER:sha256:"), "{meta}");
+        assert_eq!(r.count(&Entity::EmailAddress, Action::Hash), 1);
+        assert_eq!(r.neutralized, 1);
+        assert!(v.is_empty(), "nothing restorable from identifiers");
+    }
+
+    #[test]
+    fn blocked_values_are_listed_with_paths_and_offsets_never_values() {
+        let s = sanitizer();
+        let p = policy("[entities]\nAPI_KEY = \"block\"");
+        let mut v = vault(&p);
+        let a = format!("key: {KEY}");
+        let b = format!("x {PEM} y {EMAIL}");
+        let mut body = chat(&["fine", &a, &b]);
+        let e = s
+            .sanitize_request(Endpoint::OpenAiChat, &mut body, &p, &mut v)
+            .unwrap_err();
+        let SanitizeError::Blocked { entities, omitted } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(*omitted, 0);
+        assert_eq!(
+            entities,
+            &vec![
+                BlockedSpan {
+                    entity: "API_KEY".into(),
+                    path: "messages[1].content".into(),
+                    start: 5,
+                    end: 5 + KEY.len()
+                },
+                BlockedSpan {
+                    entity: "PRIVATE_KEY".into(),
+                    path: "messages[2].content".into(),
+                    start: 2,
+                    end: 2 + PEM.len()
+                },
+            ]
+        );
+        let msg = e.to_string();
+        assert_eq!(
+            msg,
+            format!(
+                "Blocked by promptwall policy: API_KEY at messages[1].content (bytes 5..{}), \
+                 PRIVATE_KEY at messages[2].content (bytes 2..{}); remove them or ask your \
+                 admin to change the policy",
+                5 + KEY.len(),
+                2 + PEM.len()
+            )
+        );
+        let details = e.details_json().to_string();
+        for secret in [KEY, PEM, EMAIL, "MIIEvQ", "jane"] {
+            assert!(!msg.contains(secret) && !details.contains(secret));
+        }
+        assert_eq!((e.status(), e.code()), (403, "promptwall_policy_violation"));
+    }
+
+    #[test]
+    fn blocked_list_is_capped() {
+        let s = sanitizer();
+        let p = EffectivePolicy::default();
+        let mut v = vault(&p);
+        let texts: Vec<String> = (0..MAX_BLOCKED_LISTED + 3)
+            .map(|_| PEM.to_owned())
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mut body = chat(&refs);
+        let e = s
+            .sanitize_request(Endpoint::OpenAiChat, &mut body, &p, &mut v)
+            .unwrap_err();
+        assert!(
+            matches!(&e, SanitizeError::Blocked { entities, omitted: 3 } if entities.len() == MAX_BLOCKED_LISTED)
+        );
+        assert!(e.to_string().contains(" and 3 more; remove them"));
+    }
+
+    #[test]
+    fn lookalikes_win_over_findings_inside_them() {
+        let s = sanitizer();
+        let p = EffectivePolicy::default();
+        let mut v = vault(&p);
+        let text = "see <SECRETNAME_abcdef> and SECRETNAME";
+        let mut body = chat(&[text]);
+        let r = s
+            .sanitize_request(Endpoint::OpenAiChat, &mut body, &p, &mut v)
+            .unwrap();
+        let out = body["messages"][0]["content"].as_str().unwrap().to_owned();
+        assert!(out.starts_with("see <PLACEHOLDER_"), "{out}");
+        assert!(out.ends_with(" and <API_KEY>"), "{out}");
+        assert!(!out.contains("SECRETNAME"));
+        assert_eq!(r.neutralized, 1);
+        assert_eq!(r.count(&Entity::ApiKey, Action::Redact), 1);
+        // The look-alike restores only to its own literal text.
+        assert_eq!(
+            v.restorer().unwrap().restore(&out),
+            "see <SECRETNAME_abcdef> and <API_KEY>"
+        );
+        // A block inside a look-alike still blocks.
+        let p = policy("[entities]\nAPI_KEY = \"block\"");
+        let mut v = vault(&p);
+        let mut body = chat(&["<SECRETNAME_abcdef>"]);
+        assert!(matches!(
+            s.sanitize_request(Endpoint::OpenAiChat, &mut body, &p, &mut v),
+            Err(SanitizeError::Blocked { .. })
+        ));
+    }
+
+    #[test]
+    fn opaque_text_is_left_alone_unless_blocked() {
+        let s = sanitizer();
+        let p = EffectivePolicy::default();
+        let thinking = |t: &str| {
+            json!({"model": "claude", "max_tokens": 10, "messages": [
+                {"role": "user", "content": format!("hi {EMAIL}")},
+                {"role": "assistant", "content": [
+                    {"type": "thinking", "thinking": t, "signature": "c2ln"},
+                    {"type": "text", "text": "ok"}]}]})
+        };
+        let mut v = vault(&p);
+        let mut body = thinking(&format!("the user is {EMAIL}"));
+        let r = s
+            .sanitize_request(Endpoint::AnthropicMessages, &mut body, &p, &mut v)
+            .unwrap();
+        assert_eq!(
+            body["messages"][1]["content"][0],
+            thinking(&format!("the user is {EMAIL}"))["messages"][1]["content"][0]
+        );
+        assert!(!body["messages"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains(EMAIL));
+        assert_eq!(r.opaque_findings, 1);
+        assert_eq!(r.opaque_parts, 1);
+        assert!(r.header_value().contains("; opaque=1; opaque_findings=1"));
+
+        let mut v = vault(&p);
+        let mut body = thinking(&format!("key {PEM}"));
+        let e = s
+            .sanitize_request(Endpoint::AnthropicMessages, &mut body, &p, &mut v)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("Blocked by promptwall policy: PRIVATE_KEY at messages[1].content[0]"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn media_follows_the_policy() {
+        let s = sanitizer();
+        let body = || {
+            json!({"model": "m", "messages": [{"role": "user", "content": [
+                {"type": "text", "text": "what is this?"},
+                {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}]}]})
+        };
+        let p = EffectivePolicy::default();
+        let mut v = vault(&p);
+        let mut b = body();
+        let r = s
+            .sanitize_request(Endpoint::OpenAiChat, &mut b, &p, &mut v)
+            .unwrap();
+        assert_eq!(r.media_parts, 1);
+        assert_eq!(b, body());
+
+        let p = policy("media = \"refuse\"");
+        let mut v = vault(&p);
+        let e = s
+            .sanitize_request(Endpoint::OpenAiChat, &mut body(), &p, &mut v)
+            .unwrap_err();
+        assert!(
+            matches!(&e, SanitizeError::MediaRefused { path, kind: MediaKind::Image } if path == "messages[0].content[1].image_url"),
+            "{e:?}"
+        );
+        assert_eq!(e.status(), 403);
+        assert!(e
+            .to_string()
+            .contains("an image at messages[0].content[1].image_url cannot"));
+    }
+
+    #[test]
+    fn unwalkable_and_pre_tokenized_fail_closed() {
+        let s = sanitizer();
+        let p = EffectivePolicy::default();
+        let mut v = vault(&p);
+        let mut b = json!({"model": "m", "messages": {"role": "user"}});
+        let e = s
+            .sanitize_request(Endpoint::OpenAiChat, &mut b, &p, &mut v)
+            .unwrap_err();
+        assert!(matches!(&e, SanitizeError::Unwalkable { path } if path == "messages"));
+        assert_eq!((e.status(), e.label()), (400, "unwalkable"));
+
+        let mut b = json!({"model": "m", "input": [[1, 2, 3]]});
+        let e = s
+            .sanitize_request(Endpoint::OpenAiEmbeddings, &mut b, &p, &mut v)
+            .unwrap_err();
+        assert!(matches!(e, SanitizeError::PreTokenized));
+        assert_eq!(e.code(), "promptwall_unscannable_request");
+    }
+
+    #[test]
+    fn header_is_ascii_and_bounded() {
+        let mut r = SanitizeReport {
+            policy_version: "0123456789abcdef".into(),
+            fields_scanned: 3,
+            ..Default::default()
+        };
+        for i in 0..100 {
+            r.counts.push(EntityCount {
+                entity: Entity::Custom(Arc::from(format!("CUSTOM_ENTITY_NUMBER_{i}").as_str())),
+                action: Action::Redact,
+                count: i,
+            });
+        }
+        r.counts.push(EntityCount {
+            entity: Entity::Custom(Arc::from("weird name é")),
+            action: Action::Mask,
+            count: 1,
+        });
+        let h = r.header_value();
+        assert!(h.len() <= MAX_HEADER_LEN, "{}", h.len());
+        assert!(h.is_ascii());
+        assert!(
+            h.starts_with("v=0123456789abcdef; fields=3; media=0; CUSTOM_ENTITY_NUMBER_0=redact:0")
+        );
+        let omitted: usize = h.rsplit_once("; omitted=").unwrap().1.parse().unwrap();
+        assert_eq!(h.matches("=redact:").count() + omitted, 101);
+        // A short list is never truncated, and odd names render as CUSTOM.
+        r.counts.drain(..100);
+        assert_eq!(
+            r.header_value(),
+            "v=0123456789abcdef; fields=3; media=0; CUSTOM=mask:1"
+        );
+        let j = r.to_json();
+        assert_eq!(j["entities"][0]["action"], "mask");
+        assert_eq!(j["fields_scanned"], 3);
+    }
+
+    #[test]
+    fn response_options_follow_the_policy() {
+        let s = sanitizer();
+        let p = EffectivePolicy::default();
+        let mut v = vault(&p);
+        let mut b = chat(&[EMAIL]);
+        s.sanitize_request(Endpoint::OpenAiChat, &mut b, &p, &mut v)
+            .unwrap();
+        let o = s.response_options(&p, &v).unwrap();
+        assert_eq!(o.restorer.len(), 1);
+        assert!(o.scanner.is_some());
+        let p2 = policy("restore = false\nscan_responses = \"off\"");
+        let o = s.response_options(&p2, &v).unwrap();
+        assert!(o.restorer.is_empty() && o.scanner.is_none());
+    }
+}

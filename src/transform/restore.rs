@@ -21,7 +21,8 @@
 //! Tool-call argument fragments (`function.arguments`, `partial_json`) are JSON *text*: a
 //! placeholder sits inside a JSON string literal there. In [`Escape::Json`] mode the keys are
 //! matched in their JSON-escaped form and the originals are inserted JSON-escaped (`"`, `\`,
-//! control characters), so the restored arguments stay valid JSON.
+//! control characters), so the restored arguments stay valid JSON. The HTML-safe spellings
+//! `\u003c` / `\u003e` of a placeholder's brackets are matched as well.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -184,10 +185,17 @@ impl Restorer {
         if plain.is_empty() {
             return Ok(Self::empty());
         }
-        let json = plain
-            .iter()
-            .map(|(k, v)| (json_escape(k), json_escape(v)))
-            .collect();
+        let mut json: Vec<(String, String)> = Vec::with_capacity(plain.len());
+        for (k, v) in &plain {
+            let (ek, ev) = (json_escape(k), json_escape(v));
+            // Encoders that HTML-escape (Go's encoding/json) write `<`/`>` as `\u003c`/`\u003e`.
+            if ek.contains(['<', '>']) {
+                for (lt, gt) in [("\\u003c", "\\u003e"), ("\\u003C", "\\u003E")] {
+                    json.push((ek.replace('<', lt).replace('>', gt), ev.clone()));
+                }
+            }
+            json.push((ek, ev));
+        }
         Ok(Restorer {
             tables: Some(Arc::new(Tables {
                 plain: Matcher::build(plain)?,
@@ -404,6 +412,23 @@ mod tests {
         let whole = r.restore_json(r#"{"n":"<PERSON_3f9a2c>"}"#);
         let v: serde_json::Value = serde_json::from_str(&whole).unwrap();
         assert_eq!(v["n"], "O'Brien \"Bob\" \\ é\n");
+    }
+
+    #[test]
+    fn json_mode_matches_html_escaped_placeholders() {
+        let r = restorer(&[("<PERSON_3f9a2c>", "Ann \"A\"")]);
+        let args = stream_all(
+            &r,
+            &["{\"n\":\"\\u003cPERSON_3f", "9a2c\\u003e\"}"],
+            Escape::Json,
+        );
+        let v: serde_json::Value = serde_json::from_str(&args).unwrap();
+        assert_eq!(v["n"], "Ann \"A\"");
+        // Plain text is not JSON: the escaped spelling is left alone there.
+        assert_eq!(
+            r.restore("\\u003cPERSON_3f9a2c\\u003e"),
+            "\\u003cPERSON_3f9a2c\\u003e"
+        );
     }
 
     #[test]

@@ -305,6 +305,7 @@ fn restore_chat_body(v: &mut Value, cx: &Cx<'_>) -> bool {
             }
             ch |= cx.text(m, "refusal");
             ch |= cx.text(m, "reasoning_content");
+            ch |= cx.text(m, "reasoning");
             if let Some(a) = m.get_mut("audio") {
                 ch |= cx.text(a, "transcript");
             }
@@ -684,6 +685,8 @@ enum ChatField {
     Content,
     Refusal,
     Reasoning,
+    /// `reasoning` (OpenRouter-style compat field).
+    ReasoningAlt,
     Transcript,
     Tool(u64),
 }
@@ -731,6 +734,7 @@ impl ChatStream {
             ch |= self.push((idx, ChatField::Content), d.get_mut("content"));
             ch |= self.push((idx, ChatField::Refusal), d.get_mut("refusal"));
             ch |= self.push((idx, ChatField::Reasoning), d.get_mut("reasoning_content"));
+            ch |= self.push((idx, ChatField::ReasoningAlt), d.get_mut("reasoning"));
             if let Some(a) = d.get_mut("audio") {
                 ch |= self.push((idx, ChatField::Transcript), a.get_mut("transcript"));
             }
@@ -777,6 +781,7 @@ impl ChatStream {
                 ChatField::Reasoning => {
                     append_at(child(choice, "delta"), "reasoning_content", &held)
                 }
+                ChatField::ReasoningAlt => append_at(child(choice, "delta"), "reasoning", &held),
                 ChatField::Transcript => {
                     append_at(child(child(choice, "delta"), "audio"), "transcript", &held)
                 }

@@ -784,3 +784,47 @@ fn error_frames_have_the_provider_shape() {
     let r = String::from_utf8(stream_error_frame(Endpoint::OpenAiResponses, "c", "boom")).unwrap();
     assert!(r.starts_with("event: error\n"));
 }
+
+#[test]
+fn chat_choices_are_separate_streams() {
+    let (original, sanitized, r) =
+        sanitize(&[Seg::Text("a ".into()), Seg::Val(0), Seg::Text(" b".into())]);
+    let ph = sanitized.find('<').unwrap();
+    let (x, y) = sanitized.split_at(ph + 4);
+    let chunk = |i: u64, t: &str| {
+        format!(
+            "data: {}\n\n",
+            json!({"choices": [{"index": i, "delta": {"content": t}, "finish_reason": null}]})
+        )
+    };
+    // Interleave the two choices, each splitting the placeholder at the same place.
+    let up = [chunk(0, x), chunk(1, x), chunk(1, y), chunk(0, y)].concat() + "data: [DONE]\n\n";
+    let mut f = response_filter(Endpoint::OpenAiChat, true, opts(&r));
+    let out = feed(f.as_mut(), up.as_bytes(), &[]);
+    let mut texts = [String::new(), String::new()];
+    for ev in events(&out) {
+        let Some(d) = ev.data else { continue };
+        if d == "[DONE]" {
+            continue;
+        }
+        let v: Value = serde_json::from_str(&d).unwrap();
+        for c in v["choices"].as_array().unwrap() {
+            let i = c["index"].as_u64().unwrap() as usize;
+            texts[i] += c["delta"]["content"].as_str().unwrap_or("");
+        }
+    }
+    assert_eq!(texts[0], original);
+    assert_eq!(texts[1], original);
+}
+
+#[test]
+fn placeholder_lookalike_in_model_output_is_not_restored() {
+    let (_, _, r) = sanitize(&[Seg::Val(0)]);
+    let up = format!(
+        "data: {}\n\n",
+        json!({"choices": [{"index": 0, "delta": {"content": "<PERSON_000000> stays"}}]})
+    );
+    let mut f = response_filter(Endpoint::OpenAiChat, true, opts(&r));
+    let out = feed(f.as_mut(), up.as_bytes(), &[9]);
+    assert_eq!(out, up.as_bytes());
+}

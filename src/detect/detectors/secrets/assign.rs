@@ -484,6 +484,7 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
     i = after_key_ws;
     // Separator.
     let sep_colon;
+    let mut copula = false;
     match (b.get(i).copied(), b.get(i + 1).copied()) {
         (Some(b':'), Some(b'=')) | (Some(b'='), Some(b'>')) => {
             sep_colon = false;
@@ -504,6 +505,14 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
             i += 1;
         }
         _ if flag && after_key_ws > ke => sep_colon = false,
+        _ if after_key_ws > ke => match prose_copula(b, i) {
+            Some(n) => {
+                copula = true;
+                sep_colon = false;
+                i += n;
+            }
+            None => return Some((ke, None)),
+        },
         _ => return Some((ke, None)),
     }
     let sep_end = i;
@@ -569,6 +578,7 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
         value,
         quoted,
         sep_colon && spaced,
+        copula,
         b.get(ve).copied(),
     )?;
     let entity = match kind {
@@ -577,6 +587,24 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
         Kind::Secret => Entity::GenericSecret,
     };
     Some((ke, Some(finding(entity, vs, ve, score, NAME))))
+}
+
+/// Prose copulas between a key and its value ("password is X", "Passwort ist X", "senha é X",
+/// "mot de passe est X", "contraseña es X"): length including the following space.
+fn prose_copula(b: &[u8], i: usize) -> Option<usize> {
+    const WORDS: &[&str] = &[
+        "is: ", "is ", "ist ", "é ", "est ", "es ", "era ", "è ", "was ", "= ",
+    ];
+    let rest = b.get(i..)?;
+    WORDS
+        .iter()
+        .find(|w| {
+            rest.len() >= w.len()
+                && rest
+                    .get(..w.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(w.as_bytes()))
+        })
+        .map(|w| w.len())
 }
 
 fn skip_spaces(b: &[u8], mut i: usize) -> usize {
@@ -615,6 +643,7 @@ fn score_value(
     value: &str,
     quoted: bool,
     prose_like: bool,
+    copula: bool,
     next: Option<u8>,
 ) -> Option<f32> {
     let v = value.trim();
@@ -649,6 +678,10 @@ fn score_value(
             if v.chars().count() < 6 || (number_only && v.len() < 8) {
                 return None;
             }
+            if copula {
+                // "my password is hunter2": only values that look like passwords.
+                return (digit || other || (lo && up)).then_some(0.7);
+            }
             if !quoted && prose_like && lo && !up && !digit && !other && v.len() <= 12 {
                 return Some(0.45);
             }
@@ -680,6 +713,9 @@ fn score_value(
             // Lower-case word lists (`my-secret-name`, `db_credentials`) are object names.
             if v.contains(' ') || is_word_list(v) {
                 return None;
+            }
+            if copula {
+                return Some(0.6);
             }
             if v.len() >= 16 && entropy(v) >= 3.5 {
                 Some(0.8)
@@ -770,6 +806,9 @@ mod tests {
         );
         assert_eq!(one("host=db password=Pa55word9 dbname=x"), "Pa55word9");
         assert_eq!(one("senha: Segredo#2024"), "Segredo#2024");
+        assert_eq!(one("my password is Hunter2!x, thanks"), "Hunter2!x");
+        assert_eq!(one("mein Passwort ist Sommer2024 ok"), "Sommer2024");
+        assert_eq!(one("a minha senha é Lisboa#77"), "Lisboa#77");
         assert_eq!(one("Kennwort = \"Geheim!789\""), "Geheim!789");
         assert_eq!(one("mot_de_passe=Secret99!"), "Secret99!");
         assert_eq!(one("contraseña: Clave#9876"), "Clave#9876");
@@ -827,6 +866,9 @@ mod tests {
             "token = 12345678901234",
             "PASSWORD=<PASSWORD_1a2b3c4d>",
             "Your password: required",
+            "the password is required for login",
+            "your password is correct",
+            "the token is valid",
             "secret: my-secret-name",
             "tokenSecretRef: tls-cert-store",
             "<PASSWORD_ab12cd>hunter2xyz</PASSWORD_ab12cd>",

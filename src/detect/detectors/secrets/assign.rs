@@ -589,6 +589,24 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
     Some((ke, Some(finding(entity, vs, ve, score, NAME))))
 }
 
+/// Per-alphabet, length-aware entropy floor (bits/char) for token-like values: hex 3.0,
+/// base64/base64url 3.5 from 20 chars, anything else 3.0; never above `log2(len) - 0.5`
+/// (short strings cannot reach high entropy).
+fn entropy_floor(v: &str) -> f64 {
+    let b = v.as_bytes();
+    let base: f64 = if b.iter().all(u8::is_ascii_hexdigit) {
+        3.0
+    } else if b.len() >= 20
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_'))
+    {
+        3.5
+    } else {
+        3.0
+    };
+    base.min((b.len() as f64).log2() - 0.5)
+}
+
 /// Prose copulas between a key and its value ("password is X", "Passwort ist X", "senha é X",
 /// "mot de passe est X", "contraseña es X"): length including the following space.
 fn prose_copula(b: &[u8], i: usize) -> Option<usize> {
@@ -702,7 +720,7 @@ fn score_value(
             Some(0.92)
         }
         Kind::Secret => {
-            if v.len() < 10 || number_only || entropy(v) < 3.0 {
+            if v.len() < 10 || number_only || entropy(v) < entropy_floor(v) {
                 return None;
             }
             let mixed = (lo as u8 + up as u8 + digit as u8 + other as u8) >= 2;

@@ -511,9 +511,9 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
                 sep_colon = false;
                 i += n;
             }
-            None => return Some((ke, None)),
+            None => return Some((ke, name_value_pair(cx, ks, ke, key))),
         },
-        _ => return Some((ke, None)),
+        _ => return Some((ke, name_value_pair(cx, ks, ke, key))),
     }
     let sep_end = i;
     // Classify only keys followed by a separator: prose like "the key point" stops above.
@@ -522,54 +522,8 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
     };
     i = skip_spaces(b, i);
     let spaced = i > sep_end;
-    // Value: quoted (also JSON-escaped quotes) or bare.
-    let (vs, ve, quoted) = if b.get(i) == Some(&b'\\') && matches!(b.get(i + 1), Some(b'"' | b'\''))
-    {
-        let q = b.get(i + 1).copied()?;
-        let vs = i + 2;
-        let mut j = vs;
-        while j < b.len() && j - vs < MAX_VALUE {
-            if b.get(j) == Some(&b'\\') && b.get(j + 1) == Some(&q) {
-                break;
-            }
-            if b.get(j) == Some(&b'\n') {
-                return Some((ke, None));
-            }
-            j += 1;
-        }
-        (vs, j, true)
-    } else if let Some(&q @ (b'"' | b'\'' | b'`')) = b.get(i) {
-        let vs = i + 1;
-        let mut j = vs;
-        while j < b.len() && j - vs < MAX_VALUE {
-            match b.get(j).copied() {
-                Some(b'\\') => j += 2,
-                Some(c) if c == q => break,
-                Some(b'\n') => return Some((ke, None)),
-                _ => j += 1,
-            }
-        }
-        (vs, j.min(b.len()), true)
-    } else {
-        let vs = i;
-        let mut j = vs;
-        while j < b.len() && j - vs < MAX_VALUE {
-            let c = b.get(j).copied().unwrap_or(b' ');
-            if c.is_ascii_whitespace()
-                || matches!(
-                    c,
-                    b'"' | b'\'' | b'`' | b',' | b';' | b'&' | b'<' | b'>' | b'\\'
-                )
-            {
-                break;
-            }
-            j += 1;
-        }
-        // Trailing `)`/`}`/`]` of surrounding code; a trailing `.` ends a sentence.
-        while j > vs && matches!(b.get(j - 1), Some(b')' | b'}' | b']' | b'.')) {
-            j -= 1;
-        }
-        (vs, j, false)
+    let Some((vs, ve, quoted)) = parse_value(b, i) else {
+        return Some((ke, None));
     };
     let value = text.get(vs..ve)?;
     let score = score_value(
@@ -581,12 +535,7 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
         copula,
         b.get(ve).copied(),
     )?;
-    let entity = match kind {
-        Kind::Password | Kind::DockerAuth => Entity::Password,
-        Kind::AzureKey => Entity::ApiKey,
-        Kind::Secret => Entity::GenericSecret,
-    };
-    Some((ke, Some(finding(entity, vs, ve, score, NAME))))
+    Some((ke, Some(finding(entity_of(kind), vs, ve, score, NAME))))
 }
 
 /// Per-alphabet, length-aware entropy floor (bits/char) for token-like values: hex 3.0,
@@ -623,6 +572,112 @@ fn prose_copula(b: &[u8], i: usize) -> Option<usize> {
                     .is_some_and(|p| p.eq_ignore_ascii_case(w.as_bytes()))
         })
         .map(|w| w.len())
+}
+
+/// Value at `i`: quoted (also JSON-escaped quotes) or bare. `None` for a quoted value broken
+/// by a newline. Returns (start, end, quoted).
+fn parse_value(b: &[u8], i: usize) -> Option<(usize, usize, bool)> {
+    let r = if b.get(i) == Some(&b'\\') && matches!(b.get(i + 1), Some(b'"' | b'\'')) {
+        let q = b.get(i + 1).copied()?;
+        let vs = i + 2;
+        let mut j = vs;
+        while j < b.len() && j - vs < MAX_VALUE {
+            if b.get(j) == Some(&b'\\') && b.get(j + 1) == Some(&q) {
+                break;
+            }
+            if b.get(j) == Some(&b'\n') {
+                return None;
+            }
+            j += 1;
+        }
+        (vs, j, true)
+    } else if let Some(&q @ (b'"' | b'\'' | b'`')) = b.get(i) {
+        let vs = i + 1;
+        let mut j = vs;
+        while j < b.len() && j - vs < MAX_VALUE {
+            match b.get(j).copied() {
+                Some(b'\\') => j += 2,
+                Some(c) if c == q => break,
+                Some(b'\n') => return None,
+                _ => j += 1,
+            }
+        }
+        (vs, j.min(b.len()), true)
+    } else {
+        let vs = i;
+        let mut j = vs;
+        while j < b.len() && j - vs < MAX_VALUE {
+            let c = b.get(j).copied().unwrap_or(b' ');
+            if c.is_ascii_whitespace()
+                || matches!(
+                    c,
+                    b'"' | b'\'' | b'`' | b',' | b';' | b'&' | b'<' | b'>' | b'\\'
+                )
+            {
+                break;
+            }
+            j += 1;
+        }
+        // Trailing `)`/`}`/`]` of surrounding code; a trailing `.` ends a sentence.
+        while j > vs && matches!(b.get(j - 1), Some(b')' | b'}' | b']' | b'.')) {
+            j -= 1;
+        }
+        (vs, j, false)
+    };
+    Some(r)
+}
+
+/// `name: DB_PASSWORD` followed by `value: ...` (Kubernetes `env:` entries, HAR/JSON
+/// `{"name": "password", "value": "..."}`): the value of the pair, scored under the name.
+fn name_value_pair(cx: &ScanCtx<'_>, ks: usize, ke: usize, key: &str) -> Option<Finding> {
+    let b = cx.bytes();
+    let mut j = ks;
+    if j > 0 && matches!(b.get(j - 1), Some(b'"' | b'\'')) {
+        j -= 1;
+    }
+    while j > 0 && matches!(b.get(j - 1), Some(b' ' | b'\t')) {
+        j -= 1;
+    }
+    if j == 0 || !matches!(b.get(j - 1), Some(b':' | b'=')) {
+        return None;
+    }
+    j -= 1;
+    if j > 0 && matches!(b.get(j - 1), Some(b'"' | b'\'')) {
+        j -= 1;
+    }
+    if j < 4 || !b.get(j - 4..j)?.eq_ignore_ascii_case(b"name") {
+        return None;
+    }
+    if j > 4
+        && b.get(j - 5)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    {
+        return None;
+    }
+    let kind = classify(key)?;
+    let window = b.get(ke..(ke + 96).min(b.len()))?;
+    let off = memchr::memmem::find(window, b"value")?;
+    let mut i = ke + off + 5;
+    if matches!(b.get(i), Some(b'"' | b'\'')) {
+        i += 1;
+    }
+    i = skip_spaces(b, i);
+    if !matches!(b.get(i), Some(b':' | b'=')) {
+        return None;
+    }
+    i = skip_spaces(b, i + 1);
+    let (vs, ve, quoted) = parse_value(b, i)?;
+    let value = cx.text.get(vs..ve)?;
+    let score = score_value(key, kind, value, quoted, false, false, b.get(ve).copied())?;
+    Some(finding(entity_of(kind), vs, ve, score, NAME))
+}
+
+fn entity_of(kind: Kind) -> Entity {
+    match kind {
+        Kind::Password | Kind::DockerAuth => Entity::Password,
+        Kind::AzureKey => Entity::ApiKey,
+        Kind::Secret => Entity::GenericSecret,
+    }
 }
 
 fn skip_spaces(b: &[u8], mut i: usize) -> usize {
@@ -824,6 +879,14 @@ mod tests {
         );
         assert_eq!(one("host=db password=Pa55word9 dbname=x"), "Pa55word9");
         assert_eq!(one("senha: Segredo#2024"), "Segredo#2024");
+        assert_eq!(
+            one("env:\n- name: DB_PASSWORD\n  value: \"Xk2#pq9w\"\n"),
+            "Xk2#pq9w"
+        );
+        assert_eq!(
+            one("{\"name\": \"api_token\", \"value\": \"a1B2c3D4e5F6g7\"}"),
+            "a1B2c3D4e5F6g7"
+        );
         assert_eq!(one("my password is Hunter2!x, thanks"), "Hunter2!x");
         assert_eq!(one("mein Passwort ist Sommer2024 ok"), "Sommer2024");
         assert_eq!(one("a minha senha é Lisboa#77"), "Lisboa#77");
@@ -887,6 +950,7 @@ mod tests {
             "the password is required for login",
             "your password is correct",
             "the token is valid",
+            "- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef:\n      name: db",
             "secret: my-secret-name",
             "tokenSecretRef: tls-cert-store",
             "<PASSWORD_ab12cd>hunter2xyz</PASSWORD_ab12cd>",

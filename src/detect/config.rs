@@ -596,6 +596,44 @@ pattern = 'acme_[A-Z]{8}'
     }
 
     #[test]
+    fn enabled_list_and_threshold() {
+        let c = parse(
+            r#"
+[detection]
+enabled = ["ACME"]
+[[detection.custom]]
+name = "acme"
+entity = "ACME"
+pattern = 'acme_[A-Z]{8}'
+[[detection.custom]]
+name = "weak"
+entity = "API_KEY"
+pattern = 'weak_[A-Z]{8}'
+score = 0.4
+"#,
+        );
+        let e = Engine::from_config(&c).unwrap();
+        let f = e.scan("acme_AAAAAAAA weak_BBBBBBBB password=Hunter2!xyz");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].detector, "acme");
+
+        let mut c = c;
+        c.enabled.clear();
+        c.min_score = 0.3;
+        let e = Engine::from_config(&c).unwrap();
+        let f = e.scan("weak_BBBBBBBB");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].detector, "weak");
+    }
+
+    #[test]
+    fn default_config_builds_the_catalogue() {
+        let e = Engine::from_config(&DetectionConfig::default()).unwrap();
+        assert_eq!(e.detector_count(), super::super::detectors::builtin().len());
+        assert_eq!(e.config().min_score, 0.5);
+    }
+
+    #[test]
     fn prefix_extraction() {
         assert_eq!(required_prefixes("acme_[a-z]+"), Some(vec!["acme_".into()]));
         assert_eq!(

@@ -411,6 +411,13 @@ impl Engine {
                 order.push(i as u32);
             }
         }
+        // Fast path (the common case): no two findings overlap, no ranking needed.
+        let span = |i: &u32| found.get(*i as usize).map_or((0, 0), |f| (f.start, f.end));
+        order.sort_unstable_by_key(span);
+        if order.windows(2).all(|w| span(&w[0]).1 <= span(&w[1]).0) {
+            out.extend(order.iter().filter_map(|&i| found.get(i as usize).cloned()));
+            return;
+        }
         let rank = |i: u32| {
             let f = found.get(i as usize);
             let d = origin.get(i as usize).copied().unwrap_or(u32::MAX);

@@ -484,6 +484,7 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
     i = after_key_ws;
     // Separator.
     let sep_colon;
+    let mut copula = false;
     match (b.get(i).copied(), b.get(i + 1).copied()) {
         (Some(b':'), Some(b'=')) | (Some(b'='), Some(b'>')) => {
             sep_colon = false;
@@ -504,7 +505,15 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
             i += 1;
         }
         _ if flag && after_key_ws > ke => sep_colon = false,
-        _ => return Some((ke, None)),
+        _ if after_key_ws > ke => match prose_copula(b, i) {
+            Some(n) => {
+                copula = true;
+                sep_colon = false;
+                i += n;
+            }
+            None => return Some((ke, name_value_pair(cx, ks, ke, key))),
+        },
+        _ => return Some((ke, name_value_pair(cx, ks, ke, key))),
     }
     let sep_end = i;
     // Classify only keys followed by a separator: prose like "the key point" stops above.
@@ -513,9 +522,62 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
     };
     i = skip_spaces(b, i);
     let spaced = i > sep_end;
-    // Value: quoted (also JSON-escaped quotes) or bare.
-    let (vs, ve, quoted) = if b.get(i) == Some(&b'\\') && matches!(b.get(i + 1), Some(b'"' | b'\''))
+    let Some((vs, ve, quoted)) = parse_value(b, i) else {
+        return Some((ke, None));
+    };
+    let value = text.get(vs..ve)?;
+    let score = score_value(
+        key,
+        kind,
+        value,
+        quoted,
+        sep_colon && spaced,
+        copula,
+        b.get(ve).copied(),
+    )?;
+    Some((ke, Some(finding(entity_of(kind), vs, ve, score, NAME))))
+}
+
+/// Per-alphabet, length-aware entropy floor (bits/char) for token-like values: hex 3.0,
+/// base64/base64url 3.5 from 20 chars, anything else 3.0; never above `log2(len) - 0.5`
+/// (short strings cannot reach high entropy).
+fn entropy_floor(v: &str) -> f64 {
+    let b = v.as_bytes();
+    let base: f64 = if b.iter().all(u8::is_ascii_hexdigit) {
+        3.0
+    } else if b.len() >= 20
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_'))
     {
+        3.5
+    } else {
+        3.0
+    };
+    base.min((b.len() as f64).log2() - 0.5)
+}
+
+/// Prose copulas between a key and its value ("password is X", "Passwort ist X", "senha é X",
+/// "mot de passe est X", "contraseña es X"): length including the following space.
+fn prose_copula(b: &[u8], i: usize) -> Option<usize> {
+    const WORDS: &[&str] = &[
+        "is: ", "is ", "ist ", "é ", "est ", "es ", "era ", "è ", "was ", "= ",
+    ];
+    let rest = b.get(i..)?;
+    WORDS
+        .iter()
+        .find(|w| {
+            rest.len() >= w.len()
+                && rest
+                    .get(..w.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(w.as_bytes()))
+        })
+        .map(|w| w.len())
+}
+
+/// Value at `i`: quoted (also JSON-escaped quotes) or bare. `None` for a quoted value broken
+/// by a newline. Returns (start, end, quoted).
+fn parse_value(b: &[u8], i: usize) -> Option<(usize, usize, bool)> {
+    let r = if b.get(i) == Some(&b'\\') && matches!(b.get(i + 1), Some(b'"' | b'\'')) {
         let q = b.get(i + 1).copied()?;
         let vs = i + 2;
         let mut j = vs;
@@ -524,7 +586,7 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
                 break;
             }
             if b.get(j) == Some(&b'\n') {
-                return Some((ke, None));
+                return None;
             }
             j += 1;
         }
@@ -536,7 +598,7 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
             match b.get(j).copied() {
                 Some(b'\\') => j += 2,
                 Some(c) if c == q => break,
-                Some(b'\n') => return Some((ke, None)),
+                Some(b'\n') => return None,
                 _ => j += 1,
             }
         }
@@ -562,21 +624,60 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
         }
         (vs, j, false)
     };
-    let value = text.get(vs..ve)?;
-    let score = score_value(
-        key,
-        kind,
-        value,
-        quoted,
-        sep_colon && spaced,
-        b.get(ve).copied(),
-    )?;
-    let entity = match kind {
+    Some(r)
+}
+
+/// `name: DB_PASSWORD` followed by `value: ...` (Kubernetes `env:` entries, HAR/JSON
+/// `{"name": "password", "value": "..."}`): the value of the pair, scored under the name.
+fn name_value_pair(cx: &ScanCtx<'_>, ks: usize, ke: usize, key: &str) -> Option<Finding> {
+    let b = cx.bytes();
+    let mut j = ks;
+    if j > 0 && matches!(b.get(j - 1), Some(b'"' | b'\'')) {
+        j -= 1;
+    }
+    while j > 0 && matches!(b.get(j - 1), Some(b' ' | b'\t')) {
+        j -= 1;
+    }
+    if j == 0 || !matches!(b.get(j - 1), Some(b':' | b'=')) {
+        return None;
+    }
+    j -= 1;
+    if j > 0 && matches!(b.get(j - 1), Some(b'"' | b'\'')) {
+        j -= 1;
+    }
+    if j < 4 || !b.get(j - 4..j)?.eq_ignore_ascii_case(b"name") {
+        return None;
+    }
+    if j > 4
+        && b.get(j - 5)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+    {
+        return None;
+    }
+    let kind = classify(key)?;
+    let window = b.get(ke..(ke + 96).min(b.len()))?;
+    let off = memchr::memmem::find(window, b"value")?;
+    let mut i = ke + off + 5;
+    if matches!(b.get(i), Some(b'"' | b'\'')) {
+        i += 1;
+    }
+    i = skip_spaces(b, i);
+    if !matches!(b.get(i), Some(b':' | b'=')) {
+        return None;
+    }
+    i = skip_spaces(b, i + 1);
+    let (vs, ve, quoted) = parse_value(b, i)?;
+    let value = cx.text.get(vs..ve)?;
+    let score = score_value(key, kind, value, quoted, false, false, b.get(ve).copied())?;
+    Some(finding(entity_of(kind), vs, ve, score, NAME))
+}
+
+fn entity_of(kind: Kind) -> Entity {
+    match kind {
         Kind::Password | Kind::DockerAuth => Entity::Password,
         Kind::AzureKey => Entity::ApiKey,
         Kind::Secret => Entity::GenericSecret,
-    };
-    Some((ke, Some(finding(entity, vs, ve, score, NAME))))
+    }
 }
 
 fn skip_spaces(b: &[u8], mut i: usize) -> usize {
@@ -615,6 +716,7 @@ fn score_value(
     value: &str,
     quoted: bool,
     prose_like: bool,
+    copula: bool,
     next: Option<u8>,
 ) -> Option<f32> {
     let v = value.trim();
@@ -649,6 +751,10 @@ fn score_value(
             if v.chars().count() < 6 || (number_only && v.len() < 8) {
                 return None;
             }
+            if copula {
+                // "my password is hunter2": only values that look like passwords.
+                return (digit || other || (lo && up)).then_some(0.7);
+            }
             if !quoted && prose_like && lo && !up && !digit && !other && v.len() <= 12 {
                 return Some(0.45);
             }
@@ -669,7 +775,7 @@ fn score_value(
             Some(0.92)
         }
         Kind::Secret => {
-            if v.len() < 10 || number_only || entropy(v) < 3.0 {
+            if v.len() < 10 || number_only || entropy(v) < entropy_floor(v) {
                 return None;
             }
             let mixed = (lo as u8 + up as u8 + digit as u8 + other as u8) >= 2;
@@ -680,6 +786,9 @@ fn score_value(
             // Lower-case word lists (`my-secret-name`, `db_credentials`) are object names.
             if v.contains(' ') || is_word_list(v) {
                 return None;
+            }
+            if copula {
+                return Some(0.6);
             }
             if v.len() >= 16 && entropy(v) >= 3.5 {
                 Some(0.8)
@@ -770,6 +879,17 @@ mod tests {
         );
         assert_eq!(one("host=db password=Pa55word9 dbname=x"), "Pa55word9");
         assert_eq!(one("senha: Segredo#2024"), "Segredo#2024");
+        assert_eq!(
+            one("env:\n- name: DB_PASSWORD\n  value: \"Xk2#pq9w\"\n"),
+            "Xk2#pq9w"
+        );
+        assert_eq!(
+            one("{\"name\": \"api_token\", \"value\": \"a1B2c3D4e5F6g7\"}"),
+            "a1B2c3D4e5F6g7"
+        );
+        assert_eq!(one("my password is Hunter2!x, thanks"), "Hunter2!x");
+        assert_eq!(one("mein Passwort ist Sommer2024 ok"), "Sommer2024");
+        assert_eq!(one("a minha senha é Lisboa#77"), "Lisboa#77");
         assert_eq!(one("Kennwort = \"Geheim!789\""), "Geheim!789");
         assert_eq!(one("mot_de_passe=Secret99!"), "Secret99!");
         assert_eq!(one("contraseña: Clave#9876"), "Clave#9876");
@@ -827,6 +947,10 @@ mod tests {
             "token = 12345678901234",
             "PASSWORD=<PASSWORD_1a2b3c4d>",
             "Your password: required",
+            "the password is required for login",
+            "your password is correct",
+            "the token is valid",
+            "- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef:\n      name: db",
             "secret: my-secret-name",
             "tokenSecretRef: tls-cert-store",
             "<PASSWORD_ab12cd>hunter2xyz</PASSWORD_ab12cd>",

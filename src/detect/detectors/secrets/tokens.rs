@@ -681,6 +681,15 @@ impl TokenDetector {
         if n < s.min || n > s.max {
             return None;
         }
+        // Inside a base64 blob (`.../cio<32 b62>+...`): not a standalone token.
+        let b64_neighbour = |c: Option<&u8>| matches!(c, Some(b'+' | b'/'));
+        if !matches!(class, Class::B64 | Class::B64UrlDot | Class::Path)
+            && (b64_neighbour(h.start.checked_sub(1).and_then(|p| bytes.get(p)))
+                || b64_neighbour(bytes.get(end))
+                || bytes.get(end) == Some(&b'='))
+        {
+            return None;
+        }
         let token = std::str::from_utf8(bytes.get(h.start..end)?).ok()?;
         let score = match s.check {
             Check::None => s.score,
@@ -1240,6 +1249,7 @@ mod tests {
             "disk_size and sk_ alone",
             "AIzaSy...",
             "ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+            "Zm9v/cioAbCdEfGhIjKlMnOpQrStUvWxYz012345+YmFy",
         ] {
             assert!(found(&e, t).is_empty(), "{t}");
         }

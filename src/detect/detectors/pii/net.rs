@@ -40,7 +40,6 @@ const IP_CONTEXT: Keywords = Keywords(&[
     "ipv6",
     "client ip",
     "remote addr",
-    "remote_addr",
     "x forwarded for",
     "src",
     "dst",

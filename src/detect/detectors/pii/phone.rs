@@ -24,8 +24,9 @@ use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 const CONTEXT: Keywords = Keywords(&[
     "phone*",
     "tel",
-    "tel.",
-    "tele*",
+    "telephone*",
+    "telefone*",
+    "telefono*",
     "mobile",
     "mob",
     "cell*",
@@ -409,6 +410,8 @@ mod tests {
         assert_eq!(found(&d, "phone (415) 555-2671"), vec!["(415) 555-2671"]);
         assert_eq!(found(&d, "call 020 7946 0958"), vec!["020 7946 0958"]);
         assert!(found(&d, "912345678").is_empty());
+        assert!(found(&d, "telemetry 912345678").is_empty());
+        assert_eq!(found(&d, "téléphone: 0612345678"), vec!["0612345678"]);
         assert!(found(&d, "ref 4155552671 ok").is_empty());
     }
 

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::text::{boundary_before, ceil_boundary, floor_boundary, line_bounds, literal_forms};
+use super::text::{boundary_before, ceil_boundary, floor_boundary, line_bounds, CueSet};
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,25 +31,13 @@ enum Kind {
 const TRIGGERS: &[(&str, Kind)] = &[
     // EN (abbreviations carry their leading space so they do not fire inside words)
     ("street", Kind::Word),
-    (" st ", Kind::Word),
-    (" st.", Kind::Word),
-    (" st,", Kind::Word),
-    (" st\n", Kind::Word),
+    (" st", Kind::Word),
     ("avenue", Kind::Word),
-    (" ave ", Kind::Word),
-    (" ave.", Kind::Word),
-    (" ave,", Kind::Word),
-    (" ave\n", Kind::Word),
+    (" ave", Kind::Word),
     ("road", Kind::Word),
-    (" rd ", Kind::Word),
-    (" rd.", Kind::Word),
-    (" rd,", Kind::Word),
-    (" rd\n", Kind::Word),
+    (" rd", Kind::Word),
     ("lane", Kind::Word),
-    (" ln ", Kind::Word),
-    (" ln.", Kind::Word),
-    (" ln,", Kind::Word),
-    (" ln\n", Kind::Word),
+    (" ln", Kind::Word),
     ("boulevard", Kind::Word),
     ("blvd", Kind::Word),
     ("drive", Kind::Word),
@@ -62,14 +50,8 @@ const TRIGGERS: &[(&str, Kind)] = &[
     ("hwy", Kind::Word),
     ("square", Kind::Word),
     ("crescent", Kind::Word),
-    (" way ", Kind::Word),
-    (" way.", Kind::Word),
-    (" way,", Kind::Word),
-    (" way\n", Kind::Word),
-    (" ct ", Kind::Word),
-    (" ct.", Kind::Word),
-    (" ct,", Kind::Word),
-    (" ct\n", Kind::Word),
+    (" way", Kind::Word),
+    (" ct", Kind::Word),
     // PT
     ("rua", Kind::Word),
     ("avenida", Kind::Word),
@@ -94,9 +76,8 @@ const TRIGGERS: &[(&str, Kind)] = &[
     ("corso", Kind::Word),
     ("vicolo", Kind::Word),
     // FR
-    (" rue ", Kind::Word),
+    (" rue", Kind::Word),
     ("chemin", Kind::Word),
-    ("allée", Kind::Word),
     ("impasse", Kind::Word),
     ("quai", Kind::Word),
     // DE / NL compounds
@@ -201,8 +182,7 @@ fn build() -> Option<Patterns> {
 
 /// The street-address detector.
 pub struct LocationDetector {
-    literals: Vec<String>,
-    kinds: Vec<Kind>,
+    cues: CueSet,
 }
 
 impl Default for LocationDetector {
@@ -213,17 +193,16 @@ impl Default for LocationDetector {
 
 impl LocationDetector {
     pub fn new() -> LocationDetector {
-        let mut literals = Vec::new();
-        let mut kinds = Vec::new();
-        for (w, k) in TRIGGERS {
-            for l in literal_forms(w) {
-                if !literals.contains(&l) {
-                    literals.push(l);
-                    kinds.push(*k);
-                }
-            }
-        }
-        LocationDetector { literals, kinds }
+        // Street-type abbreviations carry their leading blank and one following separator.
+        let cues = CueSet::new(TRIGGERS.iter().enumerate().map(|(i, (w, _))| {
+            let suffixes: &[&'static str] = if w.starts_with(' ') {
+                &[" ", ".", ",", "\n"]
+            } else {
+                &[""]
+            };
+            (i, *w, suffixes)
+        }));
+        LocationDetector { cues }
     }
 
     /// Cheap checks before any regex runs.
@@ -372,7 +351,8 @@ impl Detector for LocationDetector {
     }
 
     fn triggers(&self) -> Vec<Trigger> {
-        self.literals
+        self.cues
+            .literals()
             .iter()
             .map(|l| Trigger::Literal(Cow::Owned(l.clone())))
             .collect()
@@ -383,8 +363,16 @@ impl Detector for LocationDetector {
         let Some(p) = patterns() else { return };
         let mut found: Vec<(usize, usize, f32)> = Vec::new();
         for hit in hits {
-            let Some(&kind) = self.kinds.get(hit.trigger) else {
+            let Some(c) = self.cues.resolve(text, hit.start, hit.trigger) else {
                 continue;
+            };
+            let Some(&(_, kind)) = TRIGGERS.get(c.cue) else {
+                continue;
+            };
+            let hit = &Hit {
+                start: c.start,
+                end: c.end,
+                trigger: hit.trigger,
             };
             // Already inside a finding.
             if found.iter().any(|f| f.0 <= hit.start && hit.end <= f.1) {

@@ -19,8 +19,8 @@ use std::sync::Arc;
 
 use super::names::{Known, Names, PARTICLES};
 use super::text::{
-    boundary_after, boundary_before, line_bounds, literal_forms, next_char, prev_char, skip_blanks,
-    skip_ws_lines,
+    boundary_after, boundary_before, line_bounds, next_char, prev_char, skip_blanks, skip_ws_lines,
+    CueSet,
 };
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
@@ -153,7 +153,6 @@ const CUES: &[Cue] = &[
     cue("liebe", Salutation(Weak)),
     cue("lieber", Salutation(Weak)),
     cue("cher", Salutation(Medium)),
-    cue("chère", Salutation(Medium)),
     cue("chere", Salutation(Medium)),
     cue("estimado", Salutation(Medium)),
     cue("estimada", Salutation(Medium)),
@@ -195,8 +194,6 @@ const CUES: &[Cue] = &[
     cue_f("sr", Honorific(Medium), Form::Hon),
     cue_f("sra", Honorific(Strong), Form::Hon),
     cue_f("srta", Honorific(Strong), Form::Hon),
-    cue("señor", Honorific(Strong)),
-    cue("señora", Honorific(Strong)),
     cue("senhor", Honorific(Strong)),
     cue("senhora", Honorific(Strong)),
     cue_f("sig", Honorific(Strong), Form::Dot),
@@ -315,31 +312,17 @@ const MAX_TOKENS: usize = 4;
 /// The person-name detector.
 pub struct PersonDetector {
     names: Arc<Names>,
-    /// trigger index -> cue index
-    routes: Vec<usize>,
-    literals: Vec<String>,
+    cues: CueSet,
 }
 
 impl PersonDetector {
     pub fn new(names: Arc<Names>) -> PersonDetector {
-        let mut literals: Vec<String> = Vec::new();
-        let mut routes = Vec::new();
-        for (i, c) in CUES.iter().enumerate() {
-            for base in literal_forms(c.word) {
-                for suffix in c.form.suffixes() {
-                    let lit = format!("{base}{suffix}");
-                    if !literals.contains(&lit) {
-                        literals.push(lit);
-                        routes.push(i);
-                    }
-                }
-            }
-        }
-        PersonDetector {
-            names,
-            routes,
-            literals,
-        }
+        let cues = CueSet::new(
+            CUES.iter()
+                .enumerate()
+                .map(|(i, c)| (i, c.word, c.form.suffixes())),
+        );
+        PersonDetector { names, cues }
     }
 }
 
@@ -349,7 +332,8 @@ impl Detector for PersonDetector {
     }
 
     fn triggers(&self) -> Vec<Trigger> {
-        self.literals
+        self.cues
+            .literals()
             .iter()
             .map(|l| Trigger::Literal(Cow::Owned(l.clone())))
             .collect()
@@ -359,10 +343,18 @@ impl Detector for PersonDetector {
         let mut buf = String::new();
         let mut last: Option<(usize, usize, f32)> = None;
         for hit in hits {
-            let Some(c) = self.routes.get(hit.trigger).and_then(|&i| CUES.get(i)) else {
+            let Some(ch) = self.cues.resolve(cx.text, hit.start, hit.trigger) else {
                 continue;
             };
-            let Some((start, end, score)) = self.at_cue(cx.text, hit, c.kind, &mut buf) else {
+            let Some(c) = CUES.get(ch.cue) else {
+                continue;
+            };
+            let cue = Hit {
+                start: ch.start,
+                end: ch.end,
+                trigger: hit.trigger,
+            };
+            let Some((start, end, score)) = self.at_cue(cx.text, &cue, c.kind, &mut buf) else {
                 continue;
             };
             if score < 0.5 {
@@ -402,22 +394,6 @@ impl PersonDetector {
         kind: Kind,
         buf: &mut String,
     ) -> Option<(usize, usize, f32)> {
-        // The cue word itself, without the separator its literal carries (`mr.`, `from:`).
-        let b = text.as_bytes();
-        let mut he = hit.end;
-        while he > hit.start
-            && matches!(
-                b.get(he - 1),
-                Some(b' ' | b',' | b'!' | b'.' | b':' | b'"' | b'\'' | b'=' | b'\t')
-            )
-        {
-            he -= 1;
-        }
-        let hit = &Hit {
-            start: hit.start,
-            end: he,
-            trigger: hit.trigger,
-        };
         if !boundary_before(text, hit.start) {
             return None;
         }

@@ -689,3 +689,52 @@ fn location_more_shapes() {
     }
     assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
 }
+
+/// The production engine accepts only non-empty ASCII literals; keep every trigger that way.
+#[test]
+fn all_triggers_are_ascii_literals() {
+    use crate::detect::Trigger;
+    for d in super::all() {
+        let t = d.triggers();
+        assert!(!t.is_empty(), "{}", d.name());
+        for trig in t {
+            match trig {
+                Trigger::Literal(l) => assert!(
+                    !l.is_empty() && l.is_ascii() && l.len() >= 2,
+                    "{}: {l:?}",
+                    d.name()
+                ),
+                Trigger::DigitRun { .. } => panic!("{} asks for digit runs", d.name()),
+            }
+        }
+    }
+}
+
+#[test]
+fn accented_cues_through_anchors() {
+    let e = engine();
+    assert_eq!(of(&e, "Olá João, tudo bem?", Entity::Person), vec!["João"]);
+    assert_eq!(of(&e, "OLÁ Maria!", Entity::Person), vec!["Maria"]);
+    assert_eq!(of(&e, "Prénom : Camille", Entity::Person), vec!["Camille"]);
+    assert_eq!(
+        of(
+            &e,
+            "Jean Dupont, né le 3 mars 1985 à Lyon",
+            Entity::DateOfBirth
+        ),
+        vec!["3 mars 1985"]
+    );
+    assert_eq!(
+        of(&e, "Marie, NÉE LE 12/05/1990", Entity::DateOfBirth),
+        vec!["12/05/1990"]
+    );
+    assert!(of(&e, "le 3 mars 1985 nous avons", Entity::DateOfBirth).is_empty());
+    assert_eq!(
+        of(
+            &e,
+            "Endereço: Praça do Comércio 5, 1100-148 Lisboa",
+            Entity::Location
+        ),
+        vec!["Praça do Comércio 5, 1100-148 Lisboa"]
+    );
+}

@@ -227,7 +227,37 @@ impl LocationDetector {
                 } else {
                     hit.start
                 };
-                boundary_before(text, start)
+                if !boundary_before(text, start) {
+                    return false;
+                }
+                // A house number shortly before on the line (`12 rue`, `350 Fifth Ave`), or a
+                // capitalised word right after (`Rua Augusta`, `Calle Mayor`, `Via Roma`).
+                let from = hit.start.saturating_sub(48);
+                let before = b.get(from..hit.start).unwrap_or(&[]);
+                let line_part = before
+                    .iter()
+                    .rposition(|&c| c == b'\n')
+                    .map_or(before, |i| before.get(i + 1..).unwrap_or(&[]));
+                if line_part.iter().any(u8::is_ascii_digit) {
+                    return true;
+                }
+                let mut p = hit.end;
+                while matches!(b.get(p), Some(b'.' | b' ' | b',' | b'/')) {
+                    p += 1;
+                }
+                // Skip lower-case connectors (`Rua da Prata`, `Calle de Alcalá`).
+                for _ in 0..2 {
+                    let w = b.get(p..).unwrap_or(&[]);
+                    let n = w.iter().take_while(|c| c.is_ascii_lowercase()).count();
+                    if (1..=3).contains(&n) && matches!(w.get(n), Some(b' ')) {
+                        p += n + 1;
+                    } else if n == 1 && matches!(w.get(1), Some(b'\'')) {
+                        p += 2;
+                    }
+                }
+                text.get(p..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(char::is_uppercase)
             }
             Kind::Cue => boundary_before(text, hit.start),
         }

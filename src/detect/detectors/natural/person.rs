@@ -377,6 +377,84 @@ impl Detector for PersonDetector {
     }
 }
 
+/// Cue-less "Given Surname" pairs (opt-in; not part of the engine's trigger pass).
+impl PersonDetector {
+    /// Scan all of `text` for two or three capitalised tokens where the first is an unambiguous
+    /// known given name and the next a known surname (`... asked Maria Santos to ...`), pushing
+    /// `PERSON` findings scored 0.7 (0.6 when the pair opens a sentence, where capitals prove
+    /// nothing). This is an extra full pass over the text (~ a tokenizer), so the engine does
+    /// not run it: it is off by default and meant for callers that opt in (e.g. a config flag
+    /// wired by the engine owner) and can afford it.
+    pub fn scan_bare_pairs(&self, text: &str, out: &mut Vec<Finding>) {
+        let b = text.as_bytes();
+        let mut buf = String::new();
+        let mut i = 0usize;
+        while i < b.len() {
+            // Next word start.
+            let Some(&c) = b.get(i) else { break };
+            let word_start = (c.is_ascii_uppercase() || c >= 0xC0) && boundary_before(text, i);
+            if !word_start || !text.is_char_boundary(i) {
+                i += 1;
+                continue;
+            }
+            let limit = line_bounds(text, i).1.min(i.saturating_add(SPAN_LIMIT));
+            let Some(first) = token_at(text, i, limit) else {
+                i += 1;
+                continue;
+            };
+            let next = first.end.max(i + 1);
+            if first.initial || first.caps || first.camel || identifier_follows(text, first.end) {
+                i = next;
+                continue;
+            }
+            let Some(fw) = text.get(first.start..first.end) else {
+                i = next;
+                continue;
+            };
+            let k1 = self.names.lookup(fw, &mut buf);
+            if !k1.given || k1.soft || k1.stop {
+                i = next;
+                continue;
+            }
+            let Some(span) = self.read_name(text, first.start, limit, &mut buf) else {
+                i = next;
+                continue;
+            };
+            if span.n < 2 {
+                i = next;
+                continue;
+            }
+            let mut surname = false;
+            let mut end = first.end;
+            for &(s, e) in span.tokens.iter().take(span.n).skip(1) {
+                let Some(w) = text.get(s..e) else { break };
+                let k = self.names.lookup(w, &mut buf);
+                if k.stop || !(k.surname || k.given) {
+                    break;
+                }
+                surname |= k.surname && !k.soft;
+                end = e;
+            }
+            if !surname {
+                i = next;
+                continue;
+            }
+            let sentence_start = text
+                .get(..first.start)
+                .map(|t| t.trim_end_matches([' ', '\t', '"', '\'', '(']))
+                .is_none_or(|t| t.is_empty() || t.ends_with(['.', '!', '?', '\n', ':']));
+            out.push(Finding {
+                entity: Entity::Person,
+                start: first.start,
+                end,
+                score: if sentence_start { 0.6 } else { 0.7 },
+                detector: Cow::Borrowed("person_pair"),
+            });
+            i = end.max(i + 1);
+        }
+    }
+}
+
 /// One name candidate: token byte ranges (initials excluded) and the whole span.
 struct NameSpan {
     start: usize,
@@ -443,8 +521,9 @@ impl PersonDetector {
                 p = field_value_start(text, hit, sep)?;
             }
             Closing => {
-                strength = Strong;
-                p = closing_name_start(text, hit)?;
+                let (at, s) = closing_name_start(text, hit)?;
+                strength = s;
+                p = at;
             }
         }
         let (_, line_end) = line_bounds(text, p);
@@ -784,7 +863,7 @@ fn field_value_start(text: &str, hit: &Hit, sep: bool) -> Option<usize> {
 
 /// A closing must open its line and end it (`Best regards,`); the name follows after a comma on
 /// the same line or on the next non-empty line.
-fn closing_name_start(text: &str, hit: &Hit) -> Option<usize> {
+fn closing_name_start(text: &str, hit: &Hit) -> Option<(usize, Strength)> {
     let (ls, le) = line_bounds(text, hit.start);
     let lead = text.get(ls..hit.start)?;
     if !lead
@@ -799,13 +878,14 @@ fn closing_name_start(text: &str, hit: &Hit) -> Option<usize> {
         if !after_comma.trim().is_empty() {
             // `Thanks, John`
             let off = rest.len() - after_comma.len();
-            return Some(skip_blanks(text, hit.end + off));
+            return Some((skip_blanks(text, hit.end + off), Strong));
         }
     }
     // `Best regards,` / `Cheers!` — the rest is a few words and punctuation only.
-    if rest.len() > 24
+    // (`Thanks in advance,` / `Thanks for your help!` are closings too.)
+    if rest.len() > 40
         || rest.chars().any(|c| c.is_ascii_digit())
-        || rest.split_whitespace().count() > 2
+        || rest.split_whitespace().count() > 5
     {
         return None;
     }
@@ -817,7 +897,14 @@ fn closing_name_start(text: &str, hit: &Hit) -> Option<usize> {
     if p <= le {
         return None;
     }
-    Some(p)
+    // A bare closing (`Best regards,`) is a strong signature cue; a longer line
+    // (`Thanks for the fix`) needs a known name on the next line.
+    let strength = if rest.split_whitespace().count() <= 2 {
+        Strong
+    } else {
+        Medium
+    };
+    Some((p, strength))
 }
 
 /// On a signature line the name must be followed by end of line or a separator.

@@ -38,6 +38,7 @@ fn person_true_cases_all_languages() {
         ("Best regards,\nJennifer Lopez", "Jennifer Lopez"),
         ("Thanks,\n\nRobert\n", "Robert"),
         ("Thanks, Daniel", "Daniel"),
+        ("Thanks for your help!\nOlivia Bennett", "Olivia Bennett"),
         ("Signed-off-by: Jane Doe <jane@example.org>", "Jane Doe"),
         (
             "Co-authored-by: Wojtek Zzyzx <w@example.org>",
@@ -132,6 +133,8 @@ fn person_hard_negatives() {
         "Beste collega's,",
         "Olá equipa,",
         "Thanks! That fixed it.",
+        "Thanks for the review.\nKubernetes is hard.",
+        "Thanks for the fix\nNext Steps",
         "display_name: Frontend",
     ];
     let mut bad = Vec::new();
@@ -736,5 +739,29 @@ fn accented_cues_through_anchors() {
             Entity::Location
         ),
         vec!["Praça do Comércio 5, 1100-148 Lisboa"]
+    );
+}
+
+#[test]
+fn bare_pairs_are_opt_in() {
+    use super::{Names, PersonDetector};
+    use std::sync::Arc;
+    let text = "Yesterday the ticket was escalated by Maria Santos and Kubernetes Pods. \
+                Jenkins Smith? John Hopkins Hospital. Anna Schmidt wrote it.";
+    // Off in the engine: no cue, no finding.
+    assert!(of(&engine(), text, Entity::Person).is_empty());
+    let d = PersonDetector::new(Arc::new(Names::load()));
+    let mut out = Vec::new();
+    d.scan_bare_pairs(text, &mut out);
+    let got: Vec<(&str, f32)> = out
+        .iter()
+        .map(|f| (&text[f.start..f.end], f.score))
+        .collect();
+    assert!(got.contains(&("Maria Santos", 0.7)), "{got:?}");
+    assert!(got.contains(&("Anna Schmidt", 0.6)), "{got:?}");
+    assert!(
+        !got.iter()
+            .any(|(s, _)| s.contains("Kubernetes") || s.contains("Jenkins")),
+        "{got:?}"
     );
 }

@@ -677,6 +677,8 @@ impl PersonDetector {
             Medium => 0.45,
             Weak if pair => 0.8,
             Weak if first_given => 0.6,
+            // `Hallo Sem Bakker`: a known surname after an unknown capitalised word.
+            Weak if one && kept >= 2 => 0.55,
             Weak => 0.3,
         };
         Some((end, s))

@@ -88,6 +88,14 @@ fn person_true_cases_all_languages() {
             "Pieter van den Berg",
         ),
         ("Achternaam: Bakker", "Bakker"),
+        ("Hallo Sem Bakker,", "Sem Bakker"),
+        ("Beste Bram van den Berg,", "Bram van den Berg"),
+        ("Hallo, ik heet Daan de Jong.", "Daan de Jong"),
+        (
+            "From: Élodie Lefèvre <elodie.lefevre@orange.fr>",
+            "Élodie Lefèvre",
+        ),
+        ("Olá Inês Carvalho,", "Inês Carvalho"),
     ];
     let mut missed = Vec::new();
     for (text, want) in cases {

@@ -773,3 +773,53 @@ fn bare_pairs_are_opt_in() {
         "{got:?}"
     );
 }
+
+/// Letter- and form-shaped documents: every value found with its exact span.
+#[test]
+fn documents_exact_spans() {
+    let e = engine();
+    let ticket = "From: Julien Martin <julien.martin@orange.fr>\nSubject: #48213 \n\n\
+                  Bonjour Anna Schmidt,\n\nMerci de rembourser sur mon compte, IBAN FR00 0000.\n\
+                  Adresse : 12 rue de la Paix, 75002 Paris\n\nCordialement,\nJulien Martin\n\
+                  Tél. : +33 6 12 34 56 78\n";
+    let got = found(&e, ticket);
+    let want = vec![
+        (Entity::Person, "Julien Martin".to_string()),
+        (Entity::Person, "Anna Schmidt".to_string()),
+        (
+            Entity::Location,
+            "12 rue de la Paix, 75002 Paris".to_string(),
+        ),
+        (Entity::Person, "Julien Martin".to_string()),
+    ];
+    assert_eq!(got, want);
+    let form = "Nome: João Silva\nData de nascimento: 05/03/1990\n\
+                Número do passaporte: C123456\nMorada: Rua de Santa Catarina nº 112, 4000-447 Porto\n\
+                Submitted: 2024-05-01T10:00:00Z from 203.0.113.9\n";
+    let got = found(&e, form);
+    let want = vec![
+        (Entity::Person, "João Silva".to_string()),
+        (Entity::DateOfBirth, "05/03/1990".to_string()),
+        (Entity::Passport, "C123456".to_string()),
+        (
+            Entity::Location,
+            "Rua de Santa Catarina nº 112, 4000-447 Porto".to_string(),
+        ),
+    ];
+    assert_eq!(got, want);
+    let de =
+        "Hallo, ich heiße Lukas Müller.\nGeburtsdatum: 05.03.1990\nReisepassnummer: C01X00T47\n\
+              Anschrift: Bahnhofstraße 7, 80335 München\n\nMit freundlichen Grüßen\nLukas Müller\n";
+    let got = found(&e, de);
+    let want = vec![
+        (Entity::Person, "Lukas Müller".to_string()),
+        (Entity::DateOfBirth, "05.03.1990".to_string()),
+        (Entity::Passport, "C01X00T47".to_string()),
+        (
+            Entity::Location,
+            "Bahnhofstraße 7, 80335 München".to_string(),
+        ),
+        (Entity::Person, "Lukas Müller".to_string()),
+    ];
+    assert_eq!(got, want);
+}

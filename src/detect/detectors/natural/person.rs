@@ -277,6 +277,7 @@ const CUES: &[Cue] = &[
     cue("nome completo", STRONG_FIELD),
     cue("nombre completo", STRONG_FIELD),
     cue_f("author", STRONG_FIELD, Form::Key),
+    cue_f("authors", STRONG_FIELD, Form::Key),
     cue_f("name", GENERIC_FIELD, Form::Key),
     cue_f("nome", GENERIC_FIELD, Form::Key),
     cue_f("nom", GENERIC_FIELD, Form::Key),
@@ -854,6 +855,10 @@ fn field_value_start(text: &str, hit: &Hit, sep: bool) -> Option<usize> {
         return None;
     }
     p = skip_blanks(text, p);
+    // `authors = ["Jane Doe <jane@x.org>"]`
+    if had_sep && b.get(p) == Some(&b'[') {
+        p = skip_blanks(text, p + 1);
+    }
     if matches!(b.get(p), Some(b'"' | b'\'')) {
         p += 1;
     }

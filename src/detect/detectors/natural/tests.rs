@@ -823,3 +823,126 @@ fn documents_exact_spans() {
     ];
     assert_eq!(got, want);
 }
+
+#[test]
+fn cargo_authors_field() {
+    let e = engine();
+    assert_eq!(
+        of(
+            &e,
+            "authors = [\"Jane Doe <jane@example.org>\"]",
+            Entity::Person
+        ),
+        vec!["Jane Doe"]
+    );
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "my name is ",
+        "Hi ",
+        "Dear ",
+        "Mr. ",
+        "Sr ",
+        "name: ",
+        "\"name\": \"",
+        "Thanks,\n",
+        "Olá ",
+        "ich heiße ",
+        "né le ",
+        "DOB: ",
+        "passport ",
+        "P<UTO",
+        "Rua ",
+        "straße ",
+        " St ",
+        "Adresse: ",
+        "John",
+        "Smith",
+        "Müller",
+        "João",
+        "de ",
+        "van der ",
+        "12",
+        "/03/",
+        "1985",
+        "75002",
+        "1100-053",
+        " ",
+        "\n",
+        ",",
+        ".",
+        "'",
+        "-",
+        "é",
+        "ß",
+        "Ä",
+        "€",
+        "\u{2019}",
+        "@",
+        "<",
+        ">",
+        "_",
+        "X",
+        "a",
+    ];
+
+    type Direct = Vec<(Box<dyn crate::detect::Detector>, aho_corasick::AhoCorasick)>;
+
+    /// Built once for all cases: the engine, and each detector with its own automaton.
+    fn fixtures() -> &'static (Engine, Direct) {
+        static F: std::sync::OnceLock<(Engine, Direct)> = std::sync::OnceLock::new();
+        F.get_or_init(|| {
+            let direct = super::super::all()
+                .into_iter()
+                .map(|d| {
+                    let lits: Vec<String> = d
+                        .triggers()
+                        .into_iter()
+                        .filter_map(|t| match t {
+                            crate::detect::Trigger::Literal(l) => Some(l.into_owned()),
+                            _ => None,
+                        })
+                        .collect();
+                    let ac = aho_corasick::AhoCorasick::builder()
+                        .ascii_case_insensitive(true)
+                        .build(&lits)
+                        .unwrap();
+                    (d, ac)
+                })
+                .collect();
+            (engine(), direct)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Any mix of cue fragments, names, digits and multi-byte chars: no panic, findings on
+        /// char boundaries, inside the text.
+        #[test]
+        fn never_panics_and_spans_are_valid(idx in proptest::collection::vec(0..PIECES.len(), 0..40)) {
+            let text: String = idx.iter().map(|&i| PIECES[i]).collect();
+            let (e, direct) = fixtures();
+            for f in e.scan(&text) {
+                prop_assert!(f.start < f.end && f.end <= text.len());
+                prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            }
+            // Detectors called directly (no engine filtering) keep the same guarantees.
+            for (d, ac) in direct {
+                let hits: Vec<crate::detect::Hit> = ac
+                    .find_overlapping_iter(&text)
+                    .map(|m| crate::detect::Hit { start: m.start(), end: m.end(), trigger: m.pattern().as_usize() })
+                    .collect();
+                let mut out = Vec::new();
+                d.detect(&crate::detect::ScanCtx { text: &text }, &hits, &mut out);
+                for f in out {
+                    prop_assert!(f.start < f.end && f.end <= text.len(), "{}", d.name());
+                    prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+                }
+            }
+        }
+    }
+}

@@ -500,9 +500,12 @@ impl PersonDetector {
                 if p == hit.end {
                     return None;
                 }
-                if let Some(after) = skip_honorific(text, p) {
-                    p = after;
-                    strength = Strong;
+                // `Dear Mr.`, `Sehr geehrte Frau Dr.`: up to two honorifics.
+                for _ in 0..2 {
+                    if let Some(after) = skip_honorific(text, p) {
+                        p = after;
+                        strength = Strong;
+                    }
                 }
             }
             Honorific(s) => {

@@ -88,6 +88,8 @@ fn person_true_cases_all_languages() {
             "Pieter van den Berg",
         ),
         ("Achternaam: Bakker", "Bakker"),
+        ("Sehr geehrte Frau Dr. Weber,", "Weber"),
+        ("Prof. Dr. Schmidt hat geantwortet", "Schmidt"),
         ("Hallo Sem Bakker,", "Sem Bakker"),
         ("Beste Bram van den Berg,", "Bram van den Berg"),
         ("Hallo, ik heet Daan de Jong.", "Daan de Jong"),
@@ -945,4 +947,18 @@ mod props {
             }
         }
     }
+}
+
+#[test]
+fn stacked_honorifics_yield_only_the_name() {
+    let e = engine();
+    assert_eq!(
+        of(&e, "Sehr geehrte Frau Dr. Weber,", Entity::Person),
+        vec!["Weber"]
+    );
+    assert_eq!(
+        of(&e, "Dear Mr and Mrs Thompson,", Entity::Person),
+        vec!["Thompson"]
+    );
+    assert_eq!(of(&e, "Prof. Dr. Schmidt", Entity::Person), vec!["Schmidt"]);
 }

@@ -398,7 +398,11 @@ impl PersonDetector {
                 i += 1;
                 continue;
             }
-            let limit = line_bounds(text, i).1.min(i.saturating_add(SPAN_LIMIT));
+            let cap = super::text::ceil_boundary(text, i.saturating_add(SPAN_LIMIT));
+            let limit = b
+                .get(i..cap)
+                .and_then(|w| memchr::memchr(b'\n', w))
+                .map_or(cap, |k| i + k);
             let Some(first) = token_at(text, i, limit) else {
                 i += 1;
                 continue;

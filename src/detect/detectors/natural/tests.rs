@@ -962,3 +962,22 @@ fn stacked_honorifics_yield_only_the_name() {
     );
     assert_eq!(of(&e, "Prof. Dr. Schmidt", Entity::Person), vec!["Schmidt"]);
 }
+
+/// Many cues on one long line (minified-JSON-like): work stays linear (bounded windows).
+#[test]
+fn long_single_line_stays_linear() {
+    let e = engine();
+    let unit = "Hi John, name: X, 12 Main St, DOB 1/2/1990, passport 123456789; ";
+    let small: String = unit.repeat(200);
+    let big: String = unit.repeat(2000);
+    let t = std::time::Instant::now();
+    let n_small = e.scan(&small).len();
+    let t_small = t.elapsed();
+    let t = std::time::Instant::now();
+    let n_big = e.scan(&big).len();
+    let t_big = t.elapsed();
+    println!("200 units: {t_small:?} ({n_small} findings); 2000 units: {t_big:?} ({n_big})");
+    assert!(n_big >= 10 * n_small - 10);
+    // 10x the input should cost about 10x, far from 100x (generous for a shared machine).
+    assert!(t_big < t_small * 40, "{t_small:?} vs {t_big:?}");
+}

@@ -23,25 +23,33 @@ pub(crate) fn boundary_after(text: &str, pos: usize) -> bool {
     !next_char(text, pos).is_some_and(|c| c.is_alphanumeric())
 }
 
-/// Byte range of the line containing `pos` (without the line break).
+/// How far [`line_bounds`] looks for a line break on each side: detectors only need local
+/// context, and an unbounded search would make every hit on a long single-line text (minified
+/// JSON, base64) cost the whole line.
+pub(crate) const LINE_CAP: usize = 512;
+
+/// Byte range of the line containing `pos` (without the line break), clipped to
+/// [`LINE_CAP`] bytes on each side (and to char boundaries).
 pub(crate) fn line_bounds(text: &str, pos: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     let pos = pos.min(bytes.len());
+    let lo = pos.saturating_sub(LINE_CAP);
+    let hi = pos.saturating_add(LINE_CAP).min(bytes.len());
     let start = bytes
-        .get(..pos)
+        .get(lo..pos)
         .and_then(|b| memchr::memrchr(b'\n', b))
-        .map_or(0, |i| i + 1);
+        .map_or_else(|| ceil_boundary(text, lo), |i| lo + i + 1);
     let end = bytes
-        .get(pos..)
+        .get(pos..hi)
         .and_then(|b| memchr::memchr(b'\n', b))
-        .map_or(bytes.len(), |i| pos + i);
+        .map_or_else(|| floor_boundary(text, hi), |i| pos + i);
     // Drop a trailing '\r' of CRLF text.
     let end = if end > start && bytes.get(end - 1) == Some(&b'\r') {
         end - 1
     } else {
         end
     };
-    (start, end)
+    (start, end.max(start))
 }
 
 /// Largest char boundary `<= pos`.
@@ -246,6 +254,11 @@ mod tests {
         assert_eq!(starts_with_ci("Straße 5", 0, "STRASSE"), None);
         assert_eq!(starts_with_ci("STRAßE 5", 0, "straße"), Some(7));
         assert_eq!(skip_ws_lines("  \n \n x", 0, 1), 4);
+        // Long lines are clipped, on char boundaries.
+        let long = "é".repeat(2000);
+        let (s, e) = line_bounds(&long, 2001);
+        assert!(long.is_char_boundary(s) && long.is_char_boundary(e));
+        assert!(2001 - s <= LINE_CAP + 1 && e - 2001 <= LINE_CAP + 1);
     }
 
     #[test]

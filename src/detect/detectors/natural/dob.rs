@@ -268,6 +268,8 @@ impl DobDetector {
                 .enumerate()
                 .map(|(i, (w, _))| (i, *w, &[""][..])),
         );
+        // Compile the patterns now (start-up), not on the first request.
+        let _ = patterns();
         let mut literals = cues.literals().to_vec();
         let ne_le_from = literals.len();
         literals.extend(NE_LE.iter().map(|s| s.to_string()));

@@ -202,6 +202,8 @@ impl LocationDetector {
             };
             (i, *w, suffixes)
         }));
+        // Compile the patterns now (start-up), not on the first request.
+        let _ = patterns();
         LocationDetector { cues }
     }
 

@@ -15,7 +15,7 @@
 //! | `street_address` | `LOCATION` | street lexicon, address cues | 0.5–0.9 by agreeing signals |
 //!
 //! All trigger literals are ASCII (the engine's contract); accented cues are anchored on an
-//! ASCII run and verified around the hit ([`text`]). Every look-around is bounded (a line
+//! ASCII run and verified around the hit (`text.rs`). Every look-around is bounded (a line
 //! clipped to 512 bytes, windows of 40–160 bytes), so cost is linear in the number of hits.
 //! Opt-in and not run by the engine: [`PersonDetector::scan_bare_pairs`] (cue-less
 //! "Given Surname" pairs; an extra pass over the text).

@@ -7,7 +7,8 @@
 //! street type + capitalised name (0.45) + house number (+0.15) + postal code and city right
 //! after (+0.2) + an address cue before (+0.15). A street without a number and without a cue, a
 //! postal code alone, or a lower-case ambiguous type (`via`) alone stay below the threshold.
-//! A cue followed by a postal code and city (`Adresse: 10115 Berlin`) scores 0.55.
+//! A cue followed by a postal code and city (`Adresse: 10115 Berlin`, `Address: London SW1A
+//! 1AA`) scores 0.55.
 //! Span: the street phrase, extended over the postal code and city when adjacent.
 
 use std::borrow::Cow;
@@ -367,12 +368,9 @@ impl LocationDetector {
         }
         let stop = ceil_boundary(text, q.saturating_add(80));
         let rest = text.get(q..stop)?;
+        // Only a bare postal code and city (`10115 Berlin`, `London SW1A 1AA`,
+        // `Austin, TX 78701`): street lines are handled by `street_at`.
         let m = p.postal.find(rest)?;
-        // Only a bare postal code and city: street lines are handled by `street_at`.
-        let first = rest.as_bytes().first()?;
-        if !first.is_ascii_digit() {
-            return None;
-        }
         Some((q, q + m.end(), 0.55))
     }
 }
@@ -406,8 +404,11 @@ impl Detector for LocationDetector {
                 end: c.end,
                 trigger: hit.trigger,
             };
-            // Already inside a finding.
-            if found.iter().any(|f| f.0 <= hit.start && hit.end <= f.1) {
+            // Already inside the last finding (hits come sorted by start).
+            if found
+                .last()
+                .is_some_and(|f| f.0 <= hit.start && hit.end <= f.1)
+            {
                 continue;
             }
             if !Self::worth_it(text, hit, kind) {

@@ -29,7 +29,7 @@ mod location;
 mod names;
 mod passport;
 mod person;
-mod text;
+pub(crate) mod text;
 
 pub use dob::DobDetector;
 pub use location::LocationDetector;

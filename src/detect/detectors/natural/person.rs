@@ -594,7 +594,9 @@ impl PersonDetector {
                     }
                     break;
                 }
-                if tok.caps && !k.any() {
+                // ALL-CAPS tokens count only when known and longer than two letters (`AI`,
+                // `HR`, `QA` are acronyms).
+                if tok.caps && (!k.any() || tok.end - tok.start < 3) {
                     if first {
                         return None;
                     }

@@ -146,6 +146,8 @@ fn person_hard_negatives() {
         "Thanks for the review.\nKubernetes is hard.",
         "Thanks for the fix\nNext Steps",
         "display_name: Frontend",
+        "Comments believed to be written by AI may be hidden",
+        "Reported by QA on staging",
     ];
     let mut bad = Vec::new();
     for t in texts {
@@ -432,7 +434,18 @@ fn natural_trigger_density() {
         f.len()
     );
     for x in f.iter().take(40) {
-        println!("  {} {:.2} {:?}", x.entity, x.score, &text[x.start..x.end]);
+        let a = crate::detect::detectors::natural::text::floor_boundary(
+            &text,
+            x.start.saturating_sub(60),
+        );
+        let b = crate::detect::detectors::natural::text::ceil_boundary(&text, x.end + 20);
+        println!(
+            "  {} {:.2} {:?}  <<{:?}>>",
+            x.entity,
+            x.score,
+            &text[x.start..x.end],
+            &text[a..b]
+        );
     }
 }
 
@@ -730,6 +743,10 @@ fn accented_cues_through_anchors() {
     let e = engine();
     assert_eq!(of(&e, "Olá João, tudo bem?", Entity::Person), vec!["João"]);
     assert_eq!(of(&e, "OLÁ Maria!", Entity::Person), vec!["Maria"]);
+    assert_eq!(
+        of(&e, "NAME: JOHN SMITH", Entity::Person),
+        vec!["JOHN SMITH"]
+    );
     assert_eq!(of(&e, "Prénom : Camille", Entity::Person), vec!["Camille"]);
     assert_eq!(
         of(

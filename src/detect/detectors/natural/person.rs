@@ -523,6 +523,17 @@ impl PersonDetector {
                     return None;
                 }
                 p = q;
+                // `MS Shift-JIS`, `DR site`: an all-caps short honorific is an acronym unless
+                // the name is all caps too (`MR JOHN SMITH` on a form).
+                let cue_text = text.get(hit.start..hit.end).unwrap_or("");
+                if cue_text.len() <= 3 && cue_text.chars().all(|c| c.is_ascii_uppercase()) {
+                    let mut it = text.get(p..).unwrap_or("").chars();
+                    let both_caps = it.next().is_some_and(char::is_uppercase)
+                        && it.next().is_some_and(char::is_uppercase);
+                    if !both_caps {
+                        return None;
+                    }
+                }
             }
             Field { strength: s, sep } => {
                 strength = s;
@@ -753,6 +764,14 @@ fn token_at(text: &str, p: usize, limit: usize) -> Option<Tok> {
         }
     }
     let word = rest.get(..end)?;
+    // `Shift-JIS`: an all-caps part in a mixed-case token is an identifier, not a name.
+    if upper != letters
+        && word
+            .split(['-', '\'', '\u{2019}'])
+            .any(|part| part.chars().count() >= 2 && part.chars().all(char::is_uppercase))
+    {
+        camel = true;
+    }
     // Mc/Mac/O'/D' prefixes and Di/De/La/Le (DiCaprio, DeMarco) make inner capitals legitimate.
     if camel
         && ["Mc", "Mac", "Di", "De", "La", "Le", "Van", "Von"]

@@ -148,6 +148,8 @@ fn person_hard_negatives() {
         "display_name: Frontend",
         "Comments believed to be written by AI may be hidden",
         "Reported by QA on staging",
+        "properties on MS Shift-JIS systems",
+        "failover to the DR Site in Frankfurt",
     ];
     let mut bad = Vec::new();
     for t in texts {

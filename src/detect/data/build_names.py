@@ -81,8 +81,16 @@ def provider_names(source):
     return given, sur
 
 
+PARTICLES = {"de", "da", "do", "dos", "das", "di", "del", "della", "van", "der", "den", "ter",
+             "ten", "von", "zu", "le", "la", "du", "des", "'t", "in", "op", "het", "y", "e"}
+
+
 def clean(name):
     name = unicodedata.normalize("NFC", name.strip())
+    words = name.split()
+    # "de Jong", "van den Berg": keep the core surname after the particles.
+    if len(words) > 1 and all(w.lower() in PARTICLES for w in words[:-1]):
+        name = words[-1]
     if len(name) < 2 or " " in name:
         return None
     if not all(c.isalpha() or c in "'-" for c in name):

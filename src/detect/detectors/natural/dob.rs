@@ -14,9 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use regex::Regex;
 
-use super::text::{
-    boundary_after, boundary_before, ceil_boundary, line_bounds, literal_forms, prev_char,
-};
+use super::text::{boundary_after, boundary_before, ceil_boundary, line_bounds, prev_char, CueSet};
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 /// `(cue, strong)`; strong cues are labels, weak ones verbs (`born`, `nacido`).
@@ -36,8 +34,6 @@ const CUES: &[(&str, bool)] = &[
     ("geb.", true),
     ("geboren", false),
     ("date de naissance", true),
-    ("né le", true),
-    ("née le", true),
     ("naissance", true),
     ("fecha de nacimiento", true),
     ("f. nacimiento", true),
@@ -243,9 +239,16 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 /// The date-of-birth detector.
 pub struct DobDetector {
     today: (i32, u32, u32),
+    cues: CueSet,
     literals: Vec<String>,
-    routes: Vec<usize>,
+    /// Literals from this index on are the ` le <digit>` anchors of `né le` / `née le`.
+    ne_le_from: usize,
 }
+
+/// `né le 3 mars 1985`: the accented cue has no usable ASCII anchor, so the detector anchors on
+/// ` le ` + the date's first digit and checks `né`/`née` before it.
+const NE_LE: &[&str] = &[" le 0", " le 1", " le 2", " le 3"];
+const NE_FORMS: &[&str] = &["née", "né", "nee", "ne"];
 
 impl Default for DobDetector {
     fn default() -> Self {
@@ -260,21 +263,46 @@ impl DobDetector {
 
     /// For tests: a fixed "today".
     pub fn with_today(today: (i32, u32, u32)) -> DobDetector {
-        let mut literals = Vec::new();
-        let mut routes = Vec::new();
-        for (i, (w, _)) in CUES.iter().enumerate() {
-            for l in literal_forms(w) {
-                if !literals.contains(&l) {
-                    literals.push(l);
-                    routes.push(i);
-                }
-            }
-        }
+        let cues = CueSet::new(
+            CUES.iter()
+                .enumerate()
+                .map(|(i, (w, _))| (i, *w, &[""][..])),
+        );
+        // Compile the patterns now (start-up), not on the first request.
+        let _ = patterns();
+        let mut literals = cues.literals().to_vec();
+        let ne_le_from = literals.len();
+        literals.extend(NE_LE.iter().map(|s| s.to_string()));
         DobDetector {
             today,
+            cues,
             literals,
-            routes,
+            ne_le_from,
         }
+    }
+
+    /// The cue range behind a hit, and whether the cue is a label (strong) or a verb.
+    fn cue_at(&self, text: &str, hit: &Hit) -> Option<(usize, usize, bool)> {
+        if hit.trigger >= self.ne_le_from {
+            let before = text.get(..hit.start)?;
+            let lower_tail: String = before
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .flat_map(char::to_lowercase)
+                .collect();
+            let form = NE_FORMS.iter().find(|f| lower_tail.ends_with(**f))?;
+            // Byte length of the form as written (same char count).
+            let n = form.chars().count();
+            let start = before.char_indices().rev().nth(n - 1).map(|(i, _)| i)?;
+            return Some((start, hit.start + 3, true));
+        }
+        let c = self.cues.resolve(text, hit.start, hit.trigger)?;
+        let &(_, strong) = CUES.get(c.cue)?;
+        Some((c.start, c.end, strong))
     }
 
     fn plausible(&self, y: i32, m: u32, d: u32) -> bool {
@@ -424,8 +452,13 @@ impl Detector for DobDetector {
         let text = cx.text;
         let mut last_end = 0usize;
         for hit in hits {
-            let Some(&(_, strong)) = self.routes.get(hit.trigger).and_then(|&i| CUES.get(i)) else {
+            let Some((cs, ce, strong)) = self.cue_at(text, hit) else {
                 continue;
+            };
+            let hit = &Hit {
+                start: cs,
+                end: ce,
+                trigger: hit.trigger,
             };
             if !boundary_before(text, hit.start) {
                 continue;

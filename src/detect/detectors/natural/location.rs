@@ -7,7 +7,8 @@
 //! street type + capitalised name (0.45) + house number (+0.15) + postal code and city right
 //! after (+0.2) + an address cue before (+0.15). A street without a number and without a cue, a
 //! postal code alone, or a lower-case ambiguous type (`via`) alone stay below the threshold.
-//! A cue followed by a postal code and city (`Adresse: 10115 Berlin`) scores 0.55.
+//! A cue followed by a postal code and city (`Adresse: 10115 Berlin`, `Address: London SW1A
+//! 1AA`) scores 0.55.
 //! Span: the street phrase, extended over the postal code and city when adjacent.
 
 use std::borrow::Cow;
@@ -15,7 +16,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::text::{boundary_before, ceil_boundary, floor_boundary, line_bounds, literal_forms};
+use super::text::{boundary_before, ceil_boundary, floor_boundary, line_bounds, CueSet};
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,25 +32,13 @@ enum Kind {
 const TRIGGERS: &[(&str, Kind)] = &[
     // EN (abbreviations carry their leading space so they do not fire inside words)
     ("street", Kind::Word),
-    (" st ", Kind::Word),
-    (" st.", Kind::Word),
-    (" st,", Kind::Word),
-    (" st\n", Kind::Word),
+    (" st", Kind::Word),
     ("avenue", Kind::Word),
-    (" ave ", Kind::Word),
-    (" ave.", Kind::Word),
-    (" ave,", Kind::Word),
-    (" ave\n", Kind::Word),
+    (" ave", Kind::Word),
     ("road", Kind::Word),
-    (" rd ", Kind::Word),
-    (" rd.", Kind::Word),
-    (" rd,", Kind::Word),
-    (" rd\n", Kind::Word),
+    (" rd", Kind::Word),
     ("lane", Kind::Word),
-    (" ln ", Kind::Word),
-    (" ln.", Kind::Word),
-    (" ln,", Kind::Word),
-    (" ln\n", Kind::Word),
+    (" ln", Kind::Word),
     ("boulevard", Kind::Word),
     ("blvd", Kind::Word),
     ("drive", Kind::Word),
@@ -62,14 +51,8 @@ const TRIGGERS: &[(&str, Kind)] = &[
     ("hwy", Kind::Word),
     ("square", Kind::Word),
     ("crescent", Kind::Word),
-    (" way ", Kind::Word),
-    (" way.", Kind::Word),
-    (" way,", Kind::Word),
-    (" way\n", Kind::Word),
-    (" ct ", Kind::Word),
-    (" ct.", Kind::Word),
-    (" ct,", Kind::Word),
-    (" ct\n", Kind::Word),
+    (" way", Kind::Word),
+    (" ct", Kind::Word),
     // PT
     ("rua", Kind::Word),
     ("avenida", Kind::Word),
@@ -94,9 +77,8 @@ const TRIGGERS: &[(&str, Kind)] = &[
     ("corso", Kind::Word),
     ("vicolo", Kind::Word),
     // FR
-    (" rue ", Kind::Word),
+    (" rue", Kind::Word),
     ("chemin", Kind::Word),
-    ("allée", Kind::Word),
     ("impasse", Kind::Word),
     ("quai", Kind::Word),
     // DE / NL compounds
@@ -201,8 +183,7 @@ fn build() -> Option<Patterns> {
 
 /// The street-address detector.
 pub struct LocationDetector {
-    literals: Vec<String>,
-    kinds: Vec<Kind>,
+    cues: CueSet,
 }
 
 impl Default for LocationDetector {
@@ -213,17 +194,18 @@ impl Default for LocationDetector {
 
 impl LocationDetector {
     pub fn new() -> LocationDetector {
-        let mut literals = Vec::new();
-        let mut kinds = Vec::new();
-        for (w, k) in TRIGGERS {
-            for l in literal_forms(w) {
-                if !literals.contains(&l) {
-                    literals.push(l);
-                    kinds.push(*k);
-                }
-            }
-        }
-        LocationDetector { literals, kinds }
+        // Street-type abbreviations carry their leading blank and one following separator.
+        let cues = CueSet::new(TRIGGERS.iter().enumerate().map(|(i, (w, _))| {
+            let suffixes: &[&'static str] = if w.starts_with(' ') {
+                &[" ", ".", ",", "\n"]
+            } else {
+                &[""]
+            };
+            (i, *w, suffixes)
+        }));
+        // Compile the patterns now (start-up), not on the first request.
+        let _ = patterns();
+        LocationDetector { cues }
     }
 
     /// Cheap checks before any regex runs.
@@ -248,7 +230,37 @@ impl LocationDetector {
                 } else {
                     hit.start
                 };
-                boundary_before(text, start)
+                if !boundary_before(text, start) {
+                    return false;
+                }
+                // A house number shortly before on the line (`12 rue`, `350 Fifth Ave`), or a
+                // capitalised word right after (`Rua Augusta`, `Calle Mayor`, `Via Roma`).
+                let from = hit.start.saturating_sub(48);
+                let before = b.get(from..hit.start).unwrap_or(&[]);
+                let line_part = before
+                    .iter()
+                    .rposition(|&c| c == b'\n')
+                    .map_or(before, |i| before.get(i + 1..).unwrap_or(&[]));
+                if line_part.iter().any(u8::is_ascii_digit) {
+                    return true;
+                }
+                let mut p = hit.end;
+                while matches!(b.get(p), Some(b'.' | b' ' | b',' | b'/')) {
+                    p += 1;
+                }
+                // Skip lower-case connectors (`Rua da Prata`, `Calle de Alcalá`).
+                for _ in 0..2 {
+                    let w = b.get(p..).unwrap_or(&[]);
+                    let n = w.iter().take_while(|c| c.is_ascii_lowercase()).count();
+                    if (1..=3).contains(&n) && matches!(w.get(n), Some(b' ')) {
+                        p += n + 1;
+                    } else if n == 1 && matches!(w.get(1), Some(b'\'')) {
+                        p += 2;
+                    }
+                }
+                text.get(p..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(char::is_uppercase)
             }
             Kind::Cue => boundary_before(text, hit.start),
         }
@@ -356,12 +368,9 @@ impl LocationDetector {
         }
         let stop = ceil_boundary(text, q.saturating_add(80));
         let rest = text.get(q..stop)?;
+        // Only a bare postal code and city (`10115 Berlin`, `London SW1A 1AA`,
+        // `Austin, TX 78701`): street lines are handled by `street_at`.
         let m = p.postal.find(rest)?;
-        // Only a bare postal code and city: street lines are handled by `street_at`.
-        let first = rest.as_bytes().first()?;
-        if !first.is_ascii_digit() {
-            return None;
-        }
         Some((q, q + m.end(), 0.55))
     }
 }
@@ -372,7 +381,8 @@ impl Detector for LocationDetector {
     }
 
     fn triggers(&self) -> Vec<Trigger> {
-        self.literals
+        self.cues
+            .literals()
             .iter()
             .map(|l| Trigger::Literal(Cow::Owned(l.clone())))
             .collect()
@@ -383,11 +393,22 @@ impl Detector for LocationDetector {
         let Some(p) = patterns() else { return };
         let mut found: Vec<(usize, usize, f32)> = Vec::new();
         for hit in hits {
-            let Some(&kind) = self.kinds.get(hit.trigger) else {
+            let Some(c) = self.cues.resolve(text, hit.start, hit.trigger) else {
                 continue;
             };
-            // Already inside a finding.
-            if found.iter().any(|f| f.0 <= hit.start && hit.end <= f.1) {
+            let Some(&(_, kind)) = TRIGGERS.get(c.cue) else {
+                continue;
+            };
+            let hit = &Hit {
+                start: c.start,
+                end: c.end,
+                trigger: hit.trigger,
+            };
+            // Already inside the last finding (hits come sorted by start).
+            if found
+                .last()
+                .is_some_and(|f| f.0 <= hit.start && hit.end <= f.1)
+            {
                 continue;
             }
             if !Self::worth_it(text, hit, kind) {

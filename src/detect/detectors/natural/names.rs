@@ -55,7 +55,9 @@ const STOP: &[&str] = &[
     "mesdames", "collègues", "équipe", "amis", "monsieur", "madame", "equipo", "señores",
     "señoras", "amigos", "compañeros", "tutti", "colleghi", "signori", "signore", "amici",
     "squadra", "iedereen", "allemaal", "collega", "collega's", "heren", "dames", "klant",
-    "klanten", "heer", "mevrouw", "team's", "sir/madam", "madam/sir",
+    "klanten", "heer", "mevrouw", "team's", "sir/madam", "madam/sir", "mr", "mrs", "ms", "dr",
+    "prof", "sr", "sra", "srta", "herr", "frau", "mme", "mlle", "dott", "sig", "dhr", "mevr",
+    "miss", "dame",
 ];
 
 /// Ambiguous words that are also common names (`Will`, `Mark`, `Paris`, `April`, `Jenkins`,

@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use super::text::{boundary_after, boundary_before, line_bounds, literal_forms, prev_char};
+use super::text::{boundary_after, boundary_before, line_bounds, prev_char};
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 const CUES: &[&str] = &[
@@ -79,8 +79,8 @@ impl Default for PassportDetector {
 
 impl PassportDetector {
     pub fn new() -> PassportDetector {
-        let mut literals: Vec<String> = CUES.iter().flat_map(|c| literal_forms(c)).collect();
-        literals.dedup();
+        // All cues are ASCII.
+        let mut literals: Vec<String> = CUES.iter().map(|c| c.to_ascii_lowercase()).collect();
         let mrz_from = literals.len();
         literals.extend(MRZ_TRIGGERS.iter().map(|s| s.to_string()));
         PassportDetector { literals, mrz_from }

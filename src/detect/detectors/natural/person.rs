@@ -19,8 +19,8 @@ use std::sync::Arc;
 
 use super::names::{Known, Names, PARTICLES};
 use super::text::{
-    boundary_after, boundary_before, line_bounds, literal_forms, next_char, prev_char, skip_blanks,
-    skip_ws_lines,
+    boundary_after, boundary_before, line_bounds, next_char, prev_char, skip_blanks, skip_ws_lines,
+    CueSet,
 };
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
@@ -153,7 +153,6 @@ const CUES: &[Cue] = &[
     cue("liebe", Salutation(Weak)),
     cue("lieber", Salutation(Weak)),
     cue("cher", Salutation(Medium)),
-    cue("chère", Salutation(Medium)),
     cue("chere", Salutation(Medium)),
     cue("estimado", Salutation(Medium)),
     cue("estimada", Salutation(Medium)),
@@ -195,8 +194,6 @@ const CUES: &[Cue] = &[
     cue_f("sr", Honorific(Medium), Form::Hon),
     cue_f("sra", Honorific(Strong), Form::Hon),
     cue_f("srta", Honorific(Strong), Form::Hon),
-    cue("señor", Honorific(Strong)),
-    cue("señora", Honorific(Strong)),
     cue("senhor", Honorific(Strong)),
     cue("senhora", Honorific(Strong)),
     cue_f("sig", Honorific(Strong), Form::Dot),
@@ -280,6 +277,7 @@ const CUES: &[Cue] = &[
     cue("nome completo", STRONG_FIELD),
     cue("nombre completo", STRONG_FIELD),
     cue_f("author", STRONG_FIELD, Form::Key),
+    cue_f("authors", STRONG_FIELD, Form::Key),
     cue_f("name", GENERIC_FIELD, Form::Key),
     cue_f("nome", GENERIC_FIELD, Form::Key),
     cue_f("nom", GENERIC_FIELD, Form::Key),
@@ -315,31 +313,17 @@ const MAX_TOKENS: usize = 4;
 /// The person-name detector.
 pub struct PersonDetector {
     names: Arc<Names>,
-    /// trigger index -> cue index
-    routes: Vec<usize>,
-    literals: Vec<String>,
+    cues: CueSet,
 }
 
 impl PersonDetector {
     pub fn new(names: Arc<Names>) -> PersonDetector {
-        let mut literals: Vec<String> = Vec::new();
-        let mut routes = Vec::new();
-        for (i, c) in CUES.iter().enumerate() {
-            for base in literal_forms(c.word) {
-                for suffix in c.form.suffixes() {
-                    let lit = format!("{base}{suffix}");
-                    if !literals.contains(&lit) {
-                        literals.push(lit);
-                        routes.push(i);
-                    }
-                }
-            }
-        }
-        PersonDetector {
-            names,
-            routes,
-            literals,
-        }
+        let cues = CueSet::new(
+            CUES.iter()
+                .enumerate()
+                .map(|(i, c)| (i, c.word, c.form.suffixes())),
+        );
+        PersonDetector { names, cues }
     }
 }
 
@@ -349,7 +333,8 @@ impl Detector for PersonDetector {
     }
 
     fn triggers(&self) -> Vec<Trigger> {
-        self.literals
+        self.cues
+            .literals()
             .iter()
             .map(|l| Trigger::Literal(Cow::Owned(l.clone())))
             .collect()
@@ -359,10 +344,18 @@ impl Detector for PersonDetector {
         let mut buf = String::new();
         let mut last: Option<(usize, usize, f32)> = None;
         for hit in hits {
-            let Some(c) = self.routes.get(hit.trigger).and_then(|&i| CUES.get(i)) else {
+            let Some(ch) = self.cues.resolve(cx.text, hit.start, hit.trigger) else {
                 continue;
             };
-            let Some((start, end, score)) = self.at_cue(cx.text, hit, c.kind, &mut buf) else {
+            let Some(c) = CUES.get(ch.cue) else {
+                continue;
+            };
+            let cue = Hit {
+                start: ch.start,
+                end: ch.end,
+                trigger: hit.trigger,
+            };
+            let Some((start, end, score)) = self.at_cue(cx.text, &cue, c.kind, &mut buf) else {
                 continue;
             };
             if score < 0.5 {
@@ -385,6 +378,88 @@ impl Detector for PersonDetector {
     }
 }
 
+/// Cue-less "Given Surname" pairs (opt-in; not part of the engine's trigger pass).
+impl PersonDetector {
+    /// Scan all of `text` for two or three capitalised tokens where the first is an unambiguous
+    /// known given name and the next a known surname (`... asked Maria Santos to ...`), pushing
+    /// `PERSON` findings scored 0.7 (0.6 when the pair opens a sentence, where capitals prove
+    /// nothing). This is an extra full pass over the text (~ a tokenizer), so the engine does
+    /// not run it: it is off by default and meant for callers that opt in (e.g. a config flag
+    /// wired by the engine owner) and can afford it.
+    pub fn scan_bare_pairs(&self, text: &str, out: &mut Vec<Finding>) {
+        let b = text.as_bytes();
+        let mut buf = String::new();
+        let mut i = 0usize;
+        while i < b.len() {
+            // Next word start.
+            let Some(&c) = b.get(i) else { break };
+            let word_start = (c.is_ascii_uppercase() || c >= 0xC0) && boundary_before(text, i);
+            if !word_start || !text.is_char_boundary(i) {
+                i += 1;
+                continue;
+            }
+            let cap = super::text::ceil_boundary(text, i.saturating_add(SPAN_LIMIT));
+            let limit = b
+                .get(i..cap)
+                .and_then(|w| memchr::memchr(b'\n', w))
+                .map_or(cap, |k| i + k);
+            let Some(first) = token_at(text, i, limit) else {
+                i += 1;
+                continue;
+            };
+            let next = first.end.max(i + 1);
+            if first.initial || first.caps || first.camel || identifier_follows(text, first.end) {
+                i = next;
+                continue;
+            }
+            let Some(fw) = text.get(first.start..first.end) else {
+                i = next;
+                continue;
+            };
+            let k1 = self.names.lookup(fw, &mut buf);
+            if !k1.given || k1.soft || k1.stop {
+                i = next;
+                continue;
+            }
+            let Some(span) = self.read_name(text, first.start, limit, &mut buf) else {
+                i = next;
+                continue;
+            };
+            if span.n < 2 {
+                i = next;
+                continue;
+            }
+            let mut surname = false;
+            let mut end = first.end;
+            for &(s, e) in span.tokens.iter().take(span.n).skip(1) {
+                let Some(w) = text.get(s..e) else { break };
+                let k = self.names.lookup(w, &mut buf);
+                if k.stop || !(k.surname || k.given) {
+                    break;
+                }
+                surname |= k.surname && !k.soft;
+                end = e;
+            }
+            if !surname {
+                i = next;
+                continue;
+            }
+            let sentence_start = text
+                .get(..first.start)
+                .map(|t| t.trim_end_matches([' ', '\t', '"', '\'', '(']))
+                .is_none_or(|t| t.is_empty() || t.ends_with(['.', '!', '?', '\n', ':']));
+            out.push(Finding {
+                entity: Entity::Person,
+                start: first.start,
+                end,
+                score: if sentence_start { 0.6 } else { 0.7 },
+                detector: Cow::Borrowed("person_pair"),
+            });
+            i = end.max(i + 1);
+        }
+    }
+}
+
 /// One name candidate: token byte ranges (initials excluded) and the whole span.
 struct NameSpan {
     start: usize,
@@ -402,22 +477,6 @@ impl PersonDetector {
         kind: Kind,
         buf: &mut String,
     ) -> Option<(usize, usize, f32)> {
-        // The cue word itself, without the separator its literal carries (`mr.`, `from:`).
-        let b = text.as_bytes();
-        let mut he = hit.end;
-        while he > hit.start
-            && matches!(
-                b.get(he - 1),
-                Some(b' ' | b',' | b'!' | b'.' | b':' | b'"' | b'\'' | b'=' | b'\t')
-            )
-        {
-            he -= 1;
-        }
-        let hit = &Hit {
-            start: hit.start,
-            end: he,
-            trigger: hit.trigger,
-        };
         if !boundary_before(text, hit.start) {
             return None;
         }
@@ -445,9 +504,12 @@ impl PersonDetector {
                 if p == hit.end {
                     return None;
                 }
-                if let Some(after) = skip_honorific(text, p) {
-                    p = after;
-                    strength = Strong;
+                // `Dear Mr.`, `Sehr geehrte Frau Dr.`: up to two honorifics.
+                for _ in 0..2 {
+                    if let Some(after) = skip_honorific(text, p) {
+                        p = after;
+                        strength = Strong;
+                    }
                 }
             }
             Honorific(s) => {
@@ -461,14 +523,26 @@ impl PersonDetector {
                     return None;
                 }
                 p = q;
+                // `MS Shift-JIS`, `DR site`: an all-caps short honorific is an acronym unless
+                // the name is all caps too (`MR JOHN SMITH` on a form).
+                let cue_text = text.get(hit.start..hit.end).unwrap_or("");
+                if cue_text.len() <= 3 && cue_text.chars().all(|c| c.is_ascii_uppercase()) {
+                    let mut it = text.get(p..).unwrap_or("").chars();
+                    let both_caps = it.next().is_some_and(char::is_uppercase)
+                        && it.next().is_some_and(char::is_uppercase);
+                    if !both_caps {
+                        return None;
+                    }
+                }
             }
             Field { strength: s, sep } => {
                 strength = s;
                 p = field_value_start(text, hit, sep)?;
             }
             Closing => {
-                strength = Strong;
-                p = closing_name_start(text, hit)?;
+                let (at, s) = closing_name_start(text, hit)?;
+                strength = s;
+                p = at;
             }
         }
         let (_, line_end) = line_bounds(text, p);
@@ -531,7 +605,9 @@ impl PersonDetector {
                     }
                     break;
                 }
-                if tok.caps && !k.any() {
+                // ALL-CAPS tokens count only when known and longer than two letters (`AI`,
+                // `HR`, `QA` are acronyms).
+                if tok.caps && (!k.any() || tok.end - tok.start < 3) {
                     if first {
                         return None;
                     }
@@ -622,6 +698,8 @@ impl PersonDetector {
             Medium => 0.45,
             Weak if pair => 0.8,
             Weak if first_given => 0.6,
+            // `Hallo Sem Bakker`: a known surname after an unknown capitalised word.
+            Weak if one && kept >= 2 => 0.55,
             Weak => 0.3,
         };
         Some((end, s))
@@ -686,6 +764,14 @@ fn token_at(text: &str, p: usize, limit: usize) -> Option<Tok> {
         }
     }
     let word = rest.get(..end)?;
+    // `Shift-JIS`: an all-caps part in a mixed-case token is an identifier, not a name.
+    if upper != letters
+        && word
+            .split(['-', '\'', '\u{2019}'])
+            .any(|part| part.chars().count() >= 2 && part.chars().all(char::is_uppercase))
+    {
+        camel = true;
+    }
     // Mc/Mac/O'/D' prefixes and Di/De/La/Le (DiCaprio, DeMarco) make inner capitals legitimate.
     if camel
         && ["Mc", "Mac", "Di", "De", "La", "Le", "Van", "Von"]
@@ -797,6 +883,10 @@ fn field_value_start(text: &str, hit: &Hit, sep: bool) -> Option<usize> {
         return None;
     }
     p = skip_blanks(text, p);
+    // `authors = ["Jane Doe <jane@x.org>"]`
+    if had_sep && b.get(p) == Some(&b'[') {
+        p = skip_blanks(text, p + 1);
+    }
     if matches!(b.get(p), Some(b'"' | b'\'')) {
         p += 1;
     }
@@ -808,7 +898,7 @@ fn field_value_start(text: &str, hit: &Hit, sep: bool) -> Option<usize> {
 
 /// A closing must open its line and end it (`Best regards,`); the name follows after a comma on
 /// the same line or on the next non-empty line.
-fn closing_name_start(text: &str, hit: &Hit) -> Option<usize> {
+fn closing_name_start(text: &str, hit: &Hit) -> Option<(usize, Strength)> {
     let (ls, le) = line_bounds(text, hit.start);
     let lead = text.get(ls..hit.start)?;
     if !lead
@@ -823,13 +913,14 @@ fn closing_name_start(text: &str, hit: &Hit) -> Option<usize> {
         if !after_comma.trim().is_empty() {
             // `Thanks, John`
             let off = rest.len() - after_comma.len();
-            return Some(skip_blanks(text, hit.end + off));
+            return Some((skip_blanks(text, hit.end + off), Strong));
         }
     }
     // `Best regards,` / `Cheers!` — the rest is a few words and punctuation only.
-    if rest.len() > 24
+    // (`Thanks in advance,` / `Thanks for your help!` are closings too.)
+    if rest.len() > 40
         || rest.chars().any(|c| c.is_ascii_digit())
-        || rest.split_whitespace().count() > 2
+        || rest.split_whitespace().count() > 5
     {
         return None;
     }
@@ -841,7 +932,14 @@ fn closing_name_start(text: &str, hit: &Hit) -> Option<usize> {
     if p <= le {
         return None;
     }
-    Some(p)
+    // A bare closing (`Best regards,`) is a strong signature cue; a longer line
+    // (`Thanks for the fix`) needs a known name on the next line.
+    let strength = if rest.split_whitespace().count() <= 2 {
+        Strong
+    } else {
+        Medium
+    };
+    Some((p, strength))
 }
 
 /// On a signature line the name must be followed by end of line or a separator.

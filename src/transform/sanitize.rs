@@ -20,6 +20,14 @@
 //! let filter = sanitizer.response_filter(endpoint, is_sse, &policy, &vault)?;
 //! ```
 //!
+//! # Response side
+//!
+//! [`Sanitizer::response_options`] compiles the vault's restoration table (empty when the
+//! policy says `restore = false`) and picks the response scanner of `scan_responses`. That
+//! scanner ignores findings on this request's own replacements: a surrogate is a format-valid
+//! fake (a Luhn-valid card, a plausible name) that a scanner would otherwise redact before it
+//! is restored, breaking the round trip.
+//!
 //! # What happens to one text leaf
 //!
 //! 1. The engine scans the leaf (`Engine::scan_with`, one scratch per request) and the leaf is
@@ -209,12 +217,24 @@ impl Sanitizer {
         } else {
             Restorer::empty()
         };
+        let restoring = !restorer.is_empty();
         let opts = FilterOptions::new(restorer);
-        Ok(match policy.scan_responses {
-            ScanResponses::Off => opts,
-            ScanResponses::Secrets => opts.with_scanner(Arc::clone(&self.scan_secrets)),
-            ScanResponses::All => opts.with_scanner(Arc::clone(&self.scan_all)),
-        })
+        let scanner = match policy.scan_responses {
+            ScanResponses::Off => return Ok(opts),
+            ScanResponses::Secrets => Arc::clone(&self.scan_secrets),
+            ScanResponses::All => Arc::clone(&self.scan_all),
+        };
+        if !restoring {
+            return Ok(opts.with_scanner(scanner));
+        }
+        // Surrogates are format-valid fakes: the response scanner would flag them (and redact
+        // them before they are restored). Skip findings on this request's own replacements.
+        let mut issued: Vec<String> = vault.restorable().map(|(k, _)| k.to_owned()).collect();
+        issued.sort_unstable();
+        Ok(opts.with_scanner(Arc::new(SkipIssued {
+            inner: scanner,
+            issued,
+        })))
     }
 
     /// The response filter of this request: [`Sanitizer::response_options`] handed to
@@ -234,6 +254,51 @@ impl Sanitizer {
             streaming,
             self.response_options(policy, vault)?,
         ))
+    }
+}
+
+/// A response scanner that ignores findings overlapping a replacement this request issued
+/// (restorable pseudonyms, surrogates, neutralised look-alikes): those are restored to the
+/// client's own values, never leaked ones.
+struct SkipIssued {
+    inner: Arc<dyn TextScanner>,
+    issued: Vec<String>,
+}
+
+impl SkipIssued {
+    fn overlaps_issued(&self, text: &str, start: usize, end: usize) -> bool {
+        self.issued.iter().any(|key| {
+            let mut lo = start.saturating_sub(key.len());
+            while !text.is_char_boundary(lo) {
+                lo -= 1;
+            }
+            let mut hi = end.saturating_add(key.len()).min(text.len());
+            while !text.is_char_boundary(hi) {
+                hi += 1;
+            }
+            text.get(lo..hi).is_some_and(|window| {
+                window.match_indices(key.as_str()).any(|(i, _)| {
+                    let s = lo + i;
+                    s < end && start < s + key.len()
+                })
+            })
+        })
+    }
+}
+
+impl TextScanner for SkipIssued {
+    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        let start = out.len();
+        self.inner.find(text, out);
+        if out.len() == start {
+            return;
+        }
+        let found = out.split_off(start);
+        out.extend(
+            found
+                .into_iter()
+                .filter(|f| !self.overlaps_issued(text, f.start, f.end)),
+        );
     }
 }
 

@@ -892,3 +892,91 @@ fn refusal_messages_contain_no_values() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Media and opaque parts per wire format
+
+#[test]
+fn media_is_refused_in_every_wire_format_when_the_policy_says_so() {
+    let cases = [
+        (
+            Endpoint::OpenAiChat,
+            json!({"model": "m", "messages": [{"role": "user", "content": [
+                {"type": "text", "text": "hi"},
+                {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}}]}]}),
+        ),
+        (
+            Endpoint::OpenAiResponses,
+            json!({"model": "m", "input": [{"role": "user", "content": [
+                {"type": "input_image", "image_url": "https://example.com/a.png"}]}]}),
+        ),
+        (
+            Endpoint::AnthropicMessages,
+            json!({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [
+                {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0="}}]}]}),
+        ),
+        (
+            Endpoint::GeminiGenerate,
+            json!({"contents": [{"role": "user", "parts": [
+                {"text": "describe"}, {"inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}}]}]}),
+        ),
+    ];
+    let refuse = policy("media = \"refuse\"", "acme");
+    let forward = EffectivePolicy::default();
+    for (endpoint, b) in cases {
+        let mut body = b.clone();
+        let mut v = vault("acme", &forward);
+        let r = sanitizer()
+            .sanitize_request(endpoint, &mut body, &forward, &mut v)
+            .unwrap();
+        assert_eq!(r.media_parts, 1, "{endpoint:?}");
+        assert_eq!(body, b, "media is forwarded untouched");
+        assert!(r.header_value().contains("; media=1"));
+
+        let mut body = b.clone();
+        let mut v = vault("acme", &refuse);
+        let e = sanitizer()
+            .sanitize_request(endpoint, &mut body, &refuse, &mut v)
+            .unwrap_err();
+        assert!(
+            matches!(e, SanitizeError::MediaRefused { .. }),
+            "{endpoint:?}: {e:?}"
+        );
+        assert_eq!((e.status(), e.code()), (403, "promptwall_policy_violation"));
+    }
+}
+
+#[test]
+fn signed_and_thinking_parts_stay_byte_identical_unless_blocked() {
+    let email = "jane.doe@acme-corp.com";
+    let gemini = |thought: &str| {
+        json!({"contents": [
+            {"role": "user", "parts": [{"text": format!("mail {email} now")}]},
+            {"role": "model", "parts": [
+                {"text": thought, "thought": true},
+                {"text": format!("signed {email}"), "thoughtSignature": "c2lnbmF0dXJl"}]}]})
+    };
+    let p = EffectivePolicy::default();
+    let mut v = vault("acme", &p);
+    let mut b = gemini(&format!("user {email}"));
+    let r = sanitizer()
+        .sanitize_request(Endpoint::GeminiGenerate, &mut b, &p, &mut v)
+        .unwrap();
+    assert_eq!(
+        b["contents"][1],
+        gemini(&format!("user {email}"))["contents"][1]
+    );
+    assert!(!b["contents"][0].to_string().contains(email));
+    assert_eq!(r.opaque_findings, 2);
+
+    let mut v = vault("acme", &p);
+    let mut b = gemini(&format!("the key is {}", pem()));
+    let e = sanitizer()
+        .sanitize_request(Endpoint::GeminiGenerate, &mut b, &p, &mut v)
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("Blocked by promptwall policy: PRIVATE_KEY at contents[1].parts[0]"),
+        "{e}"
+    );
+}

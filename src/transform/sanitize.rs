@@ -30,7 +30,8 @@
 //!
 //! # What happens to one text leaf
 //!
-//! 1. The engine scans the leaf (`Engine::scan_with`, one scratch per request) and the leaf is
+//! 1. The engine scans the leaf (`Engine::scan_with` with a scratch taken from a small pool, so
+//!    a warm request allocates nothing for leaves without findings) and the leaf is
 //!    searched for placeholder look-alikes (`<NAME_hex>`, [`find_lookalikes`]).
 //! 2. Nothing found (the common case): the leaf is left alone, no allocation.
 //! 3. Any finding whose action is `block` is recorded (entity, JSON path, byte range in the
@@ -68,7 +69,7 @@
 //! original bytes). Every error is a refusal.
 
 use std::fmt::{self, Write as _};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 
@@ -97,10 +98,15 @@ const MAX_ENTITY_NAME: usize = 48;
 /// this module.
 const STOP: &str = "promptwall_sanitizer_stop";
 
+/// Scratches kept for reuse (one per concurrently sanitizing thread is enough).
+const SCRATCH_POOL: usize = 64;
+
 /// Built once at start-up; shared by every request (cheap to clone).
 #[derive(Clone)]
 pub struct Sanitizer {
     engine: Arc<Engine>,
+    /// Reusable engine scratch (the per-detector hit lists), so requests don't re-allocate it.
+    scratch: Arc<Mutex<Vec<Scratch>>>,
     /// Response scanners per `scan_responses` mode, built once.
     scan_secrets: Arc<dyn TextScanner>,
     scan_all: Arc<dyn TextScanner>,
@@ -127,6 +133,7 @@ impl Sanitizer {
         });
         Sanitizer {
             engine,
+            scratch: Arc::new(Mutex::new(Vec::new())),
             scan_secrets,
             scan_all,
         }
@@ -155,7 +162,7 @@ impl Sanitizer {
     ) -> Result<SanitizeReport, SanitizeError> {
         let mut v = LeafVisitor {
             engine: &self.engine,
-            scratch: self.engine.scratch(),
+            scratch: self.take_scratch(),
             findings: Vec::new(),
             policy,
             vault,
@@ -168,6 +175,7 @@ impl Sanitizer {
             fatal: None,
         };
         let walked = walk::walk_request(endpoint, body, &mut v);
+        self.put_scratch(std::mem::take(&mut v.scratch));
         if v.blocked_total > 0 {
             let omitted = v.blocked_total - v.blocked.len();
             return Err(SanitizeError::Blocked {
@@ -197,6 +205,22 @@ impl Sanitizer {
             rewritten_fields: v.rewritten,
             counts,
         })
+    }
+
+    fn take_scratch(&self) -> Scratch {
+        self.scratch
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop())
+            .unwrap_or_else(|| self.engine.scratch())
+    }
+
+    fn put_scratch(&self, scratch: Scratch) {
+        if let Ok(mut pool) = self.scratch.lock() {
+            if pool.len() < SCRATCH_POOL {
+                pool.push(scratch);
+            }
+        }
     }
 
     /// What the response filter of this request needs: the vault's restoration table (empty

@@ -31,17 +31,19 @@
 //! # What happens to one text leaf
 //!
 //! 1. The engine scans the leaf (`Engine::scan_with` with a scratch taken from a small pool, so
-//!    a warm request allocates nothing for leaves without findings) and the leaf is
-//!    searched for placeholder look-alikes (`<NAME_hex>`, [`find_lookalikes`]).
-//! 2. Nothing found (the common case): the leaf is left alone, no allocation.
+//!    a warm request allocates nothing for leaves without findings).
+//! 2. No finding and no `<` (the common case): the leaf is left alone, no allocation.
 //! 3. Any finding whose action is `block` is recorded (entity, JSON path, byte range in the
 //!    leaf) and the request will be refused; once something is blocked, later leaves are only
 //!    scanned (to list every blocked value in one error), no longer rewritten.
-//! 4. Otherwise the output is built once, left to right: look-alikes the user typed are
-//!    re-tokenised by [`Vault::neutralize`] (they win over any finding overlapping them, so a
-//!    crafted `<PERSON_3f9a2c>` can never be restored to anything but its own literal text:
-//!    no restore injection), every finding gets its policy action through [`Vault::replace`]
-//!    (`allow` copies the value). Counts per (entity, action).
+//! 4. Otherwise the output is built once, left to right: every finding gets its policy
+//!    action through [`Vault::replace`] (`allow` copies the value; counts per (entity,
+//!    action)). Then any placeholder look-alike left in the result that is not one of the
+//!    replacements just issued (typed by the user, or formed across a finding's boundary) is
+//!    re-tokenised by [`Vault::neutralize`] into a `<PLACEHOLDER_..>` that restores to its own
+//!    literal text. So a crafted `<PERSON_3f9a2c>` never reaches the model and can never be
+//!    restored to a value: no restore injection. That second pass only runs when the result
+//!    holds such a look-alike.
 //!
 //! `TextKind::Identifier` leaves (`user`, `metadata.*`, `labels.*`, ...) are never
 //! restorable: a restorable action (`pseudonymize`, `surrogate`) becomes `hash` there (keyed
@@ -668,15 +670,6 @@ struct LeafVisitor<'a> {
     fatal: Option<SanitizeError>,
 }
 
-/// One edit of a leaf, in text order.
-#[derive(Clone, Copy)]
-enum Edit {
-    /// `findings[i]`
-    Finding(usize),
-    /// A placeholder look-alike at `start..end`.
-    Lookalike(usize, usize),
-}
-
 impl LeafVisitor<'_> {
     fn count(&mut self, entity: &Entity, action: Action) {
         if let Some(c) = self
@@ -727,89 +720,82 @@ impl LeafVisitor<'_> {
         }
     }
 
-    /// Build the rewritten leaf in one pass; `None` when nothing changes.
-    fn rewrite(
-        &mut self,
-        text: &str,
-        kind: TextKind,
-        lookalikes: &[(usize, usize)],
-    ) -> Result<Option<String>, TransformError> {
-        // Look-alikes win over findings overlapping them (the look-alike is replaced whole).
-        let mut edits: Vec<Edit> = Vec::with_capacity(self.findings.len() + lookalikes.len());
-        let mut li = 0;
-        for (fi, f) in self.findings.iter().enumerate() {
-            while let Some(&(s, e)) = lookalikes.get(li) {
-                if e <= f.start {
-                    edits.push(Edit::Lookalike(s, e));
-                    li += 1;
+    /// Build the rewritten leaf; `None` when nothing changes.
+    ///
+    /// Findings are replaced first (one pass over `text`); then every placeholder look-alike
+    /// in the result that is not one of the replacements just issued is neutralised (a second
+    /// pass only when there is one). Look-alikes are searched in the *result* so that none can
+    /// survive or appear by accident: not one the user typed, not one straddling a finding
+    /// (`<PERSON_` + a surrogate's digits + `>`), and a finding inside or across a look-alike
+    /// is still replaced (no part of its value leaks).
+    fn rewrite(&mut self, text: &str, kind: TextKind) -> Result<Option<String>, TransformError> {
+        let mut changed = false;
+        // Output ranges of the replacements issued here (never neutralised).
+        let mut issued: Vec<(usize, usize)> = Vec::new();
+        let replaced = if self.findings.is_empty() {
+            None
+        } else {
+            let mut out = String::with_capacity(text.len() + 32);
+            let mut last = 0;
+            for i in 0..self.findings.len() {
+                let Some((entity, start, end)) = self
+                    .findings
+                    .get(i)
+                    .map(|f| (f.entity.clone(), f.start, f.end))
+                else {
+                    continue;
+                };
+                let (Some(before), Some(value)) = (text.get(last..start), text.get(start..end))
+                else {
+                    // Offsets off char boundaries or out of order: fail closed.
+                    return Err(TransformError::UnexpectedShape {
+                        path: "finding offsets".into(),
+                    });
+                };
+                out.push_str(before);
+                last = end;
+                let action = self.action(&entity, kind);
+                self.count(&entity, action);
+                if action == Action::Allow {
+                    out.push_str(value);
                 } else {
-                    break;
+                    let r = self.vault.replace(&entity, value, action)?;
+                    changed |= r != value;
+                    let at = out.len();
+                    out.push_str(&r);
+                    issued.push((at, out.len()));
                 }
             }
-            let overlaps = lookalikes
-                .get(li)
-                .is_some_and(|&(s, e)| s < f.end && f.start < e);
-            if !overlaps {
-                edits.push(Edit::Finding(fi));
-            }
+            out.push_str(text.get(last..).unwrap_or_default());
+            Some(out)
+        };
+        let current: &str = replaced.as_deref().unwrap_or(text);
+        let foreign: Vec<(usize, usize)> = find_lookalikes(current)
+            .into_iter()
+            .filter(|span| issued.binary_search(span).is_err())
+            .collect();
+        if foreign.is_empty() {
+            return Ok(if changed { replaced } else { None });
         }
-        edits.extend(
-            lookalikes
-                .get(li..)
-                .unwrap_or_default()
-                .iter()
-                .map(|&(s, e)| Edit::Lookalike(s, e)),
-        );
-
-        let mut out = String::with_capacity(text.len() + 32);
+        let mut out = String::with_capacity(current.len() + 16);
         let mut last = 0;
-        let mut changed = false;
-        for edit in edits {
-            let (start, end) = match edit {
-                Edit::Finding(i) => match self.findings.get(i) {
-                    Some(f) => (f.start, f.end),
-                    None => continue,
-                },
-                Edit::Lookalike(s, e) => (s, e),
-            };
-            let (Some(before), Some(value)) = (text.get(last..start), text.get(start..end)) else {
-                // Offsets off char boundaries or out of order: fail closed.
-                return Err(TransformError::UnexpectedShape {
-                    path: "finding offsets".into(),
-                });
+        for (start, end) in foreign {
+            let (Some(before), Some(literal)) = (current.get(last..start), current.get(start..end))
+            else {
+                continue;
             };
             out.push_str(before);
             last = end;
-            match edit {
-                Edit::Lookalike(..) => {
-                    self.neutralized += 1;
-                    changed = true;
-                    if kind == TextKind::Identifier {
-                        let entity = Entity::Custom(Arc::from(NEUTRALIZED_ENTITY));
-                        let r = self.vault.replace(&entity, value, Action::Hash)?;
-                        out.push_str(&r);
-                    } else {
-                        out.push_str(&self.vault.neutralize(value));
-                    }
-                }
-                Edit::Finding(i) => {
-                    let Some(entity) = self.findings.get(i).map(|f| f.entity.clone()) else {
-                        continue;
-                    };
-                    let action = self.action(&entity, kind);
-                    self.count(&entity, action);
-                    if action == Action::Allow {
-                        out.push_str(value);
-                    } else {
-                        let r = self.vault.replace(&entity, value, action)?;
-                        changed |= r != value;
-                        out.push_str(&r);
-                    }
-                }
+            self.neutralized += 1;
+            if kind == TextKind::Identifier {
+                let entity = Entity::Custom(Arc::from(NEUTRALIZED_ENTITY));
+                out.push_str(&self.vault.replace(&entity, literal, Action::Hash)?);
+            } else {
+                out.push_str(&self.vault.neutralize(literal));
             }
         }
-        out.push_str(text.get(last..).unwrap_or_default());
-        Ok(changed.then_some(out))
+        out.push_str(current.get(last..).unwrap_or_default());
+        Ok(Some(out))
     }
 }
 
@@ -822,8 +808,7 @@ impl Visitor for LeafVisitor<'_> {
     ) -> Result<(), TransformError> {
         self.engine
             .scan_with(text, &mut self.scratch, &mut self.findings);
-        let lookalikes = find_lookalikes(text);
-        if self.findings.is_empty() && lookalikes.is_empty() {
+        if self.findings.is_empty() && memchr::memchr(b'<', text.as_bytes()).is_none() {
             return Ok(());
         }
         if self.record_blocks(path) || self.blocked_total > 0 {
@@ -831,7 +816,7 @@ impl Visitor for LeafVisitor<'_> {
             // of rewriting.
             return Ok(());
         }
-        if let Some(new) = self.rewrite(text, kind, &lookalikes)? {
+        if let Some(new) = self.rewrite(text, kind)? {
             *text = new;
             self.rewritten += 1;
         }
@@ -893,6 +878,7 @@ mod tests {
                 Trigger::Literal("sk-".into()),
                 Trigger::Literal("-----BEGIN".into()),
                 Trigger::Literal("SECRETNAME".into()),
+                Trigger::DigitRun { min_digits: 9 },
             ]
         }
         fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
@@ -936,7 +922,8 @@ mod tests {
                             }
                         }
                     }
-                    _ => push(Entity::ApiKey, h.start, h.end),
+                    3 => push(Entity::ApiKey, h.start, h.end),
+                    _ => push(Entity::PhoneNumber, h.start, h.end),
                 }
             }
         }
@@ -1009,6 +996,7 @@ mod tests {
         assert_eq!(r.count(&Entity::EmailAddress, Action::Pseudonymize), 2);
         assert_eq!(r.count(&Entity::ApiKey, Action::Redact), 1);
         assert_eq!(r.rewritten_fields, 1);
+        assert_eq!(r.neutralized, 0, "our own placeholders are not neutralised");
         // Only the e-mail is restorable; the key never is.
         assert_eq!(v.restorable_len(), 1);
         let restorer = v.restorer().unwrap();
@@ -1112,26 +1100,33 @@ mod tests {
     }
 
     #[test]
-    fn lookalikes_win_over_findings_inside_them() {
+    fn lookalikes_are_neutralized_and_findings_inside_them_replaced() {
         let s = sanitizer();
-        let p = EffectivePolicy::default();
+        let p = policy("[entities]\nPHONE_NUMBER = \"surrogate\"");
         let mut v = vault(&p);
-        let text = "see <SECRETNAME_abcdef> and SECRETNAME";
-        let mut body = chat(&[text]);
+        let texts = [
+            "see <PERSON_abcdef> ok",
+            "in <SECRETNAME_abcdef> and SECRETNAME",
+            "formed <PERSON_123456789> here",
+        ];
+        let mut body = chat(&texts);
         let r = s
             .sanitize_request(Endpoint::OpenAiChat, &mut body, &p, &mut v)
             .unwrap();
-        let out = body["messages"][0]["content"].as_str().unwrap().to_owned();
-        assert!(out.starts_with("see <PLACEHOLDER_"), "{out}");
-        assert!(out.ends_with(" and <API_KEY>"), "{out}");
-        assert!(!out.contains("SECRETNAME"));
-        assert_eq!(r.neutralized, 1);
-        assert_eq!(r.count(&Entity::ApiKey, Action::Redact), 1);
-        // The look-alike restores only to its own literal text.
-        assert_eq!(
-            v.restorer().unwrap().restore(&out),
-            "see <SECRETNAME_abcdef> and <API_KEY>"
-        );
+        let out = |i: usize| body["messages"][i]["content"].as_str().unwrap().to_owned();
+        // 1. A typed look-alike is re-tokenised and restores to its literal text only.
+        assert!(out(0).starts_with("see <PLACEHOLDER_") && out(0).ends_with("> ok"));
+        // 2. A finding inside a look-alike is still replaced (nothing of it leaks).
+        assert_eq!(out(1), "in <<API_KEY>_abcdef> and <API_KEY>");
+        // 3. A look-alike formed around a surrogate is neutralised too.
+        assert!(out(2).starts_with("formed <PLACEHOLDER_"), "{}", out(2));
+        assert!(!out(2).contains("<PERSON_"));
+        assert_eq!(r.neutralized, 2);
+        assert_eq!(r.count(&Entity::ApiKey, Action::Redact), 2);
+        assert_eq!(r.count(&Entity::PhoneNumber, Action::Surrogate), 1);
+        let restorer = v.restorer().unwrap();
+        assert_eq!(restorer.restore(&out(0)), texts[0]);
+        assert_eq!(restorer.restore(&out(1)), out(1));
         // A block inside a look-alike still blocks.
         let p = policy("[entities]\nAPI_KEY = \"block\"");
         let mut v = vault(&p);

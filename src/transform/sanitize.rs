@@ -79,7 +79,7 @@ use super::policy::{is_entity_name, Action, EffectivePolicy, MediaPolicy, ScanRe
 use super::restore::Restorer;
 use super::stream::{response_filter, EngineScanner, FilterOptions, TextScanner};
 use super::vault::{find_lookalikes, Vault, NEUTRALIZED_ENTITY};
-use super::walk::{self, MediaKind, Path, TextKind, Visitor, PRE_TOKENIZED};
+use super::walk::{self, MediaKind, Path, TextKind, Visitor, WalkStats, PRE_TOKENIZED};
 use super::{ResponseFilter, TransformError};
 use crate::detect::{Engine, Entity, Finding, Scratch};
 use crate::providers::Endpoint;
@@ -162,6 +162,36 @@ impl Sanitizer {
         policy: &EffectivePolicy,
         vault: &mut Vault,
     ) -> Result<SanitizeReport, SanitizeError> {
+        self.run(policy, vault, |v| walk::walk_request(endpoint, body, v))
+    }
+
+    /// Sanitize one free text (the `scrub` CLI, tests) as a prompt leaf at path `$`, with the
+    /// same rules as a body leaf.
+    ///
+    /// # Errors
+    /// [`SanitizeError::Blocked`] (paths render as `$`).
+    pub fn sanitize_text(
+        &self,
+        text: &mut String,
+        policy: &EffectivePolicy,
+        vault: &mut Vault,
+    ) -> Result<SanitizeReport, SanitizeError> {
+        self.run(policy, vault, |v| {
+            v.text(text, TextKind::Prompt, &Path::default())?;
+            Ok(WalkStats {
+                fields_scanned: 1,
+                ..WalkStats::default()
+            })
+        })
+    }
+
+    /// Run `walk` with a fresh leaf visitor and turn its outcome into a report or a refusal.
+    fn run(
+        &self,
+        policy: &EffectivePolicy,
+        vault: &mut Vault,
+        walk: impl FnOnce(&mut LeafVisitor<'_>) -> Result<WalkStats, TransformError>,
+    ) -> Result<SanitizeReport, SanitizeError> {
         let mut v = LeafVisitor {
             engine: &self.engine,
             scratch: self.take_scratch(),
@@ -176,7 +206,7 @@ impl Sanitizer {
             blocked_total: 0,
             fatal: None,
         };
-        let walked = walk::walk_request(endpoint, body, &mut v);
+        let walked = walk(&mut v);
         self.put_scratch(std::mem::take(&mut v.scratch));
         if v.blocked_total > 0 {
             let omitted = v.blocked_total - v.blocked.len();
@@ -500,7 +530,8 @@ pub struct BlockedSpan {
     /// JSON path of the text leaf, e.g. `messages[2].content` (`<json>` marks a position
     /// inside a JSON-encoded argument string; unknown keys render `*`).
     pub path: String,
-    /// Byte range inside that leaf's text.
+    /// Byte range inside that leaf's text (for a `<json>` path: inside the decoded string
+    /// leaf of the JSON-encoded arguments).
     pub start: usize,
     pub end: usize,
 }
@@ -1265,6 +1296,22 @@ mod tests {
         let j = r.to_json();
         assert_eq!(j["entities"][0]["action"], "mask");
         assert_eq!(j["fields_scanned"], 3);
+    }
+
+    #[test]
+    fn sanitizer_is_shareable_and_sanitizes_free_text() {
+        fn shareable<T: Send + Sync + Clone>() {}
+        shareable::<Sanitizer>();
+        let s = sanitizer();
+        let p = EffectivePolicy::default();
+        let mut v = vault(&p);
+        let mut t = format!("mail {EMAIL}, key {KEY}");
+        let r = s.sanitize_text(&mut t, &p, &mut v).unwrap();
+        assert!(t.starts_with("mail <EMAIL_ADDRESS_") && t.ends_with(", key <API_KEY>"));
+        assert_eq!((r.fields_scanned, r.total_findings()), (1, 2));
+        let mut t = PEM.to_owned();
+        let e = s.sanitize_text(&mut t, &p, &mut v).unwrap_err();
+        assert!(e.to_string().contains("PRIVATE_KEY at $ (bytes 0.."), "{e}");
     }
 
     #[test]

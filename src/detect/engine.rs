@@ -10,9 +10,24 @@
 //! [`crate::detect::config`] (which builds an engine from the `[detection]` section).
 //!
 //! # Cost model
-//! A scan is one Aho-Corasick pass (DFA with prefilter) plus, only when a detector asks for
-//! digit runs, one byte scan for ASCII digits. Text without triggers costs those two passes and
-//! nothing else. Each detector then looks at bounded windows around its own hits.
+//! A scan is one leftmost-first Aho-Corasick pass (DFA with prefilter: the automaton's fast
+//! search loop) that skips to candidate literals; only around each candidate an overlapping
+//! search collects every literal occurrence (so literals that overlap each other all produce
+//! hits, exactly as one overlapping pass would). When a detector asks for digit runs, one more
+//! byte scan finds ASCII digits. Text without triggers costs those passes and nothing else.
+//! Each detector then looks at bounded windows around its own hits; detectors remember how far
+//! they scanned so repeated triggers never rescan the same bytes (linear time overall).
+//!
+//! Measured (opt-level 3, no LTO, shared 2-core box under load; `throughput` test in
+//! `detectors/secrets/tests.rs`): whole secret catalogue builds in ~3 ms; clean prose/logs
+//! 335–400 MB/s; mixed text with ~1 finding/KB 200–260 MB/s; a 4 KiB text with reused
+//! scratch ~10 µs.
+//!
+//! # API
+//! - [`Engine::builtin`], [`Engine::from_config`], [`Engine::with_detectors`],
+//!   [`Engine::with_config`]: build once, share behind an `Arc`.
+//! - [`Engine::scan`] (convenience), [`Engine::scan_with`] (caller-owned [`Scratch`] and output
+//!   vector, allocation-light: use this on the hot path).
 //!
 //! # Overlap rules (documented contract)
 //! Findings below the minimum score, of disabled entities, or whose value is allow-listed are

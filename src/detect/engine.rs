@@ -10,9 +10,24 @@
 //! [`crate::detect::config`] (which builds an engine from the `[detection]` section).
 //!
 //! # Cost model
-//! A scan is one Aho-Corasick pass (DFA with prefilter) plus, only when a detector asks for
-//! digit runs, one byte scan for ASCII digits. Text without triggers costs those two passes and
-//! nothing else. Each detector then looks at bounded windows around its own hits.
+//! A scan is one leftmost-first Aho-Corasick pass (DFA with prefilter: the automaton's fast
+//! search loop) that skips to candidate literals; only around each candidate an overlapping
+//! search collects every literal occurrence (so literals that overlap each other all produce
+//! hits, exactly as one overlapping pass would). When a detector asks for digit runs, one more
+//! byte scan finds ASCII digits. Text without triggers costs those passes and nothing else.
+//! Each detector then looks at bounded windows around its own hits; detectors remember how far
+//! they scanned so repeated triggers never rescan the same bytes (linear time overall).
+//!
+//! Measured (opt-level 3, no LTO, shared 2-core box under load; `throughput` test in
+//! `detectors/secrets/tests.rs`): whole secret catalogue builds in ~3 ms; clean prose/logs
+//! 335–400 MB/s; mixed text with ~1 finding/KB 200–260 MB/s; a 4 KiB text with reused
+//! scratch ~10 µs.
+//!
+//! # API
+//! - [`Engine::builtin`], [`Engine::from_config`], [`Engine::with_detectors`],
+//!   [`Engine::with_config`]: build once, share behind an `Arc`.
+//! - [`Engine::scan`] (convenience), [`Engine::scan_with`] (caller-owned [`Scratch`] and output
+//!   vector, allocation-light: use this on the hot path).
 //!
 //! # Overlap rules (documented contract)
 //! Findings below the minimum score, of disabled entities, or whose value is allow-listed are
@@ -32,7 +47,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 use regex::RegexSet;
 
 use super::types::{Category, Detector, Finding, Hit, ScanCtx, Trigger};
@@ -95,7 +110,12 @@ struct DigitRoute {
 /// Immutable after build; share it behind an `Arc` across threads.
 pub struct Engine {
     detectors: Vec<Box<dyn Detector>>,
+    /// Leftmost-first automaton over the same literals: the fast skip-ahead pass.
+    skip: Option<AhoCorasick>,
+    /// Standard-semantics automaton for overlapping search inside candidate windows.
     literals: Option<AhoCorasick>,
+    /// Longest literal, in bytes.
+    max_literal: usize,
     /// `routes[route_start[p]..route_start[p + 1]]` are the routes of automaton pattern `p`.
     routes: Vec<Route>,
     route_start: Vec<u32>,
@@ -221,19 +241,24 @@ impl Engine {
             routes.extend(r);
         }
         route_start.push(routes.len() as u32);
-        let literals = if patterns.is_empty() {
-            None
+        let build = |kind: MatchKind| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(kind)
+                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(true)
+                .build(&patterns)
+                .map_err(|e| EngineError::Automaton(e.to_string()))
+        };
+        let (skip, literals) = if patterns.is_empty() {
+            (None, None)
         } else {
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .prefilter(true)
-                    .build(&patterns)
-                    .map_err(|e| EngineError::Automaton(e.to_string()))?,
+            (
+                Some(build(MatchKind::LeftmostFirst)?),
+                Some(build(MatchKind::Standard)?),
             )
         };
+        let max_literal = patterns.iter().map(String::len).max().unwrap_or(0);
         let min_digit_run = digit_routes
             .iter()
             .map(|r| r.min_digits)
@@ -241,7 +266,9 @@ impl Engine {
             .unwrap_or(usize::MAX);
         Ok(Engine {
             detectors,
+            skip,
             literals,
+            max_literal,
             routes,
             route_start,
             digit_routes,
@@ -328,12 +355,12 @@ impl Engine {
                 v.push(hit);
             }
         };
-        if let Some(ac) = &self.literals {
-            for m in ac.find_overlapping_iter(text) {
+        if let (Some(skip), Some(all)) = (&self.skip, &self.literals) {
+            let mut route = |m: aho_corasick::Match| {
                 let p = m.pattern().as_usize();
                 let (Some(&a), Some(&b)) = (self.route_start.get(p), self.route_start.get(p + 1))
                 else {
-                    continue;
+                    return;
                 };
                 for r in self.routes.get(a as usize..b as usize).unwrap_or(&[]) {
                     push(
@@ -345,6 +372,34 @@ impl Engine {
                         },
                     );
                 }
+            };
+            // Two stages, same result as one overlapping pass but faster on clean text: the
+            // leftmost-first pass skips to candidates (DFA + prefilter, the fast search loop).
+            // Every occurrence of every literal starts inside some leftmost-first match
+            // [s, e), so an overlapping search of [s, e + longest - 1) keeping starts in
+            // [s, e) finds each occurrence exactly once.
+            let n = text.len();
+            let mut pos = 0;
+            while pos < n {
+                let m = match skip.try_find(Input::new(text).span(pos..n)) {
+                    Ok(Some(m)) => m,
+                    Ok(None) => break,
+                    Err(_) => {
+                        // Not reachable for an unanchored DFA; fall back to one full pass.
+                        for m in all.find_overlapping_iter(Input::new(text).span(pos..n)) {
+                            route(m);
+                        }
+                        break;
+                    }
+                };
+                let (s, e) = (m.start(), m.end().max(m.start() + 1));
+                let we = (e + self.max_literal.saturating_sub(1)).min(n);
+                for om in all.find_overlapping_iter(Input::new(text).span(s..we)) {
+                    if om.start() >= s && om.start() < e {
+                        route(om);
+                    }
+                }
+                pos = e;
             }
         }
         if !self.digit_routes.is_empty() {
@@ -643,6 +698,82 @@ mod tests {
         };
         let e = Engine::with_config(vec![lit("a", "abc", Entity::ApiKey, 0.9, 1)], cfg).unwrap();
         assert!(e.scan("abc1").is_empty());
+    }
+
+    #[test]
+    fn overlapping_literals_all_reported() {
+        // Literals that contain, prefix and suffix each other: every occurrence is a hit.
+        let e = Engine::with_detectors(vec![
+            lit("a", "abcd", Entity::ApiKey, 0.9, 0),
+            lit("b", "bc", Entity::Password, 0.9, 0),
+            lit("c", "cdef", Entity::Jwt, 0.9, 0),
+            lit("d", "ab", Entity::AuthHeader, 0.9, 0),
+            lit("e", "f", Entity::PrivateKey, 0.9, 0),
+        ])
+        .unwrap();
+        let mut s = e.scratch();
+        e.collect_hits("xabcdefx abcd", &mut s);
+        let mut got: Vec<(u32, usize)> = s
+            .touched
+            .iter()
+            .flat_map(|&d| s.hits[d as usize].iter().map(move |h| (d, h.start)))
+            .collect();
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            vec![
+                (0, 1),
+                (0, 9),
+                (1, 2),
+                (1, 10),
+                (2, 3),
+                (3, 1),
+                (3, 9),
+                (4, 6)
+            ]
+        );
+    }
+
+    #[test]
+    fn two_stage_equals_one_overlapping_pass() {
+        let mut x: u32 = 7;
+        let mut next = move |n: u32| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x % n
+        };
+        for round in 0..40 {
+            let mut dets: Vec<Box<dyn Detector>> = Vec::new();
+            for i in 0..(2 + next(6)) {
+                let len = 1 + next(4) as usize;
+                let l: String = (0..len).map(|_| char::from(b'a' + next(3) as u8)).collect();
+                let l: &'static str = Box::leak(l.into_boxed_str());
+                let name: &'static str = Box::leak(format!("d{i}").into_boxed_str());
+                dets.push(lit(name, l, Entity::ApiKey, 0.9, 0));
+            }
+            let e = Engine::with_detectors(dets).unwrap();
+            let text: String = (0..200)
+                .map(|_| char::from(b"abcAB x"[next(7) as usize]))
+                .collect();
+            let mut s = e.scratch();
+            e.collect_hits(&text, &mut s);
+            let mut got: Vec<(u32, usize, usize)> = s
+                .touched
+                .iter()
+                .flat_map(|&d| s.hits[d as usize].iter().map(move |h| (d, h.start, h.end)))
+                .collect();
+            got.sort_unstable();
+            let mut want = Vec::new();
+            for m in e.literals.as_ref().unwrap().find_overlapping_iter(&text) {
+                let p = m.pattern().as_usize();
+                for r in &e.routes[e.route_start[p] as usize..e.route_start[p + 1] as usize] {
+                    want.push((r.detector, m.start(), m.end()));
+                }
+            }
+            want.sort_unstable();
+            assert_eq!(got, want, "round {round}");
+        }
     }
 
     #[test]

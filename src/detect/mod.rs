@@ -14,10 +14,12 @@
 //! only at a window around its hits; it never scans the whole text by itself.
 
 pub mod checks;
-pub mod config;
 pub mod detectors;
 pub mod engine;
 mod types;
+
+/// The `[detection]` config section and custom detectors.
+pub mod config;
 
 pub use config::{CustomDetectorConfig, DetectionConfig, ValidatorKind};
 pub use engine::{Engine, EngineConfig, EngineError, Scratch};

@@ -1,9 +1,9 @@
 //! Crypto wallet addresses: Bitcoin legacy (base58check P2PKH/P2SH), Bitcoin SegWit
 //! (bech32 `bc1q…` / bech32m `bc1p…`), Ethereum (EIP-55).
 //!
-//! Triggers: literals `bc1` and `0x`, and digit runs (a base58 address starting `1`/`3`
-//! always contains digits; the hit is dropped unless the alphanumeric word around it is a
-//! 26–35-char word starting `1`/`3`). Checksummed forms score 0.95. An all-lower/all-upper
+//! Trigger: digit runs only — the `0` of `0x`, the `1` of `bc1` and the digits of any base58
+//! address (a hit is dropped in O(1) unless a letter touches it; then the alphanumeric word
+//! around it is examined once). Checksummed forms score 0.95. An all-lower/all-upper
 //! Ethereum address carries no checksum and is common in contract code, so it needs a wallet
 //! context word (0.8); a mixed-case one failing EIP-55 is rejected.
 
@@ -52,76 +52,75 @@ impl Detector for CryptoWalletDetector {
     }
 
     fn triggers(&self) -> Vec<Trigger> {
-        vec![
-            Trigger::Literal(Cow::Borrowed("bc1")),
-            Trigger::Literal(Cow::Borrowed("0x")),
-            Trigger::DigitRun { min_digits: 1 },
-        ]
+        // One digit-run trigger covers all three shapes: the `0` of `0x`, the `1` of `bc1`,
+        // and the digits every base58 address contains. Literal `0x`/`bc1` triggers would
+        // fire constantly on code and hex dumps for nothing.
+        vec![Trigger::DigitRun { min_digits: 1 }]
     }
 
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
-        // Hits already examined, per trigger (a `0x` hit and the digit run `0` share a start).
-        let mut covered = [0usize; 3];
+        let mut covered = 0;
         for h in hits {
-            if h.start < covered.get(h.trigger).copied().unwrap_or(0) {
+            if h.start < covered {
                 continue;
             }
-            match h.trigger {
-                0 => {
-                    let (s, e) = alnum_span(b, h.start, h.end);
-                    covered[0] = e;
-                    if s != h.start
-                        || byte_before(b, s) == Some(b'_')
-                        || byte_at(b, e) == Some(b'_')
-                    {
-                        continue;
-                    }
-                    if let Some(txt) = cx.text.get(s..e) {
-                        if btc_segwit_address_valid(txt) {
-                            push(out, s, e, 0.95);
-                        }
-                    }
+            let s = h.start;
+            // Ethereum: `0x` + 40 hex.
+            if b[s] == b'0' && byte_at(b, s + 1) == Some(b'x') {
+                let e = s + 42;
+                if byte_before(b, s).is_some_and(is_word)
+                    || b.get(s + 2..e)
+                        .is_none_or(|x| !x.iter().all(u8::is_ascii_hexdigit))
+                    || byte_at(b, e).is_some_and(is_word)
+                {
+                    continue;
                 }
-                1 => {
-                    let s = h.start;
-                    let e = s + 42;
-                    if byte_before(b, s).is_some_and(is_word)
-                        || b.get(s + 2..e)
-                            .is_none_or(|x| !x.iter().all(u8::is_ascii_hexdigit))
-                        || byte_at(b, e).is_some_and(is_word)
-                        || b[s + 1] != b'x'
-                    {
-                        continue;
+                covered = e;
+                let hex = &b[s + 2..e];
+                let lower = !hex.iter().any(u8::is_ascii_uppercase);
+                let upper = !hex.iter().any(u8::is_ascii_lowercase);
+                if lower || upper {
+                    if CONTEXT.near(cx.text, s, e) {
+                        push(out, s, e, 0.8);
                     }
-                    covered[1] = e;
-                    let hex = &b[s + 2..e];
-                    let lower = !hex.iter().any(u8::is_ascii_uppercase);
-                    let upper = !hex.iter().any(u8::is_ascii_lowercase);
-                    if lower || upper {
-                        if CONTEXT.near(cx.text, s, e) {
-                            push(out, s, e, 0.8);
-                        }
-                    } else if eip55_valid(hex) {
-                        push(out, s, e, 0.95);
-                    }
+                } else if eip55_valid(hex) {
+                    push(out, s, e, 0.95);
                 }
-                _ => {
-                    let (s, e) = alnum_span(b, h.start, h.end);
-                    covered[2] = e;
-                    if !(26..=35).contains(&(e - s))
-                        || !matches!(b[s], b'1' | b'3')
-                        || byte_before(b, s) == Some(b'_')
-                        || byte_at(b, e) == Some(b'_')
-                    {
-                        continue;
-                    }
-                    if let Some(txt) = cx.text.get(s..e) {
-                        if btc_base58_address_valid(txt) {
-                            push(out, s, e, 0.95);
-                        }
-                    }
+                continue;
+            }
+            // Cheap reject: the word around the first digit group must contain letters.
+            let first_end = b[s..h.end]
+                .iter()
+                .position(|c| !c.is_ascii_digit())
+                .map_or(h.end, |p| s + p);
+            let letter_left = byte_before(b, s).is_some_and(|c| c.is_ascii_alphabetic());
+            let letter_right = byte_at(b, first_end).is_some_and(|c| c.is_ascii_alphabetic());
+            if !letter_left && !letter_right {
+                continue;
+            }
+            let (ws, we) = alnum_span(b, s, first_end);
+            covered = we;
+            if byte_before(b, ws) == Some(b'_') || byte_at(b, we) == Some(b'_') {
+                continue;
+            }
+            let Some(word) = cx.text.get(ws..we) else {
+                continue;
+            };
+            let wb = word.as_bytes();
+            // SegWit: `bc1…` (the `1` is this digit run).
+            if wb.len() >= 14 && wb[..3].eq_ignore_ascii_case(b"bc1") {
+                if btc_segwit_address_valid(word) {
+                    push(out, ws, we, 0.95);
                 }
+                continue;
+            }
+            // Legacy base58check: 26–35 chars starting `1` or `3`.
+            if (26..=35).contains(&wb.len())
+                && matches!(wb[0], b'1' | b'3')
+                && btc_base58_address_valid(word)
+            {
+                push(out, ws, we, 0.95);
             }
         }
     }

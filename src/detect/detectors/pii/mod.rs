@@ -162,6 +162,25 @@ user@example.com admin@localhost 192.168.1.1 fe80::1 ::1 00:00:00:00:00:00 ff:ff
             let mbps = (3 * text.len()) as f64 / t.elapsed().as_secs_f64() / 1e6;
             println!("pii catalogue, {name}: {mbps:.0} MB/s ({n} findings)");
         }
+        let mut text = String::new();
+        while text.len() < 4 << 20 {
+            text.push_str(CLEAN);
+        }
+        let empty = Engine::with_detectors(Vec::new()).unwrap();
+        let t = std::time::Instant::now();
+        empty.scan(&text);
+        println!(
+            "no detectors, logs: {:.0} MB/s",
+            text.len() as f64 / t.elapsed().as_secs_f64() / 1e6
+        );
+        for d in super::all() {
+            let name = d.name();
+            let e = Engine::with_detectors(vec![d]).unwrap();
+            let t = std::time::Instant::now();
+            e.scan(&text);
+            let mbps = text.len() as f64 / t.elapsed().as_secs_f64() / 1e6;
+            println!("{name}, logs: {mbps:.0} MB/s");
+        }
     }
 
     #[test]

@@ -402,7 +402,12 @@ impl Detector for ItFiscalCodeDetector {
         let b = cx.bytes();
         let mut covered = 0;
         for h in hits {
-            if h.start < covered {
+            // CF digit groups (year, day, municipality) are 2–3 digits between letters.
+            if h.start < covered
+                || h.end - h.start > 3
+                || !byte_before(b, h.start).is_some_and(|c| c.is_ascii_alphabetic())
+                || !byte_at(b, h.end).is_some_and(|c| c.is_ascii_alphabetic())
+            {
                 continue;
             }
             let (s, e) = alnum_span(b, h.start, h.start + 1);

@@ -23,9 +23,8 @@
 //! part of a longer colon-hex run (IPv6, fingerprints); all-zero, broadcast and multicast
 //! (I/G bit set) are rejected.
 //!
-//! Triggers: digit runs (≥ 4 digits for IPv4, ≥ 1 for IPv6/MAC). The ≥ 1 trigger is cheap: a
-//! hit is dropped after looking at a few neighbouring bytes unless a `:`, `-` or `.` hex shape
-//! surrounds it.
+//! Trigger: digit runs (any length). A hit is dropped after looking at a few bytes unless it
+//! holds dots (IPv4) or a `:`/`-`/`.` hex shape surrounds it (IPv6, MAC).
 
 use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -274,19 +273,19 @@ impl Detector for IpDetector {
     }
 
     fn triggers(&self) -> Vec<Trigger> {
-        vec![
-            Trigger::DigitRun { min_digits: 4 },
-            Trigger::DigitRun { min_digits: 1 },
-        ]
+        vec![Trigger::DigitRun { min_digits: 1 }]
     }
 
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let mut groups = Vec::new();
         let mut v6_covered = 0;
+        let b = cx.bytes();
         for h in hits {
-            if h.trigger == 0 {
+            // A dotted quad is one digit run with ≥ 4 digits and 3 dots.
+            if h.end - h.start >= 7 && b[h.start..h.end].contains(&b'.') {
                 self.v4(cx, h, &mut groups, out);
-            } else if h.start >= v6_covered {
+            }
+            if h.start >= v6_covered {
                 v6_covered = self.v6(cx, h, out);
             }
         }

@@ -162,10 +162,9 @@ fn group_shape(t: &[u8], out: &mut Vec<(usize, u8)>) {
 }
 
 fn looks_like_date_or_ip(shape: &[(usize, u8)]) -> bool {
-    let lens: Vec<usize> = shape.iter().map(|g| g.0).collect();
-    let seps: Vec<u8> = shape.iter().skip(1).map(|g| g.1).collect();
     // Dotted quad.
-    if lens.len() == 4 && seps.iter().all(|&s| s == b'.') && lens.iter().all(|&l| l <= 3) {
+    if shape.len() == 4 && shape.iter().all(|g| g.0 <= 3) && shape[1..].iter().all(|g| g.1 == b'.')
+    {
         return true;
     }
     // Dates: 4-2-2, 2-2-4, 1/2-1/2-4 with '-', '/', '.' (also as a prefix of the candidate).
@@ -180,7 +179,7 @@ fn looks_like_date_or_ip(shape: &[(usize, u8)]) -> bool {
             if a <= 2 && b <= 2 && c == 4 {
                 return true;
             }
-            if lens.len() == 3 && a <= 2 && b <= 2 && c == 2 && s1 != b'-' {
+            if shape.len() == 3 && a <= 2 && b <= 2 && c == 2 && s1 != b'-' {
                 return true;
             }
         }
@@ -265,6 +264,7 @@ impl PhoneDetector {
         }
         let intl = t[0] == b'+' || (t.starts_with(b"00") && t.get(2) != Some(&b'0'));
         let grouped = shape.len() > 1;
+        // Bare national digit strings are only worth parsing with context.
         let ctx = CONTEXT.near(cx.text, s, e);
         if !intl && !grouped && !ctx {
             return None;

@@ -155,56 +155,112 @@ fn fold(c: char) -> Option<char> {
     })
 }
 
-/// Normalise a window for keyword search: ` word word … ` with lower-case, accent-folded
-/// words; camelCase, snake_case, kebab-case and dotted keys are split into words.
-fn normalise(window: &str, out: &mut String) {
-    out.clear();
-    out.push(' ');
-    let mut prev_lower = false;
-    for c in window.chars() {
-        let lower = c.to_lowercase().next().unwrap_or(c);
-        match fold(lower) {
-            Some(f) => {
-                if c.is_uppercase() && prev_lower {
-                    out.push(' ');
+/// One folded word of a context window (longer words are truncated and marked).
+#[derive(Clone, Copy)]
+struct Word {
+    buf: [u8; 40],
+    len: usize,
+    long: bool,
+}
+
+impl Word {
+    const EMPTY: Word = Word {
+        buf: [0; 40],
+        len: 0,
+        long: false,
+    };
+
+    fn push(&mut self, c: char) {
+        let mut tmp = [0u8; 4];
+        for &b in c.encode_utf8(&mut tmp).as_bytes() {
+            match self.buf.get_mut(self.len) {
+                Some(slot) => {
+                    *slot = b;
+                    self.len += 1;
                 }
-                out.push(f);
-                prev_lower = c.is_lowercase() || c.is_ascii_digit();
-            }
-            None => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
-                prev_lower = false;
+                None => self.long = true,
             }
         }
     }
-    if !out.ends_with(' ') {
-        out.push(' ');
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// Exact match (or prefix match when `prefix`).
+    fn is(&self, part: &str, prefix: bool) -> bool {
+        if prefix {
+            self.bytes().starts_with(part.as_bytes())
+        } else {
+            !self.long && self.bytes() == part.as_bytes()
+        }
     }
 }
 
 /// A keyword list. Entries are lower-case ASCII (accents folded), words separated by single
-/// spaces; a trailing `*` makes the last word a prefix (`telefon*` matches `telefonnummer`).
+/// spaces (at most 4 words); a trailing `*` makes the last word a prefix (`telefon*` matches
+/// `telefonnummer`).
 pub(super) struct Keywords(pub(super) &'static [&'static str]);
 
 impl Keywords {
-    /// True if any keyword occurs, on word boundaries, in the normalised `window`.
-    pub(super) fn matches_in(&self, window: &str) -> bool {
-        let mut norm = String::with_capacity(window.len() + 2);
-        normalise(window, &mut norm);
+    /// Does a keyword end at the newest word of `ring` (`head` = index of the newest word,
+    /// `count` = words seen so far)?
+    fn ends_here(&self, ring: &[Word; 4], head: usize, count: usize) -> bool {
         self.0.iter().any(|kw| {
-            if let Some(prefix) = kw.strip_suffix('*') {
-                norm.match_indices(prefix)
-                    .any(|(i, _)| i > 0 && norm.as_bytes()[i - 1] == b' ')
-            } else {
-                norm.match_indices(kw).any(|(i, m)| {
-                    i > 0
-                        && norm.as_bytes()[i - 1] == b' '
-                        && norm.as_bytes().get(i + m.len()) == Some(&b' ')
-                })
+            let (kw, prefix) = match kw.strip_suffix('*') {
+                Some(k) => (k, true),
+                None => (*kw, false),
+            };
+            let n = kw.bytes().filter(|&b| b == b' ').count() + 1;
+            if n > count.min(4) {
+                return false;
             }
+            kw.split(' ').enumerate().all(|(j, part)| {
+                let back = n - 1 - j;
+                let w = &ring[(head + 4 - back) % 4];
+                w.is(part, prefix && back == 0)
+            })
         })
+    }
+
+    /// True if any keyword occurs, on word boundaries, in `window`. Words are lower-cased and
+    /// accent-folded; camelCase, snake_case, kebab-case and dotted keys are split into words.
+    /// Allocation-free.
+    pub(super) fn matches_in(&self, window: &str) -> bool {
+        let mut ring = [Word::EMPTY; 4];
+        let mut head = 3;
+        let mut count = 0;
+        let mut cur = Word::EMPTY;
+        let mut prev_lower = false;
+        let mut finish = |cur: &mut Word, ring: &mut [Word; 4], head: &mut usize| -> bool {
+            if cur.len == 0 {
+                return false;
+            }
+            *head = (*head + 1) % 4;
+            ring[*head] = *cur;
+            *cur = Word::EMPTY;
+            count += 1;
+            self.ends_here(ring, *head, count)
+        };
+        for c in window.chars() {
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            match fold(lower) {
+                Some(f) => {
+                    if c.is_uppercase() && prev_lower && finish(&mut cur, &mut ring, &mut head) {
+                        return true;
+                    }
+                    cur.push(f);
+                    prev_lower = c.is_lowercase() || c.is_ascii_digit();
+                }
+                None => {
+                    if finish(&mut cur, &mut ring, &mut head) {
+                        return true;
+                    }
+                    prev_lower = false;
+                }
+            }
+        }
+        finish(&mut cur, &mut ring, &mut head)
     }
 
     /// Context check for the value at `[start, end)`: the same line, up to

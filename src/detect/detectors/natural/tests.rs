@@ -1020,3 +1020,63 @@ fn long_single_line_stays_linear() {
     // 10x the input should cost about 10x, far from 100x (generous for a shared machine).
     assert!(t_big < t_small * 40, "{t_small:?} vs {t_big:?}");
 }
+
+/// Recall on an external TSV (`locale \t kind \t text \t expected`, `\n` escaped), e.g. made
+/// with Faker: `PW_EVAL=/tmp/natural_eval.tsv cargo test --lib natural_eval -- --ignored
+/// --nocapture`. A case counts when a finding of the kind's entity overlaps the expected text
+/// (or, with an empty expectation, when any finding of that entity exists).
+#[test]
+#[ignore]
+fn natural_eval_tsv() {
+    let Ok(path) = std::env::var("PW_EVAL") else {
+        return;
+    };
+    let data = std::fs::read_to_string(path).unwrap();
+    let e = engine();
+    let mut stats: std::collections::BTreeMap<(String, String), (usize, usize)> =
+        std::collections::BTreeMap::new();
+    let mut misses = Vec::new();
+    for line in data.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() < 4 {
+            continue;
+        }
+        let unesc = |s: &str| s.replace("\\n", "\n").replace("\\\\", "\\");
+        let (loc, kind, text, want) = (cols[0], cols[1], unesc(cols[2]), unesc(cols[3]));
+        let entity = if kind.starts_with("PERSON") {
+            Entity::Person
+        } else if kind.starts_with("LOCATION") {
+            Entity::Location
+        } else if kind.starts_with("DOB") {
+            Entity::DateOfBirth
+        } else {
+            Entity::Passport
+        };
+        let got = of(&e, &text, entity);
+        let ok = if want.is_empty() {
+            !got.is_empty()
+        } else {
+            got.iter()
+                .any(|g| g.contains(want.as_str()) || want.contains(g.as_str()))
+        };
+        let s = stats
+            .entry((kind.to_string(), loc.to_string()))
+            .or_default();
+        s.1 += 1;
+        if ok {
+            s.0 += 1;
+        } else {
+            misses.push(format!("{loc} {kind}: {text:?} -> {got:?}"));
+        }
+    }
+    for ((kind, loc), (ok, n)) in &stats {
+        println!("{kind:16} {loc}: {ok}/{n}");
+    }
+    for m in misses
+        .iter()
+        .filter(|m| std::env::var("PW_EVAL_ONLY").map_or(true, |o| m.contains(o.as_str())))
+        .take(80)
+    {
+        println!("  miss {m}");
+    }
+}

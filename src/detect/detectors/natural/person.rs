@@ -901,9 +901,16 @@ fn field_value_start(text: &str, hit: &Hit, sep: bool) -> Option<usize> {
 fn closing_name_start(text: &str, hit: &Hit) -> Option<(usize, Strength)> {
     let (ls, le) = line_bounds(text, hit.start);
     let lead = text.get(ls..hit.start)?;
-    if !lead
-        .chars()
-        .all(|c| c.is_whitespace() || c == '>' || c == '-')
+    // At the start of its line, after at most two short words (`Kind regards`, `With best
+    // regards`, `Many thanks`), e-mail quote markers or a dash.
+    let lead_words: Vec<&str> = lead
+        .split(|c: char| c.is_whitespace() || c == '>' || c == '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if lead_words.len() > 2
+        || lead_words
+            .iter()
+            .any(|w| w.len() > 8 || !w.chars().all(char::is_alphabetic))
     {
         return None;
     }
@@ -933,8 +940,8 @@ fn closing_name_start(text: &str, hit: &Hit) -> Option<(usize, Strength)> {
         return None;
     }
     // A bare closing (`Best regards,`) is a strong signature cue; a longer line
-    // (`Thanks for the fix`) needs a known name on the next line.
-    let strength = if rest.split_whitespace().count() <= 2 {
+    // (`Kind regards,`, `Thanks for the fix`) needs a known name on the next line.
+    let strength = if lead_words.is_empty() && rest.split_whitespace().count() <= 2 {
         Strong
     } else {
         Medium

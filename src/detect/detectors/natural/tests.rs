@@ -38,6 +38,8 @@ fn person_true_cases_all_languages() {
         ("Best regards,\nJennifer Lopez", "Jennifer Lopez"),
         ("Thanks,\n\nRobert\n", "Robert"),
         ("Thanks, Daniel", "Daniel"),
+        ("Kind regards,\nAmelia Hartley", "Amelia Hartley"),
+        ("Many thanks,\nOliver Grant", "Oliver Grant"),
         ("Thanks for your help!\nOlivia Bennett", "Olivia Bennett"),
         ("Signed-off-by: Jane Doe <jane@example.org>", "Jane Doe"),
         (
@@ -145,6 +147,8 @@ fn person_hard_negatives() {
         "Thanks! That fixed it.",
         "Thanks for the review.\nKubernetes is hard.",
         "Thanks for the fix\nNext Steps",
+        "We send our regards\nKubernetes Team",
+        "the best\nRelease Notes",
         "display_name: Frontend",
         "Comments believed to be written by AI may be hidden",
         "Reported by QA on staging",

@@ -435,9 +435,13 @@ impl LocationDetector {
         if block.contains(['{', '}', '=', '<', '>']) || block.contains("://") {
             return None;
         }
+        // A place-name-like line: a capitalised word, no `key: value` shape, a few words.
         let caps_on = |line: &str| {
-            line.split(|c: char| !c.is_alphabetic())
-                .any(|w| w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() > 1)
+            !line.contains([':', '=', '@'])
+                && line.split_whitespace().count() <= 5
+                && line.split(|c: char| !c.is_alphabetic()).any(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() > 1
+                })
         };
         for c in p.any_postal.captures_iter(block) {
             let Some(code) = c.get(1) else { continue };
@@ -447,7 +451,7 @@ impl LocationDetector {
             let line = text.get(ls..le).unwrap_or("");
             let other = format!(
                 "{}{}",
-                text.get(ls..cs).unwrap_or(""),
+                text.get(ls.max(q)..cs).unwrap_or(""),
                 text.get(ce..le).unwrap_or("")
             );
             let mut stop = le;

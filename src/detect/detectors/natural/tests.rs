@@ -378,6 +378,14 @@ fn location_hard_negatives() {
         "postcode: 1012",
         "\"drive\": \"C:\\\\\", \"street\": null",
         "Step 2 Drive the change",
+        "address: 10.0.0.1",
+        "listen_address: 127.0.0.1:9090\nmetrics_address: 0.0.0.0:9100",
+        "Address: 0x7ffd5a3c10a0 (heap)",
+        "MAC address: 00:1A:2B:3C:4D:5E",
+        "email address: jane@example.org",
+        "Address: 12345\nStatus: Running",
+        "address = \"https://vault.example.com:8200\"",
+        "Adresse: 192.168.10.20\nPort: 5432",
     ];
     let mut bad = Vec::new();
     for t in texts {

@@ -48,7 +48,7 @@ const STOP: &[&str] = &[
     "committee", "community", "member", "members", "partner", "partners", "owner", "owners",
     "hiring", "recruiter", "staff", "senior", "junior", "lead", "head", "chief", "director",
     "officer", "president", "ceo", "cto", "cfo", "coo", "vp", "robot", "bean", "who", "caddy",
-    "puppet", "nexus", "envoy", "smith's", "department", "office", "company", "inc", "ltd",
+    "puppet", "nexus", "envoy", "smith's", "self", "option", "some", "result", "string", "vec", "department", "office", "company", "inc", "ltd",
     "llc", "gmbh", "equipe", "equipa", "todos", "todas", "senhores", "senhoras", "colegas",
     "amigos", "cliente", "clientes", "senhor", "senhora", "alle", "allen", "kollegen",
     "kolleginnen", "damen", "herren", "kunde", "kunden", "leute", "tous", "toutes", "messieurs",

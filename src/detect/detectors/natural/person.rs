@@ -822,9 +822,13 @@ fn particle_at(text: &str, p: usize, limit: usize) -> Option<usize> {
 fn identifier_follows(text: &str, end: usize) -> bool {
     let b = text.as_bytes();
     match b.get(end) {
-        Some(b'_' | b'@' | b'(' | b'/' | b'\\' | b'[' | b'{' | b'=') => true,
+        // `Option<String>`: a generic type (`Jane Doe <jane@x.org>` has a space first).
+        Some(b'_' | b'@' | b'(' | b'/' | b'\\' | b'[' | b'{' | b'=' | b'<') => true,
         Some(c) if c.is_ascii_digit() => true,
-        Some(b'.' | b':') => b.get(end + 1).is_some_and(|c| c.is_ascii_alphanumeric()),
+        // `Self::Output`, `Foo.bar`
+        Some(b'.' | b':') => b
+            .get(end + 1)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b':'),
         _ => false,
     }
 }

@@ -150,6 +150,8 @@ fn person_hard_negatives() {
         "We send our regards\nKubernetes Team",
         "the best\nRelease Notes",
         "display_name: Frontend",
+        "struct Args {\n    author: Option<Str>,\n}",
+        "unsafe fn make(from: Self::Output) -> Self {",
         "Comments believed to be written by AI may be hidden",
         "Reported by QA on staging",
         "properties on MS Shift-JIS systems",

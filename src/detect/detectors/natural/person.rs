@@ -672,6 +672,15 @@ impl PersonDetector {
             return None;
         }
         let ks = ks.get(..kept)?;
+        // ALL-CAPS values (`name='FRAME'`, `NAME: ADMIN`) are constants unless they read as
+        // a full name: two tokens or more, the first a known given name.
+        let all_caps = span.tokens.iter().take(kept).all(|&(s, e)| {
+            text.get(s..e)
+                .is_some_and(|w| w.chars().all(|c| !c.is_lowercase()))
+        });
+        if all_caps && (kept < 2 || !ks.first().is_some_and(|k| k.given)) {
+            return None;
+        }
         let firm = ks.iter().filter(|k| k.any() && !k.soft).count();
         let soft = ks.iter().filter(|k| k.soft).count();
         if firm == 0 && soft > 0 && kept == 1 {

@@ -150,6 +150,7 @@ fn person_hard_negatives() {
         "We send our regards\nKubernetes Team",
         "the best\nRelease Notes",
         "display_name: Frontend",
+        "I(name='FRAME', code='x95')",
         "struct Args {\n    author: Option<Str>,\n}",
         "unsafe fn make(from: Self::Output) -> Self {",
         "Comments believed to be written by AI may be hidden",

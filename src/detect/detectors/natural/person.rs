@@ -556,7 +556,9 @@ impl PersonDetector {
         if followed_by_email(text, span.end, line_end) {
             strength = Strong;
         }
-        let (end, score) = self.score(text, &span, strength, buf)?;
+        // After an honorific a lone surname is the norm (`Dr. Schmidt`).
+        let surname_ok = matches!(kind, Honorific(_));
+        let (end, score) = self.score(text, &span, strength, surname_ok, buf)?;
         Some((span.start, end, score))
     }
 
@@ -652,6 +654,7 @@ impl PersonDetector {
         text: &str,
         span: &NameSpan,
         strength: Strength,
+        surname_ok: bool,
         buf: &mut String,
     ) -> Option<(usize, f32)> {
         let mut ks = [Known::default(); MAX_TOKENS];
@@ -703,7 +706,10 @@ impl PersonDetector {
             Strong if one => 0.82,
             Strong => 0.62,
             Medium if pair => 0.88,
-            Medium if one => 0.72,
+            // `G.name = "Bull Graph"`: after a generic cue, one known token must be a given
+            // name in first position.
+            Medium if first_given || (one && surname_ok) => 0.72,
+            Medium if one => 0.48,
             Medium => 0.45,
             Weak if pair => 0.8,
             Weak if first_given => 0.6,

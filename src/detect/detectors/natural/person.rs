@@ -102,6 +102,12 @@ const TRAILER: Kind = Field {
     strength: Strong,
     sep: false,
 };
+/// Prose trailers (`reported by`, `assigned to`): no separator, and the phrase also precedes
+/// non-names (`assigned to Instance {id}`), so a known name is needed.
+const PROSE_TRAILER: Kind = Field {
+    strength: Medium,
+    sep: false,
+};
 const GENERIC_FIELD: Kind = Field {
     strength: Medium,
     sep: true,
@@ -292,10 +298,10 @@ const CUES: &[Cue] = &[
     cue("reported-by", TRAILER),
     cue("acked-by", TRAILER),
     cue("tested-by", TRAILER),
-    cue("reported by", TRAILER),
-    cue("written by", TRAILER),
-    cue("authored by", TRAILER),
-    cue("assigned to", TRAILER),
+    cue("reported by", PROSE_TRAILER),
+    cue("written by", PROSE_TRAILER),
+    cue("authored by", PROSE_TRAILER),
+    cue("assigned to", PROSE_TRAILER),
 ];
 
 /// Honorifics that may sit between a salutation and the name (`Dear Mr.`, `Sehr geehrter Herr`).
@@ -550,6 +556,10 @@ impl PersonDetector {
         let span = self.read_name(text, p, limit, buf)?;
         // A name on a signature line must be the whole line (or be followed by a separator).
         if kind == Closing && !closing_line_ok(text, span.end, line_end) {
+            return None;
+        }
+        // A field value is the name alone (`name: Job queue name` is a description).
+        if matches!(kind, Field { .. }) && !field_rest_ok(text, span.end, line_end) {
             return None;
         }
         // `Name <email>` (git trailers, mail headers) is a strong shape.
@@ -966,6 +976,19 @@ fn closing_name_start(text: &str, hit: &Hit) -> Option<(usize, Strength)> {
         Medium
     };
     Some((p, strength))
+}
+
+/// After a name in a field value: end of line, a closing quote or a separator, not more words.
+fn field_rest_ok(text: &str, end: usize, line_end: usize) -> bool {
+    let Some(rest) = text.get(end..line_end) else {
+        return false;
+    };
+    let r = rest.trim_start_matches([' ', '\t', '.']);
+    r.is_empty()
+        || r.starts_with([
+            '"', '\'', '\u{201d}', ',', ';', '<', '(', ')', '}', ']', '|', '#', '/', '-',
+            '\u{2013}',
+        ])
 }
 
 /// On a signature line the name must be followed by end of line or a separator.

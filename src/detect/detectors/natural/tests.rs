@@ -150,6 +150,9 @@ fn person_hard_negatives() {
         "We send our regards\nKubernetes Team",
         "the best\nRelease Notes",
         "display_name: Frontend",
+        ":param name: Job queue name",
+        "name = 'Dylan session'",
+        "Feature alreday assigned to Instance {db_instance_identifier}",
         "I(name='FRAME', code='x95')",
         "struct Args {\n    author: Option<Str>,\n}",
         "unsafe fn make(from: Self::Output) -> Self {",
@@ -450,7 +453,7 @@ fn natural_trigger_density() {
         t.elapsed(),
         f.len()
     );
-    for x in f.iter().take(40) {
+    for x in f.iter().take(400) {
         let a = crate::detect::detectors::natural::text::floor_boundary(
             &text,
             x.start.saturating_sub(60),

@@ -7,12 +7,21 @@
 //! scores them with the shipped name dictionaries. It never scans text away from its cues and
 //! never flags a bare dictionary word: a known token alone, without a cue, is not a finding.
 //!
-//! Scores: both a given name and a surname known → 0.8–0.92 (by cue strength); one known token
-//! → 0.6–0.82; unknown capitalised tokens → 0.62 after a strong cue (self-introduction, name
-//! field, honorific, signature), otherwise below the engine threshold (not reported).
-//! Rejected: stop-list words (tools, months, cities, group nouns: `Dear team`, `Hi all`),
-//! code identifiers (`snake_case`, `camelCase`, `dotted.names`, `name@`), lower-case values
-//! (`name: nginx-deployment`), all-caps tokens that are not known names.
+//! Scores by cue strength × dictionary evidence ("known" = in the given-name or surname list):
+//!
+//! | cue strength | two+ tokens known | one known | none known |
+//! |---|---|---|---|
+//! | strong: `my name is`, `ich heiße`, name fields, honorifics `Mr.`/`Herr`/`Mme`, bare closings, `Signed-off-by`, `Name <email>` | 0.92 | 0.82 | 0.62 |
+//! | medium: `Dear`/`Prezado`/`Geachte`, `Dr.`/`Frau`, `name:`/`nom:`, prose trailers, `Kind regards` | 0.88 | 0.72 if the first token is a given name (or any after an honorific), else 0.48 | 0.45 |
+//! | weak: `Hi`/`Olá`/`Hallo`, `I'm`, `this is` | 0.8 | 0.6 if the first token is a given name; 0.55 for a known surname after another capitalised word | 0.3 |
+//!
+//! The engine drops < 0.5. Rejected outright: hard stop words (tools, pronouns, group nouns:
+//! `Dear team`, `Hi all`, `Jenkins CI`), ambiguous names alone (`Hi Mark`, `Author: Jenkins`,
+//! `Paris`, `April`: soft stop words count only next to an unambiguous known name), code
+//! identifiers (`snake_case`, `camelCase`, `dotted.names`, `Self::X`, `Option<T>`, `name@`),
+//! lower-case values (`name: nginx-deployment`), all-caps constants (`name='FRAME'`), field
+//! values followed by more words (`name: Job queue name`).
+//! Opt-in extra: [`PersonDetector::scan_bare_pairs`] (cue-less "Given Surname"; a full pass).
 
 use std::borrow::Cow;
 use std::sync::Arc;

@@ -283,6 +283,9 @@ fn passport_mrz_validated() {
     assert!(of(&e, &bad, Entity::Passport).is_empty());
     let td1 = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
     assert_eq!(of(&e, td1, Entity::Passport), vec![td1.to_string()]);
+    // ICAO 9303 part 6 TD2 specimen.
+    let td2 = "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nD231458907UTO7408122F1204159<<<<<<<6";
+    assert_eq!(of(&e, td2, Entity::Passport), vec![td2.to_string()]);
 }
 
 #[test]

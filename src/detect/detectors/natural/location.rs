@@ -42,6 +42,12 @@ const TRIGGERS: &[(&str, Kind)] = &[
     ("boulevard", Kind::Word),
     ("blvd", Kind::Word),
     ("drive", Kind::Word),
+    ("circle", Kind::Word),
+    ("trail", Kind::Word),
+    ("close", Kind::Word),
+    ("mews", Kind::Word),
+    ("gardens", Kind::Word),
+    ("grove", Kind::Word),
     ("parkway", Kind::Word),
     ("pkwy", Kind::Word),
     ("court", Kind::Word),
@@ -70,12 +76,22 @@ const TRIGGERS: &[(&str, Kind)] = &[
     ("paseo", Kind::Word),
     ("camino", Kind::Word),
     ("carrer", Kind::Word),
+    ("glorieta", Kind::Word),
+    ("pasaje", Kind::Word),
+    ("ronda", Kind::Word),
+    ("carretera", Kind::Word),
+    ("travesía", Kind::Word),
+    ("travesia", Kind::Word),
     // IT
     ("via", Kind::Word),
     ("viale", Kind::Word),
     ("piazza", Kind::Word),
     ("corso", Kind::Word),
     ("vicolo", Kind::Word),
+    ("strada", Kind::Word),
+    ("borgo", Kind::Word),
+    ("contrada", Kind::Word),
+    ("lungomare", Kind::Word),
     // FR
     (" rue", Kind::Word),
     ("chemin", Kind::Word),
@@ -93,6 +109,10 @@ const TRIGGERS: &[(&str, Kind)] = &[
     ("gracht", Kind::Suffix),
     ("kade", Kind::Suffix),
     ("singel", Kind::Suffix),
+    ("baan", Kind::Suffix),
+    ("steeg", Kind::Suffix),
+    ("hof", Kind::Suffix),
+    ("dijk", Kind::Suffix),
     // cues
     ("address", Kind::Cue),
     ("morada", Kind::Cue),
@@ -145,7 +165,10 @@ const SIDE: usize = 160;
 
 struct Patterns {
     streets: Vec<Regex>,
+    /// Postal code + city right after a street (anchored).
     postal: Regex,
+    /// Any postal code shape of the seven locales, UK and US (unanchored; for cue blocks).
+    any_postal: Regex,
 }
 
 fn patterns() -> Option<&'static Patterns> {
@@ -159,15 +182,15 @@ fn build() -> Option<Patterns> {
     let names = format!(r"{name}(?:\s(?:{conn}\s)*{name}){{0,4}}");
     let num = r"\d{1,5}(?:\s?[A-Za-z](?:\b|$))?(?:[-/]\d{1,4})?";
     let en = format!(
-        r"\b(?P<num>\d{{1,5}}[A-Za-z]?)\s+{names}\s+(?P<kw>Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Parkway|Pkwy|Court|Ct|Place|Terrace|Way|Highway|Hwy|Square|Crescent)\b\.?(?:,?\s*(?:Apt|Apartment|Suite|Unit|Flat|Ste)\.?\s*#?[A-Za-z0-9-]+)?"
+        r"\b(?P<num>\d{{1,5}}[A-Za-z]?)\s+{names}\s+(?P<kw>Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Boulevard|Blvd|Drive|Parkway|Pkwy|Court|Ct|Place|Terrace|Way|Highway|Hwy|Square|Crescent|Circle|Cir|Trail|Close|Mews|Gardens|Grove)\b\.?(?:,?\s*(?:Apt|Apartment|Suite|Unit|Flat|Ste)\.?\s*#?[A-Za-z0-9-]+)?"
     );
     let first = format!(
-        r"\b(?P<kw>(?i:rua|avenida|av\.|travessa|largo|praça|praca|estrada|alameda|calle|c/|avda\.?|plaza|paseo|camino|carrer|via|viale|piazza|piazzale|corso|vicolo))\s+(?:(?:{conn})\s+)*{names}(?:,?\s*(?:(?i:n\.?º|nº|n°|n\.|no\.|núm\.?|num\.?|nr\.?))?\s*(?P<num>{num})\b)?(?:,?\s*\d{{1,2}}\.?[ºª°]?\s*(?i:andar|piso|esq\.?|dto\.?|dta\.?|izq\.?|izda\.?|dcha\.?|frente|planta|scala\s+\w+|int\.?\s*\d+))?"
+        r"\b(?P<kw>(?i:rua|avenida|av\.|travessa|largo|praça|praca|estrada|alameda|calle|c/|avda\.?|plaza|paseo|camino|carrer|glorieta|pasaje|ronda|carretera|travesía|travesia|via|viale|piazza|piazzale|corso|vicolo|strada|borgo|contrada|lungomare))\s+(?:(?:{conn})\s+)*{names}(?:,?\s*(?:(?i:n\.?º|nº|n°|n\.|no\.|núm\.?|num\.?|nr\.?))?\s*(?P<num>{num})\b)?(?:,?\s*\d{{1,2}}\.?[ºª°]?\s*(?i:andar|piso|esq\.?|dto\.?|dta\.?|izq\.?|izda\.?|dcha\.?|frente|planta|scala\s+\w+|int\.?\s*\d+))?"
     );
     let fr = format!(
         r"\b(?P<num>\d{{1,4}}(?:\s?(?:bis|ter|[A-Za-z]\b))?),?\s+(?P<kw>(?i:rue|avenue|av\.|boulevard|bd|chemin|allée|allee|impasse|place|quai|cours|route))\s+(?:(?:de\s+la|de\s+l['’]|du|des|de|d['’])\s*)?{names}"
     );
-    let de = r"\b(?P<kw>\p{Lu}[\p{L}-]*?(?:straße|strasse|str\.|weg|platz|allee|gasse|straat|laan|plein|gracht|kade|singel)|\p{Lu}\p{L}+\s(?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse))\s+(?P<num>\d{1,4}(?:\s?[a-zA-Z]\b)?(?:-\d{1,4})?)\b".to_string();
+    let de = r"\b(?P<kw>\p{Lu}[\p{L}-]*?(?i:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|straat|laan|plein|gracht|kade|singel|baan|steeg|hof|dijk|markt)|\p{Lu}\p{L}+\s(?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse))\s+(?P<num>\d{1,4}(?:\s?[a-zA-Z]\b)?(?:[-/]\d{1,4})?)\b".to_string();
     let streets = [en, first, fr, de]
         .iter()
         .map(|p| Regex::new(p).ok())
@@ -178,7 +201,15 @@ fn build() -> Option<Patterns> {
         r"^[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?(?:(?:\d{{4}}-\d{{3}}|\d{{4}}\s?[A-Z]{{2}}|(?:[A-Z]{{1,2}}-)?\d{{5}})[ \t]+{city}\b(?:[ \t]*\([A-Z]{{2}}\))?|{city},?[ \t]+(?:[A-Z]{{2}}[ \t]+\d{{5}}(?:-\d{{4}})?|{uk})\b)"
     ))
     .ok()?;
-    Some(Patterns { streets, postal })
+    let any_postal = Regex::new(
+        r"(?:^|[\s,])(\d{4}-\d{3}|\d{4} ?[A-Z]{2}|(?:[A-Z]{1,2}-)?\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b",
+    )
+    .ok()?;
+    Some(Patterns {
+        streets,
+        postal,
+        any_postal,
+    })
 }
 
 /// The street-address detector.
@@ -349,29 +380,113 @@ impl LocationDetector {
         best
     }
 
-    /// `Address: 10115 Berlin` — a cue, a separator, then a postal code and a city.
-    fn cue_postal(&self, p: &Patterns, text: &str, hit: &Hit) -> Option<(usize, usize, f32)> {
+    /// An address cue and its value block (up to four lines): flagged when the block holds a
+    /// postal code next to a capitalised city; 0.75 when a street-like line (a number or `S/N`
+    /// and a capitalised word) precedes it, else 0.55 (`Adresse: 10115 Berlin`).
+    fn cue_block(&self, p: &Patterns, text: &str, hit: &Hit) -> Option<(usize, usize, f32)> {
         let b = text.as_bytes();
         let mut q = hit.end;
+        // Rest of a compound cue word (`Adresse` from `adres`, `addresses`), then `:`/`=`.
         while b.get(q).is_some_and(u8::is_ascii_alphabetic) {
             q += 1;
         }
         while matches!(b.get(q), Some(b' ' | b'\t' | b'"' | b'\'')) {
             q += 1;
         }
-        if !matches!(b.get(q), Some(b':' | b'=')) {
+        let ship_to = text
+            .get(hit.start..hit.end)
+            .is_some_and(|c| c.eq_ignore_ascii_case("ship to"));
+        if matches!(b.get(q), Some(b':' | b'=')) {
+            q += 1;
+        } else if !ship_to {
             return None;
         }
-        q += 1;
-        while matches!(b.get(q), Some(b' ' | b'\t' | b'"' | b'\'')) {
+        q = super::text::skip_ws_lines(text, q, 1);
+        while matches!(b.get(q), Some(b'"' | b'\'')) {
             q += 1;
         }
-        let stop = ceil_boundary(text, q.saturating_add(80));
-        let rest = text.get(q..stop)?;
-        // Only a bare postal code and city (`10115 Berlin`, `London SW1A 1AA`,
-        // `Austin, TX 78701`): street lines are handled by `street_at`.
-        let m = p.postal.find(rest)?;
-        Some((q, q + m.end(), 0.55))
+        // The block: up to four lines, 200 bytes, stopping at a blank line.
+        let cap = ceil_boundary(text, q.saturating_add(200));
+        let mut end = q;
+        let mut lines = 0;
+        loop {
+            let le = line_bounds(text, end).1.min(cap);
+            end = le;
+            lines += 1;
+            if lines >= 4 || le >= cap {
+                break;
+            }
+            let mut next = le;
+            if b.get(next) == Some(&b'\r') {
+                next += 1;
+            }
+            if b.get(next) != Some(&b'\n') {
+                break;
+            }
+            next += 1;
+            let (ns, ne) = line_bounds(text, next);
+            if text.get(ns..ne).is_none_or(|l| l.trim().is_empty()) {
+                break;
+            }
+            end = next;
+        }
+        let end = floor_boundary(text, end);
+        let block = text.get(q..end)?;
+        if block.contains(['{', '}', '=', '<', '>']) || block.contains("://") {
+            return None;
+        }
+        // A place-name-like line: a capitalised word, no `key: value` shape, a few words.
+        let caps_on = |line: &str| {
+            !line.contains([':', '=', '@'])
+                && line.split_whitespace().count() <= 5
+                && line.split(|c: char| !c.is_alphabetic()).any(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() > 1
+                })
+        };
+        for c in p.any_postal.captures_iter(block) {
+            let Some(code) = c.get(1) else { continue };
+            let (cs, ce) = (q + code.start(), q + code.end());
+            let (ls, le) = line_bounds(text, cs);
+            let le = le.min(end);
+            let line = text.get(ls..le).unwrap_or("");
+            let other = format!(
+                "{}{}",
+                text.get(ls.max(q)..cs).unwrap_or(""),
+                text.get(ce..le).unwrap_or("")
+            );
+            let mut stop = le;
+            let city_here = caps_on(&other);
+            let city_next = !city_here && le < end && {
+                let (ns, ne) = line_bounds(text, le + 1);
+                let ne = ne.min(end);
+                let ok = ns < ne && text.get(ns..ne).is_some_and(caps_on);
+                if ok {
+                    stop = ne;
+                }
+                ok
+            };
+            let city_prev = !city_here && !city_next && ls > q && {
+                let (ps, pe) = line_bounds(text, ls - 1);
+                text.get(ps.max(q)..pe).is_some_and(caps_on)
+            };
+            if !(city_here || city_next || city_prev) || line.trim().is_empty() {
+                continue;
+            }
+            // Street-like first line before the postal line.
+            let first_end = line_bounds(text, q).1.min(end);
+            let street_like = ls > q
+                && text.get(q..first_end).is_some_and(|first| {
+                    caps_on(first)
+                        && (first.chars().any(|c| c.is_ascii_digit())
+                            || first.contains("S/N")
+                            || first.contains("s/n"))
+                });
+            let stop = text.get(q..stop).map_or(stop, |s| {
+                q + s.trim_end_matches([' ', '\t', '\r', '.', ',']).len()
+            });
+            return Some((q, stop, if street_like { 0.75 } else { 0.55 }));
+        }
+        None
     }
 }
 
@@ -415,7 +530,7 @@ impl Detector for LocationDetector {
                 continue;
             }
             let r = match kind {
-                Kind::Cue => self.cue_postal(p, text, hit),
+                Kind::Cue => self.cue_block(p, text, hit),
                 _ => self.street_at(p, text, hit),
             };
             if let Some(f) = r {

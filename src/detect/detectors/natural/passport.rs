@@ -6,7 +6,8 @@
 //! a bare alphanumeric without a cue is never flagged (it looks like any order id).
 //! MRZ: a `P<` line of 44 chars followed by a second 44-char line whose document-number,
 //! birth-date and expiry check digits (ICAO 9303, weights 7-3-1) validate; also TD1 ID cards
-//! (`I<`, three 30-char lines). Span: the number, or the whole MRZ.
+//! (`I<`, three 30-char lines) and TD2 documents (two 36-char lines). Span: the number, or the
+//! whole MRZ.
 
 use std::borrow::Cow;
 
@@ -250,6 +251,25 @@ impl PassportDetector {
                 comp.extend(at(l2, 13..20)?);
                 comp.extend(at(l2, 21..43)?);
                 let score = if icao_ok(&comp, *l2.get(43)?) {
+                    0.98
+                } else {
+                    0.9
+                };
+                Some((hit.start, e2, score))
+            }
+            (Some(b'P' | b'I'), 36, 36) => {
+                // TD2: same second-line layout as TD3, 36 chars, composite over 0..10, 13..20,
+                // 21..35.
+                let ok = icao_ok(&at(l2, 0..9)?, *l2.get(9)?)
+                    && icao_ok(&at(l2, 13..19)?, *l2.get(19)?)
+                    && icao_ok(&at(l2, 21..27)?, *l2.get(27)?);
+                if !ok {
+                    return None;
+                }
+                let mut comp = at(l2, 0..10)?;
+                comp.extend(at(l2, 13..20)?);
+                comp.extend(at(l2, 21..35)?);
+                let score = if icao_ok(&comp, *l2.get(35)?) {
                     0.98
                 } else {
                     0.9

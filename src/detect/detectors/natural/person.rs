@@ -7,12 +7,21 @@
 //! scores them with the shipped name dictionaries. It never scans text away from its cues and
 //! never flags a bare dictionary word: a known token alone, without a cue, is not a finding.
 //!
-//! Scores: both a given name and a surname known → 0.8–0.92 (by cue strength); one known token
-//! → 0.6–0.82; unknown capitalised tokens → 0.62 after a strong cue (self-introduction, name
-//! field, honorific, signature), otherwise below the engine threshold (not reported).
-//! Rejected: stop-list words (tools, months, cities, group nouns: `Dear team`, `Hi all`),
-//! code identifiers (`snake_case`, `camelCase`, `dotted.names`, `name@`), lower-case values
-//! (`name: nginx-deployment`), all-caps tokens that are not known names.
+//! Scores by cue strength × dictionary evidence ("known" = in the given-name or surname list):
+//!
+//! | cue strength | two+ tokens known | one known | none known |
+//! |---|---|---|---|
+//! | strong: `my name is`, `ich heiße`, name fields, honorifics `Mr.`/`Herr`/`Mme`, bare closings, `Signed-off-by`, `Name <email>` | 0.92 | 0.82 | 0.62 |
+//! | medium: `Dear`/`Prezado`/`Geachte`, `Dr.`/`Frau`, `name:`/`nom:`, prose trailers, `Kind regards` | 0.88 | 0.72 if the first token is a given name (or any after an honorific), else 0.48 | 0.45 |
+//! | weak: `Hi`/`Olá`/`Hallo`, `I'm`, `this is` | 0.8 | 0.6 if the first token is a given name; 0.55 for a known surname after another capitalised word | 0.3 |
+//!
+//! The engine drops < 0.5. Rejected outright: hard stop words (tools, pronouns, group nouns:
+//! `Dear team`, `Hi all`, `Jenkins CI`), ambiguous names alone (`Hi Mark`, `Author: Jenkins`,
+//! `Paris`, `April`: soft stop words count only next to an unambiguous known name), code
+//! identifiers (`snake_case`, `camelCase`, `dotted.names`, `Self::X`, `Option<T>`, `name@`),
+//! lower-case values (`name: nginx-deployment`), all-caps constants (`name='FRAME'`), field
+//! values followed by more words (`name: Job queue name`).
+//! Opt-in extra: [`PersonDetector::scan_bare_pairs`] (cue-less "Given Surname"; a full pass).
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -100,6 +109,12 @@ const STRONG_FIELD: Kind = Field {
 };
 const TRAILER: Kind = Field {
     strength: Strong,
+    sep: false,
+};
+/// Prose trailers (`reported by`, `assigned to`): no separator, and the phrase also precedes
+/// non-names (`assigned to Instance {id}`), so a known name is needed.
+const PROSE_TRAILER: Kind = Field {
+    strength: Medium,
     sep: false,
 };
 const GENERIC_FIELD: Kind = Field {
@@ -292,10 +307,10 @@ const CUES: &[Cue] = &[
     cue("reported-by", TRAILER),
     cue("acked-by", TRAILER),
     cue("tested-by", TRAILER),
-    cue("reported by", TRAILER),
-    cue("written by", TRAILER),
-    cue("authored by", TRAILER),
-    cue("assigned to", TRAILER),
+    cue("reported by", PROSE_TRAILER),
+    cue("written by", PROSE_TRAILER),
+    cue("authored by", PROSE_TRAILER),
+    cue("assigned to", PROSE_TRAILER),
 ];
 
 /// Honorifics that may sit between a salutation and the name (`Dear Mr.`, `Sehr geehrter Herr`).
@@ -552,11 +567,17 @@ impl PersonDetector {
         if kind == Closing && !closing_line_ok(text, span.end, line_end) {
             return None;
         }
+        // A field value is the name alone (`name: Job queue name` is a description).
+        if matches!(kind, Field { .. }) && !field_rest_ok(text, span.end, line_end) {
+            return None;
+        }
         // `Name <email>` (git trailers, mail headers) is a strong shape.
         if followed_by_email(text, span.end, line_end) {
             strength = Strong;
         }
-        let (end, score) = self.score(text, &span, strength, buf)?;
+        // After an honorific a lone surname is the norm (`Dr. Schmidt`).
+        let surname_ok = matches!(kind, Honorific(_));
+        let (end, score) = self.score(text, &span, strength, surname_ok, buf)?;
         Some((span.start, end, score))
     }
 
@@ -652,6 +673,7 @@ impl PersonDetector {
         text: &str,
         span: &NameSpan,
         strength: Strength,
+        surname_ok: bool,
         buf: &mut String,
     ) -> Option<(usize, f32)> {
         let mut ks = [Known::default(); MAX_TOKENS];
@@ -672,6 +694,15 @@ impl PersonDetector {
             return None;
         }
         let ks = ks.get(..kept)?;
+        // ALL-CAPS values (`name='FRAME'`, `NAME: ADMIN`) are constants unless they read as
+        // a full name: two tokens or more, the first a known given name.
+        let all_caps = span.tokens.iter().take(kept).all(|&(s, e)| {
+            text.get(s..e)
+                .is_some_and(|w| w.chars().all(|c| !c.is_lowercase()))
+        });
+        if all_caps && (kept < 2 || !ks.first().is_some_and(|k| k.given)) {
+            return None;
+        }
         let firm = ks.iter().filter(|k| k.any() && !k.soft).count();
         let soft = ks.iter().filter(|k| k.soft).count();
         if firm == 0 && soft > 0 && kept == 1 {
@@ -694,7 +725,10 @@ impl PersonDetector {
             Strong if one => 0.82,
             Strong => 0.62,
             Medium if pair => 0.88,
-            Medium if one => 0.72,
+            // `G.name = "Bull Graph"`: after a generic cue, one known token must be a given
+            // name in first position.
+            Medium if first_given || (one && surname_ok) => 0.72,
+            Medium if one => 0.48,
             Medium => 0.45,
             Weak if pair => 0.8,
             Weak if first_given => 0.6,
@@ -822,9 +856,13 @@ fn particle_at(text: &str, p: usize, limit: usize) -> Option<usize> {
 fn identifier_follows(text: &str, end: usize) -> bool {
     let b = text.as_bytes();
     match b.get(end) {
-        Some(b'_' | b'@' | b'(' | b'/' | b'\\' | b'[' | b'{' | b'=') => true,
+        // `Option<String>`: a generic type (`Jane Doe <jane@x.org>` has a space first).
+        Some(b'_' | b'@' | b'(' | b'/' | b'\\' | b'[' | b'{' | b'=' | b'<') => true,
         Some(c) if c.is_ascii_digit() => true,
-        Some(b'.' | b':') => b.get(end + 1).is_some_and(|c| c.is_ascii_alphanumeric()),
+        // `Self::Output`, `Foo.bar`
+        Some(b'.' | b':') => b
+            .get(end + 1)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b':'),
         _ => false,
     }
 }
@@ -901,9 +939,16 @@ fn field_value_start(text: &str, hit: &Hit, sep: bool) -> Option<usize> {
 fn closing_name_start(text: &str, hit: &Hit) -> Option<(usize, Strength)> {
     let (ls, le) = line_bounds(text, hit.start);
     let lead = text.get(ls..hit.start)?;
-    if !lead
-        .chars()
-        .all(|c| c.is_whitespace() || c == '>' || c == '-')
+    // At the start of its line, after at most two short words (`Kind regards`, `With best
+    // regards`, `Many thanks`), e-mail quote markers or a dash.
+    let lead_words: Vec<&str> = lead
+        .split(|c: char| c.is_whitespace() || c == '>' || c == '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if lead_words.len() > 2
+        || lead_words
+            .iter()
+            .any(|w| w.len() > 8 || !w.chars().all(char::is_alphabetic))
     {
         return None;
     }
@@ -933,13 +978,26 @@ fn closing_name_start(text: &str, hit: &Hit) -> Option<(usize, Strength)> {
         return None;
     }
     // A bare closing (`Best regards,`) is a strong signature cue; a longer line
-    // (`Thanks for the fix`) needs a known name on the next line.
-    let strength = if rest.split_whitespace().count() <= 2 {
+    // (`Kind regards,`, `Thanks for the fix`) needs a known name on the next line.
+    let strength = if lead_words.is_empty() && rest.split_whitespace().count() <= 2 {
         Strong
     } else {
         Medium
     };
     Some((p, strength))
+}
+
+/// After a name in a field value: end of line, a closing quote or a separator, not more words.
+fn field_rest_ok(text: &str, end: usize, line_end: usize) -> bool {
+    let Some(rest) = text.get(end..line_end) else {
+        return false;
+    };
+    let r = rest.trim_start_matches([' ', '\t', '.']);
+    r.is_empty()
+        || r.starts_with([
+            '"', '\'', '\u{201d}', ',', ';', '<', '(', ')', '}', ']', '|', '#', '/', '-',
+            '\u{2013}',
+        ])
 }
 
 /// On a signature line the name must be followed by end of line or a separator.

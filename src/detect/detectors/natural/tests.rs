@@ -38,6 +38,8 @@ fn person_true_cases_all_languages() {
         ("Best regards,\nJennifer Lopez", "Jennifer Lopez"),
         ("Thanks,\n\nRobert\n", "Robert"),
         ("Thanks, Daniel", "Daniel"),
+        ("Kind regards,\nAmelia Hartley", "Amelia Hartley"),
+        ("Many thanks,\nOliver Grant", "Oliver Grant"),
         ("Thanks for your help!\nOlivia Bennett", "Olivia Bennett"),
         ("Signed-off-by: Jane Doe <jane@example.org>", "Jane Doe"),
         (
@@ -145,7 +147,15 @@ fn person_hard_negatives() {
         "Thanks! That fixed it.",
         "Thanks for the review.\nKubernetes is hard.",
         "Thanks for the fix\nNext Steps",
+        "We send our regards\nKubernetes Team",
+        "the best\nRelease Notes",
         "display_name: Frontend",
+        ":param name: Job queue name",
+        "name = 'Dylan session'",
+        "Feature alreday assigned to Instance {db_instance_identifier}",
+        "I(name='FRAME', code='x95')",
+        "struct Args {\n    author: Option<Str>,\n}",
+        "unsafe fn make(from: Self::Output) -> Self {",
         "Comments believed to be written by AI may be hidden",
         "Reported by QA on staging",
         "properties on MS Shift-JIS systems",
@@ -273,6 +283,9 @@ fn passport_mrz_validated() {
     assert!(of(&e, &bad, Entity::Passport).is_empty());
     let td1 = "I<UTOD231458907<<<<<<<<<<<<<<<\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA<<<<<<<<<<";
     assert_eq!(of(&e, td1, Entity::Passport), vec![td1.to_string()]);
+    // ICAO 9303 part 6 TD2 specimen.
+    let td2 = "I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<\nD231458907UTO7408122F1204159<<<<<<<6";
+    assert_eq!(of(&e, td2, Entity::Passport), vec![td2.to_string()]);
 }
 
 #[test]
@@ -374,6 +387,14 @@ fn location_hard_negatives() {
         "postcode: 1012",
         "\"drive\": \"C:\\\\\", \"street\": null",
         "Step 2 Drive the change",
+        "address: 10.0.0.1",
+        "listen_address: 127.0.0.1:9090\nmetrics_address: 0.0.0.0:9100",
+        "Address: 0x7ffd5a3c10a0 (heap)",
+        "MAC address: 00:1A:2B:3C:4D:5E",
+        "email address: jane@example.org",
+        "Address: 12345\nStatus: Running",
+        "address = \"https://vault.example.com:8200\"",
+        "Adresse: 192.168.10.20\nPort: 5432",
     ];
     let mut bad = Vec::new();
     for t in texts {
@@ -435,7 +456,7 @@ fn natural_trigger_density() {
         t.elapsed(),
         f.len()
     );
-    for x in f.iter().take(40) {
+    for x in f.iter().take(400) {
         let a = crate::detect::detectors::natural::text::floor_boundary(
             &text,
             x.start.saturating_sub(60),
@@ -1019,4 +1040,64 @@ fn long_single_line_stays_linear() {
     assert!(n_big >= 10 * n_small - 10);
     // 10x the input should cost about 10x, far from 100x (generous for a shared machine).
     assert!(t_big < t_small * 40, "{t_small:?} vs {t_big:?}");
+}
+
+/// Recall on an external TSV (`locale \t kind \t text \t expected`, `\n` escaped), e.g. made
+/// with Faker: `PW_EVAL=/tmp/natural_eval.tsv cargo test --lib natural_eval -- --ignored
+/// --nocapture`. A case counts when a finding of the kind's entity overlaps the expected text
+/// (or, with an empty expectation, when any finding of that entity exists).
+#[test]
+#[ignore]
+fn natural_eval_tsv() {
+    let Ok(path) = std::env::var("PW_EVAL") else {
+        return;
+    };
+    let data = std::fs::read_to_string(path).unwrap();
+    let e = engine();
+    let mut stats: std::collections::BTreeMap<(String, String), (usize, usize)> =
+        std::collections::BTreeMap::new();
+    let mut misses = Vec::new();
+    for line in data.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() < 4 {
+            continue;
+        }
+        let unesc = |s: &str| s.replace("\\n", "\n").replace("\\\\", "\\");
+        let (loc, kind, text, want) = (cols[0], cols[1], unesc(cols[2]), unesc(cols[3]));
+        let entity = if kind.starts_with("PERSON") {
+            Entity::Person
+        } else if kind.starts_with("LOCATION") {
+            Entity::Location
+        } else if kind.starts_with("DOB") {
+            Entity::DateOfBirth
+        } else {
+            Entity::Passport
+        };
+        let got = of(&e, &text, entity);
+        let ok = if want.is_empty() {
+            !got.is_empty()
+        } else {
+            got.iter()
+                .any(|g| g.contains(want.as_str()) || want.contains(g.as_str()))
+        };
+        let s = stats
+            .entry((kind.to_string(), loc.to_string()))
+            .or_default();
+        s.1 += 1;
+        if ok {
+            s.0 += 1;
+        } else {
+            misses.push(format!("{loc} {kind}: {text:?} -> {got:?}"));
+        }
+    }
+    for ((kind, loc), (ok, n)) in &stats {
+        println!("{kind:16} {loc}: {ok}/{n}");
+    }
+    for m in misses
+        .iter()
+        .filter(|m| std::env::var("PW_EVAL_ONLY").map_or(true, |o| m.contains(o.as_str())))
+        .take(80)
+    {
+        println!("  miss {m}");
+    }
 }

@@ -6,13 +6,13 @@
 // Helpers outside `#[test]` fns are not covered by clippy.toml's allow-*-in-tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use bytes::BytesMut;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use promptwall::detect::{Detector, Engine, Entity, Finding, Hit, ScanCtx, Trigger};
+use promptwall::detect::{Engine, Entity};
 use promptwall::providers::Endpoint;
 use promptwall::transform::policy::{Action, EffectivePolicy, PolicyConfig};
 use promptwall::transform::sanitize::{SanitizeError, SanitizeReport, Sanitizer};
@@ -23,67 +23,9 @@ use promptwall::transform::ResponseFilter;
 // ---------------------------------------------------------------------------------------------
 // The engine
 
-/// Drops literal triggers the engine refuses (non-ASCII), remapping trigger indices. Only used
-/// while `Engine::builtin()` rejects the merged catalogue (see `sanitizer()`).
-struct AsciiOnly {
-    inner: Box<dyn Detector>,
-    map: Vec<usize>,
-    triggers: Vec<Trigger>,
-}
-
-impl Detector for AsciiOnly {
-    fn name(&self) -> &'static str {
-        self.inner.name()
-    }
-    fn triggers(&self) -> Vec<Trigger> {
-        self.triggers.clone()
-    }
-    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
-        let hits: Vec<Hit> = hits
-            .iter()
-            .map(|h| Hit {
-                trigger: self.map[h.trigger],
-                ..*h
-            })
-            .collect();
-        self.inner.detect(cx, &hits, out)
-    }
-}
-
-fn ascii_only_builtin() -> Engine {
-    let dets = promptwall::detect::detectors::builtin()
-        .into_iter()
-        .map(|d| {
-            let mut map = Vec::new();
-            let mut triggers = Vec::new();
-            for (i, t) in d.triggers().into_iter().enumerate() {
-                if let Trigger::Literal(l) = &t {
-                    if l.is_empty() || !l.is_ascii() {
-                        continue;
-                    }
-                }
-                map.push(i);
-                triggers.push(t);
-            }
-            Box::new(AsciiOnly {
-                inner: d,
-                map,
-                triggers,
-            }) as Box<dyn Detector>
-        })
-        .collect();
-    Engine::with_detectors(dets).unwrap()
-}
-
 fn sanitizer() -> &'static Sanitizer {
     static S: OnceLock<Sanitizer> = OnceLock::new();
-    S.get_or_init(|| {
-        let engine = Engine::builtin().unwrap_or_else(|e| {
-            eprintln!("Engine::builtin() failed ({e}); testing with ASCII literals only");
-            Arc::new(ascii_only_builtin())
-        });
-        Sanitizer::new(engine)
-    })
+    S.get_or_init(|| Sanitizer::new(Engine::builtin().unwrap()))
 }
 
 fn policy(toml_text: &str, tenant: &str) -> EffectivePolicy {

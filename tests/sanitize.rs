@@ -922,3 +922,56 @@ fn signed_and_thinking_parts_stay_byte_identical_unless_blocked() {
         "{e}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The walker's request fixtures, sanitized end to end
+
+#[test]
+fn request_fixtures_sanitize_and_only_opaque_parts_keep_values() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bodies/");
+    let fixtures = [
+        ("openai_chat.json", Endpoint::OpenAiChat),
+        ("openai_chat_compat.json", Endpoint::OpenAiChat),
+        ("openai_responses.json", Endpoint::OpenAiResponses),
+        ("openai_embeddings.json", Endpoint::OpenAiEmbeddings),
+        ("openai_completions.json", Endpoint::OpenAiCompletions),
+        ("anthropic_messages.json", Endpoint::AnthropicMessages),
+        (
+            "anthropic_count_tokens.json",
+            Endpoint::AnthropicCountTokens,
+        ),
+        ("gemini_generate.json", Endpoint::GeminiGenerate),
+        ("gemini_generate_snake.json", Endpoint::GeminiGenerate),
+        ("gemini_count_tokens.json", Endpoint::GeminiCountTokens),
+        ("gemini_embed.json", Endpoint::GeminiEmbed),
+    ];
+    // The fixtures use a documentation domain, which the e-mail detector rightly ignores.
+    let email = "jane.roe@acme-corp.com";
+    let p = scrub_policy();
+    for (name, endpoint) in fixtures {
+        let text = std::fs::read_to_string(format!("{dir}{name}"))
+            .unwrap()
+            .replace("jane.roe@example.org", email);
+        let mut b: Value = serde_json::from_str(&text).unwrap();
+        let mut v = vault("acme", &p);
+        let r = sanitizer()
+            .sanitize_request(endpoint, &mut b, &p, &mut v)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut leaves = Vec::new();
+        strings(&b, &mut leaves);
+        let left: usize = leaves.iter().map(|l| l.matches(email).count()).sum();
+        // What is left sits in opaque (thinking / signed) text, which is counted.
+        assert!(left <= r.opaque_findings, "{name}: {left} left, {r:?}");
+        if text.contains(email) {
+            assert!(r.total_findings() > 0 && r.body_changed(), "{name}: {r:?}");
+        }
+    }
+
+    let tokens = std::fs::read_to_string(format!("{dir}openai_embeddings_tokens.json")).unwrap();
+    let mut b: Value = serde_json::from_str(&tokens).unwrap();
+    let mut v = vault("acme", &p);
+    let e = sanitizer()
+        .sanitize_request(Endpoint::OpenAiEmbeddings, &mut b, &p, &mut v)
+        .unwrap_err();
+    assert!(matches!(e, SanitizeError::PreTokenized), "{e:?}");
+}

@@ -45,6 +45,10 @@
 //!    restored to a value: no restore injection. That second pass only runs when the result
 //!    holds such a look-alike.
 //!
+//! Participant names (OpenAI `messages[].name`, which rejects whitespace and `<|\\/>`) get
+//! their replacements in a token-safe form (`EMAIL_ADDRESS_3f9a2c`, `Maria_Fischer`), which
+//! is not restored: the upstream would refuse the request otherwise.
+//!
 //! `TextKind::Identifier` leaves (`user`, `metadata.*`, `labels.*`, ...) are never
 //! restorable: a restorable action (`pseudonymize`, `surrogate`) becomes `hash` there (keyed
 //! per tenant, so still stable for abuse tracking), and look-alikes are hashed as
@@ -759,7 +763,15 @@ impl LeafVisitor<'_> {
     /// survive or appear by accident: not one the user typed, not one straddling a finding
     /// (`<PERSON_` + a surrogate's digits + `>`), and a finding inside or across a look-alike
     /// is still replaced (no part of its value leaks).
-    fn rewrite(&mut self, text: &str, kind: TextKind) -> Result<Option<String>, TransformError> {
+    ///
+    /// `token_safe`: the leaf is a participant name with a restricted charset (OpenAI's
+    /// `messages[].name` rejects whitespace and `<|\\/>`): replacements are made to fit.
+    fn rewrite(
+        &mut self,
+        text: &str,
+        kind: TextKind,
+        token_safe: bool,
+    ) -> Result<Option<String>, TransformError> {
         let mut changed = false;
         // Output ranges of the replacements issued here (never neutralised).
         let mut issued: Vec<(usize, usize)> = Vec::new();
@@ -793,7 +805,7 @@ impl LeafVisitor<'_> {
                     let r = self.vault.replace(&entity, value, action)?;
                     changed |= r != value;
                     let at = out.len();
-                    out.push_str(&r);
+                    push_replacement(&mut out, &r, token_safe);
                     issued.push((at, out.len()));
                 }
             }
@@ -820,13 +832,32 @@ impl LeafVisitor<'_> {
             self.neutralized += 1;
             if kind == TextKind::Identifier {
                 let entity = Entity::Custom(Arc::from(NEUTRALIZED_ENTITY));
-                out.push_str(&self.vault.replace(&entity, literal, Action::Hash)?);
+                let r = self.vault.replace(&entity, literal, Action::Hash)?;
+                push_replacement(&mut out, &r, token_safe);
             } else {
-                out.push_str(&self.vault.neutralize(literal));
+                let r = self.vault.neutralize(literal);
+                push_replacement(&mut out, &r, token_safe);
             }
         }
         out.push_str(current.get(last..).unwrap_or_default());
         Ok(Some(out))
+    }
+}
+
+/// Append a replacement; in token-safe mode without `<` `>` and with whitespace, `|`, `\\`
+/// and `/` turned into `_` (such a replacement is then not restored: names are labels).
+fn push_replacement(out: &mut String, r: &str, token_safe: bool) {
+    if !token_safe {
+        out.push_str(r);
+        return;
+    }
+    for c in r.chars() {
+        match c {
+            '<' | '>' => {}
+            '|' | '\\' | '/' => out.push('_'),
+            c if c.is_whitespace() => out.push('_'),
+            c => out.push(c),
+        }
     }
 }
 
@@ -847,7 +878,9 @@ impl Visitor for LeafVisitor<'_> {
             // of rewriting.
             return Ok(());
         }
-        if let Some(new) = self.rewrite(text, kind)? {
+        // Rare (a finding in a name): render the path only then.
+        let token_safe = kind == TextKind::Name && path.to_string().ends_with(".name");
+        if let Some(new) = self.rewrite(text, kind, token_safe)? {
             *text = new;
             self.rewritten += 1;
         }
@@ -1296,6 +1329,29 @@ mod tests {
         let j = r.to_json();
         assert_eq!(j["entities"][0]["action"], "mask");
         assert_eq!(j["fields_scanned"], 3);
+    }
+
+    #[test]
+    fn participant_names_get_token_safe_replacements() {
+        let s = sanitizer();
+        let p = EffectivePolicy::default();
+        let mut v = vault(&p);
+        let mut body = json!({"model": "m", "messages": [
+            {"role": "user", "name": EMAIL, "content": "hi"},
+            {"role": "user", "name": "<PERSON_abcdef>", "content": "hi"}]});
+        s.sanitize_request(Endpoint::OpenAiChat, &mut body, &p, &mut v)
+            .unwrap();
+        let name = body["messages"][0]["name"].as_str().unwrap();
+        assert!(
+            name.starts_with("EMAIL_ADDRESS_") && name.len() == 20,
+            "{name}"
+        );
+        let name = body["messages"][1]["name"].as_str().unwrap();
+        assert!(name.starts_with("PLACEHOLDER_"), "{name}");
+        for m in body["messages"].as_array().unwrap() {
+            let n = m["name"].as_str().unwrap();
+            assert!(!n.contains(['<', '>', '|', '/', '\\', ' ']), "{n}");
+        }
     }
 
     #[test]

@@ -206,11 +206,17 @@ impl Keywords {
     /// Does a keyword end at the newest word of `ring` (`head` = index of the newest word,
     /// `count` = words seen so far)?
     fn ends_here(&self, ring: &[Word; 4], head: usize, count: usize) -> bool {
+        let newest = ring[head].bytes().first().copied();
         self.0.iter().any(|kw| {
             let (kw, prefix) = match kw.strip_suffix('*') {
                 Some(k) => (k, true),
                 None => (*kw, false),
             };
+            // Cheap filter: the keyword's last word must start like the newest word.
+            let last = kw.rsplit(' ').next().unwrap_or(kw);
+            if last.as_bytes().first().copied() != newest {
+                return false;
+            }
             let n = kw.bytes().filter(|&b| b == b' ').count() + 1;
             if n > count.min(4) {
                 return false;

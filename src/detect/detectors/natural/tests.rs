@@ -1101,3 +1101,43 @@ fn natural_eval_tsv() {
         println!("  miss {m}");
     }
 }
+
+/// Prose mentions of cue words in every language, without the value they would introduce.
+#[test]
+fn multilingual_prose_negatives() {
+    let e = engine();
+    let texts = [
+        // PT
+        "A rua estava cheia de gente e a avenida fechada.",
+        "Nasci em 1990 e a minha data de nascimento não interessa.",
+        "O passaporte expirou em março.",
+        // DE
+        "Der Weg ist lang, die Straße ist gesperrt.",
+        "Ich bin in Berlin geboren, das Geburtsdatum steht im Ausweis.",
+        "Den Reisepass muss ich noch beantragen.",
+        // FR
+        "La rue est calme ce soir, on prend l'avenue demain.",
+        "Il est né en 1985 à Lyon.",
+        "Mon passeport est expiré depuis 2020.",
+        // ES
+        "La calle estaba vacía y la plaza llena.",
+        "Nacido en 1990, según la fecha de nacimiento del sistema.",
+        "El pasaporte caducó el año pasado.",
+        // IT
+        "Ti mando tutto via email, la piazza è chiusa.",
+        "Sono nato a Roma nel 1980.",
+        "Il passaporto è scaduto a marzo 2021.",
+        // NL
+        "De straat is druk en de gracht bevroren.",
+        "Ik ben geboren in 1992 in Utrecht.",
+        "Mijn paspoort is verlopen sinds 2019.",
+    ];
+    let mut bad = Vec::new();
+    for t in texts {
+        let got = found(&e, t);
+        if !got.is_empty() {
+            bad.push(format!("{t:?} -> {got:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "false positives:\n{}", bad.join("\n"));
+}

@@ -12,6 +12,12 @@
 //! placeholder) but must emit everything else at once; the server writes whatever the filter
 //! emitted immediately.
 
+pub mod policy;
+pub mod restore;
+pub mod sanitize;
+pub mod sse;
+pub mod stream;
+pub mod vault;
 pub mod walk;
 
 use bytes::BytesMut;

@@ -1,0 +1,442 @@
+//! Restoring the values the proxy replaced: whole strings and streams of text fragments.
+//!
+//! Owns: [`Restorer`] (the request's `replacement -> original` table compiled once into an
+//! Aho-Corasick automaton) and [`TextRestorer`] (one output stream's incremental state).
+//! Never: restores anything that is not in the current request's vault (unknown look-alike
+//! placeholders pass untouched), logs text, or holds back more than the longest possible
+//! partial match.
+//! Called by: `transform::stream` (response filters) and the lead's non-streaming paths.
+//!
+//! # Streaming
+//!
+//! [`TextRestorer::push`] emits every byte that can no longer be part of a replacement and
+//! holds back only the tail that is still a proper prefix of some key (at most
+//! `longest key - 1` bytes). The output of a stream is the same for every split of its text
+//! into fragments, and equals [`Restorer::restore`] of the concatenated text: matching is
+//! leftmost-longest, and a complete match is only taken once no longer key can still start at
+//! or before it.
+//!
+//! # JSON-escaped mode
+//!
+//! Tool-call argument fragments (`function.arguments`, `partial_json`) are JSON *text*: a
+//! placeholder sits inside a JSON string literal there. In [`Escape::Json`] mode the keys are
+//! matched in their JSON-escaped form and the originals are inserted JSON-escaped (`"`, `\`,
+//! control characters), so the restored arguments stay valid JSON. The HTML-safe spellings
+//! `\u003c` / `\u003e` of a placeholder's brackets are matched as well.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+
+use super::TransformError;
+
+/// How restored originals are written into the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// Plain text (message content).
+    None,
+    /// The text is the inside of a JSON string literal, or JSON text whose string literals
+    /// hold the placeholders (tool-call arguments).
+    Json,
+}
+
+/// One compiled key set (plain or JSON-escaped).
+#[derive(Debug)]
+struct Matcher {
+    ac: AhoCorasick,
+    /// Pattern id -> replacement (already escaped for this matcher's mode).
+    replacements: Vec<String>,
+    /// Keys sorted, for "is this a proper prefix of some key" queries.
+    sorted: Vec<String>,
+    /// Bytes that start some key.
+    first: [bool; 256],
+    /// Length of the longest key, in bytes.
+    max_len: usize,
+}
+
+impl Matcher {
+    fn build(pairs: Vec<(String, String)>) -> Result<Self, TransformError> {
+        let mut first = [false; 256];
+        let mut max_len = 0;
+        for (k, _) in &pairs {
+            if let Some(b) = k.as_bytes().first() {
+                first[usize::from(*b)] = true;
+            }
+            max_len = max_len.max(k.len());
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(pairs.iter().map(|(k, _)| k.as_str()))
+            .map_err(|_| TransformError::MalformedStream("restore table too large"))?;
+        let mut sorted: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
+        sorted.sort();
+        Ok(Matcher {
+            ac,
+            replacements: pairs.into_iter().map(|(_, v)| v).collect(),
+            sorted,
+            first,
+            max_len,
+        })
+    }
+
+    /// Whether `s` is a proper prefix of some key (so more text could complete a match).
+    fn is_proper_prefix(&self, s: &str) -> bool {
+        let idx = self.sorted.partition_point(|k| k.as_str() < s);
+        self.sorted
+            .get(idx..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|k| k.starts_with(s))
+            .any(|k| k.len() > s.len())
+    }
+
+    /// Earliest position `>= from` where the rest of `buf` could still grow into a key.
+    fn earliest_partial(&self, buf: &str, from: usize) -> usize {
+        let bytes = buf.as_bytes();
+        let lo = from.max(buf.len().saturating_sub(self.max_len.saturating_sub(1)));
+        for p in lo..buf.len() {
+            let starts_key = bytes.get(p).is_some_and(|b| self.first[usize::from(*b)]);
+            if starts_key && buf.is_char_boundary(p) {
+                if let Some(rest) = buf.get(p..) {
+                    if self.is_proper_prefix(rest) {
+                        return p;
+                    }
+                }
+            }
+        }
+        buf.len()
+    }
+
+    fn replacement(&self, pattern: usize) -> &str {
+        self.replacements.get(pattern).map_or("", String::as_str)
+    }
+
+    /// Restore `buf`; push finished output to `out` and the undecided tail to `held`
+    /// (or to `out` as well when `last`).
+    fn run(&self, buf: &str, out: &mut String, held: &mut String, last: bool) {
+        let mut cursor = 0;
+        loop {
+            let partial = if last {
+                buf.len()
+            } else {
+                self.earliest_partial(buf, cursor)
+            };
+            let m = self.ac.find(Input::new(buf).span(cursor..buf.len()));
+            match m {
+                Some(m) if m.start() < partial => {
+                    out.push_str(slice(buf, cursor, m.start()));
+                    out.push_str(self.replacement(m.pattern().as_usize()));
+                    cursor = m.end();
+                }
+                _ => {
+                    out.push_str(slice(buf, cursor, partial));
+                    held.push_str(slice(buf, partial, buf.len()));
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// `&s[a..b]` without a panic path: the callers only pass char boundaries (match bounds of
+/// UTF-8 keys in UTF-8 text, or checked positions).
+fn slice(s: &str, a: usize, b: usize) -> &str {
+    s.get(a..b).unwrap_or_default()
+}
+
+/// JSON-escape `s` as the inside of a string literal (no surrounding quotes).
+pub fn json_escape(s: &str) -> String {
+    let quoted = serde_json::Value::String(s.to_owned()).to_string();
+    quoted
+        .strip_prefix('"')
+        .and_then(|q| q.strip_suffix('"'))
+        .map_or_else(String::new, str::to_owned)
+}
+
+#[derive(Debug)]
+struct Tables {
+    plain: Matcher,
+    json: Matcher,
+}
+
+/// The request's restoration table, compiled once; cheap to clone (shared).
+///
+/// Built by [`crate::transform::vault::Vault::restorer`]; an empty table makes every
+/// operation a copy (the fast path for requests where nothing was replaced).
+#[derive(Debug, Clone, Default)]
+pub struct Restorer {
+    tables: Option<Arc<Tables>>,
+}
+
+impl Restorer {
+    /// A restorer that restores nothing.
+    pub fn empty() -> Self {
+        Restorer { tables: None }
+    }
+
+    /// Compile `(replacement, original)` pairs. Empty keys are ignored.
+    pub fn new<I>(pairs: I) -> Result<Self, TransformError>
+    where
+        I: IntoIterator<Item = (String, String)>,
+    {
+        let plain: Vec<(String, String)> =
+            pairs.into_iter().filter(|(k, _)| !k.is_empty()).collect();
+        if plain.is_empty() {
+            return Ok(Self::empty());
+        }
+        let mut json: Vec<(String, String)> = Vec::with_capacity(plain.len());
+        for (k, v) in &plain {
+            let (ek, ev) = (json_escape(k), json_escape(v));
+            // Encoders that HTML-escape (Go's encoding/json) write `<`/`>` as `\u003c`/`\u003e`.
+            if ek.contains(['<', '>']) {
+                for (lt, gt) in [("\\u003c", "\\u003e"), ("\\u003C", "\\u003E")] {
+                    json.push((ek.replace('<', lt).replace('>', gt), ev.clone()));
+                }
+            }
+            json.push((ek, ev));
+        }
+        Ok(Restorer {
+            tables: Some(Arc::new(Tables {
+                plain: Matcher::build(plain)?,
+                json: Matcher::build(json)?,
+            })),
+        })
+    }
+
+    /// Whether nothing can ever be restored (the filters then pass bytes through).
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_none()
+    }
+
+    /// Number of restorable keys.
+    pub fn len(&self) -> usize {
+        self.tables
+            .as_ref()
+            .map_or(0, |t| t.plain.replacements.len())
+    }
+
+    /// Restore a complete plain-text string.
+    pub fn restore<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        self.restore_with(text, Escape::None)
+    }
+
+    /// Restore a complete JSON text / string-literal inside (tool-call arguments).
+    pub fn restore_json<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        self.restore_with(text, Escape::Json)
+    }
+
+    /// Restore a complete string in the given mode.
+    pub fn restore_with<'a>(&self, text: &'a str, escape: Escape) -> Cow<'a, str> {
+        let Some(t) = &self.tables else {
+            return Cow::Borrowed(text);
+        };
+        let m = match escape {
+            Escape::None => &t.plain,
+            Escape::Json => &t.json,
+        };
+        if m.ac.find(text).is_none() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut held = String::new();
+        m.run(text, &mut out, &mut held, true);
+        Cow::Owned(out)
+    }
+
+    /// A streaming restorer for one output stream.
+    pub fn stream(&self, escape: Escape) -> TextRestorer {
+        TextRestorer {
+            tables: self.tables.clone(),
+            escape,
+            held: String::new(),
+            scratch: String::new(),
+        }
+    }
+}
+
+/// One output stream's incremental restorer (one per choice / block / part / tool call).
+#[derive(Debug, Clone)]
+pub struct TextRestorer {
+    tables: Option<Arc<Tables>>,
+    escape: Escape,
+    held: String,
+    scratch: String,
+}
+
+impl TextRestorer {
+    /// Feed the next fragment; append everything that is decided to `out`.
+    pub fn push(&mut self, fragment: &str, out: &mut String) {
+        let Some(t) = &self.tables else {
+            out.push_str(fragment);
+            return;
+        };
+        let m = match self.escape {
+            Escape::None => &t.plain,
+            Escape::Json => &t.json,
+        };
+        if self.held.is_empty() {
+            m.run(fragment, out, &mut self.held, false);
+        } else {
+            self.scratch.clear();
+            self.scratch.push_str(&self.held);
+            self.scratch.push_str(fragment);
+            self.held.clear();
+            m.run(&self.scratch, out, &mut self.held, false);
+        }
+    }
+
+    /// The stream ended: append the held tail (restoring any match it completes).
+    pub fn finish(&mut self, out: &mut String) {
+        if self.held.is_empty() {
+            return;
+        }
+        let held = std::mem::take(&mut self.held);
+        match &self.tables {
+            Some(t) => {
+                let m = match self.escape {
+                    Escape::None => &t.plain,
+                    Escape::Json => &t.json,
+                };
+                m.run(&held, out, &mut self.held, true);
+            }
+            None => out.push_str(&held),
+        }
+    }
+
+    /// Bytes currently held back.
+    pub fn held_len(&self) -> usize {
+        self.held.len()
+    }
+
+    pub fn escape(&self) -> Escape {
+        self.escape
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn restorer(pairs: &[(&str, &str)]) -> Restorer {
+        Restorer::new(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))).unwrap()
+    }
+
+    fn stream_all(r: &Restorer, parts: &[&str], escape: Escape) -> String {
+        let mut s = r.stream(escape);
+        let mut out = String::new();
+        for p in parts {
+            s.push(p, &mut out);
+        }
+        s.finish(&mut out);
+        out
+    }
+
+    #[test]
+    fn whole_string_restore_replaces_known_keys_only() {
+        let r = restorer(&[
+            ("<PERSON_3f9a2c>", "Alice"),
+            ("<EMAIL_ADDRESS_00aa11>", "a@b.c"),
+        ]);
+        assert_eq!(
+            r.restore("Hi <PERSON_3f9a2c>, mail <EMAIL_ADDRESS_00aa11> or <PERSON_ffffff>"),
+            "Hi Alice, mail a@b.c or <PERSON_ffffff>"
+        );
+        assert!(matches!(r.restore("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn empty_restorer_is_identity() {
+        let r = Restorer::empty();
+        assert!(r.is_empty());
+        assert_eq!(
+            stream_all(&r, &["<PER", "SON_3f9a2c>"], Escape::None),
+            "<PERSON_3f9a2c>"
+        );
+    }
+
+    #[test]
+    fn split_placeholder_is_restored_and_held_minimally() {
+        let r = restorer(&[("<PERSON_3f9a2c>", "Alice")]);
+        let mut s = r.stream(Escape::None);
+        let mut out = String::new();
+        s.push("Hello <PER", &mut out);
+        assert_eq!(out, "Hello ");
+        assert_eq!(s.held_len(), 4);
+        s.push("SON_3f9a2c>!", &mut out);
+        assert_eq!(out, "Hello Alice!");
+        assert_eq!(s.held_len(), 0);
+    }
+
+    #[test]
+    fn text_that_cannot_start_a_key_is_not_held() {
+        let r = restorer(&[("<PERSON_3f9a2c>", "Alice")]);
+        let mut s = r.stream(Escape::None);
+        let mut out = String::new();
+        s.push("a < b and <PERSON_x", &mut out);
+        assert_eq!(out, "a < b and <PERSON_x");
+        s.push("<", &mut out);
+        assert_eq!(s.held_len(), 1);
+        s.finish(&mut out);
+        assert_eq!(out, "a < b and <PERSON_x<");
+    }
+
+    #[test]
+    fn longer_key_wins_even_when_split() {
+        let r = restorer(&[("jane@example.com", "A"), ("jane@example.com.au", "B")]);
+        assert_eq!(r.restore("x jane@example.com.au y"), "x B y");
+        assert_eq!(
+            stream_all(&r, &["x jane@example.com", ".au y"], Escape::None),
+            "x B y"
+        );
+        assert_eq!(
+            stream_all(&r, &["x jane@example.com", " y"], Escape::None),
+            "x A y"
+        );
+    }
+
+    #[test]
+    fn leftmost_partial_beats_later_complete_key() {
+        let r = restorer(&[("abcdef", "1"), ("cd", "2")]);
+        assert_eq!(stream_all(&r, &["abcd", "ef"], Escape::None), "1");
+        assert_eq!(stream_all(&r, &["abcd", "x"], Escape::None), "ab2x");
+        assert_eq!(r.restore("abcdx"), "ab2x");
+    }
+
+    #[test]
+    fn json_mode_escapes_the_original() {
+        let r = restorer(&[("<PERSON_3f9a2c>", "O'Brien \"Bob\" \\ é\n")]);
+        let args = stream_all(&r, &["{\"name\": \"<PERS", "ON_3f9a2c>\"}"], Escape::Json);
+        let v: serde_json::Value = serde_json::from_str(&args).unwrap();
+        assert_eq!(v["name"], "O'Brien \"Bob\" \\ é\n");
+        let whole = r.restore_json(r#"{"n":"<PERSON_3f9a2c>"}"#);
+        let v: serde_json::Value = serde_json::from_str(&whole).unwrap();
+        assert_eq!(v["n"], "O'Brien \"Bob\" \\ é\n");
+    }
+
+    #[test]
+    fn json_mode_matches_html_escaped_placeholders() {
+        let r = restorer(&[("<PERSON_3f9a2c>", "Ann \"A\"")]);
+        let args = stream_all(
+            &r,
+            &["{\"n\":\"\\u003cPERSON_3f", "9a2c\\u003e\"}"],
+            Escape::Json,
+        );
+        let v: serde_json::Value = serde_json::from_str(&args).unwrap();
+        assert_eq!(v["n"], "Ann \"A\"");
+        // Plain text is not JSON: the escaped spelling is left alone there.
+        assert_eq!(
+            r.restore("\\u003cPERSON_3f9a2c\\u003e"),
+            "\\u003cPERSON_3f9a2c\\u003e"
+        );
+    }
+
+    #[test]
+    fn multibyte_text_around_keys() {
+        let r = restorer(&[("<LOCATION_abcdef>", "Zürich")]);
+        assert_eq!(
+            stream_all(&r, &["ñ日本<LOC", "ATION_abcdef>語"], Escape::None),
+            "ñ日本Zürich語"
+        );
+    }
+}

@@ -1,0 +1,1303 @@
+//! Response filters: restore the request's placeholders/surrogates in whole JSON bodies and in
+//! SSE streams, per endpoint.
+//!
+//! Owns: [`response_filter`] (endpoint + streaming -> a [`ResponseFilter`]), the per-endpoint
+//! JSON restoration of generated text, the per-provider SSE stream rewriters, the
+//! [`TextScanner`] hook for response scanning, and [`stream_error_frame`] (§4.4 in-band errors).
+//! Never: touches thinking / reasoning / signatures / ids (PROTOCOLS §2.8), buffers a whole
+//! stream, forwards what it cannot parse (errors instead: fail closed), or logs text.
+//! Called by: `server::service` on the response path.
+//!
+//! # Streams
+//!
+//! One [`StreamText`] per output stream: OpenAI chat `choices[i]` x {content, refusal,
+//! reasoning_content, audio.transcript, text, `tool_calls[index].function.arguments`};
+//! Responses `(item_id, content_index)` x {output_text, refusal, function-call / MCP arguments,
+//! custom tool input}; Anthropic content block `index` (text or `partial_json`); Gemini
+//! candidate `index` (all plain text parts of the candidate, in order). Each event is rewritten
+//! and sent at once; only a possibly-started placeholder is held, and re-emitted in the next
+//! event of the same stream, or at its end: the chunk with `finish_reason` (chat, appended to
+//! that chunk's delta), a synthetic `*.delta` event just before `*.done` / `output_item.done` /
+//! `response.completed` (Responses, same `item_id`/indices/sequence number as the last delta),
+//! a synthetic `content_block_delta` before `content_block_stop` / `message_delta` (Anthropic),
+//! the chunk with `finishReason` or a non-text part (Gemini), or a synthetic chunk at `[DONE]`
+//! / end of body. Argument fragments are restored JSON-escaped. Events that need no change are
+//! forwarded byte-identically; changed events are re-serialized (`data: ` with one space, keys
+//! sorted since serde_json runs without `preserve_order`).
+//!
+//! Full-text events (`output_text.done`, `function_call_arguments.done`, `output_item.done`,
+//! `content_part.done`, `response.completed`) are restored as whole strings, which gives the
+//! same result as the concatenated restored deltas.
+//!
+//! Known drift: OpenAI annotations and Gemini citation/grounding indices are byte/char offsets
+//! into the model's text; they are not recomputed after restoration.
+//!
+//! # Response scanning
+//!
+//! An optional [`TextScanner`] (the detection engine via [`EngineScanner`], filtered by the
+//! policy's `scan_responses`) finds values to redact as `<ENTITY>` in generated text, before
+//! restoration (so the user's own restored values are not re-flagged). Non-streaming bodies and
+//! full-text events: every text leaf is scanned whole. Streams: each output stream holds text
+//! until a whitespace boundary (at most 1 KiB), scans it with 64 bytes of already-sent context,
+//! and holds a finding that reaches the held end until it is complete (see `ScanState`).
+//! Scanning therefore adds word-level latency to streams; with `scan_responses = "off"` (no
+//! scanner) only placeholder-level holding remains. Thinking / reasoning is not scanned either.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bytes::BytesMut;
+use serde_json::{json, Map, Value};
+
+use super::restore::{Escape, Restorer, TextRestorer};
+use super::sse::{rewrite_event, write_event, SseEvent, SseParser, DEFAULT_MAX_EVENT};
+use super::{Passthrough, ResponseFilter, TransformError};
+use crate::detect::{Category, Engine, Finding};
+use crate::providers::{Endpoint, WireFormat};
+use crate::transform::policy::ScanResponses;
+
+/// "Scan this text": push the findings to redact (sorted, non-overlapping, char-boundary
+/// offsets, as [`crate::detect::Engine::scan`] returns them). Each is replaced by `<ENTITY>`.
+pub trait TextScanner: Send + Sync {
+    fn find(&self, text: &str, out: &mut Vec<Finding>);
+}
+
+/// The detection engine as a response scanner, filtered by `scan_responses`.
+pub struct EngineScanner {
+    pub engine: Arc<Engine>,
+    pub mode: ScanResponses,
+}
+
+impl TextScanner for EngineScanner {
+    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        let start = out.len();
+        match self.mode {
+            ScanResponses::Off => {}
+            ScanResponses::All => self.engine.scan_into(text, out),
+            ScanResponses::Secrets => {
+                self.engine.scan_into(text, out);
+                let mut i = start;
+                while i < out.len() {
+                    if out
+                        .get(i)
+                        .is_some_and(|f| f.entity.category() != Category::Secret)
+                    {
+                        out.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Replace every finding by `<ENTITY>`; `None` when there is none (or none is valid).
+pub fn redact_findings(text: &str, findings: &[Finding]) -> Option<String> {
+    if findings.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for f in findings {
+        if f.start < last || f.end <= f.start {
+            continue;
+        }
+        let (Some(before), true) = (text.get(last..f.start), text.is_char_boundary(f.end)) else {
+            continue;
+        };
+        out.push_str(before);
+        out.push('<');
+        out.push_str(f.entity.name());
+        out.push('>');
+        last = f.end;
+    }
+    if last == 0 {
+        return None;
+    }
+    out.push_str(text.get(last..).unwrap_or_default());
+    Some(out)
+}
+
+/// Default cap on a non-streaming response body (32 MiB).
+pub const DEFAULT_MAX_BODY: usize = 32 << 20;
+
+/// What a response filter needs from the request.
+#[derive(Clone)]
+pub struct FilterOptions {
+    /// From [`crate::transform::vault::Vault::restorer`]; [`Restorer::empty`] when the policy
+    /// says `restore = false`.
+    pub restorer: Restorer,
+    pub scanner: Option<Arc<dyn TextScanner>>,
+    /// Cap on a buffered non-streaming body.
+    pub max_body: usize,
+    /// Cap on one SSE event.
+    pub max_event: usize,
+}
+
+impl FilterOptions {
+    pub fn new(restorer: Restorer) -> Self {
+        FilterOptions {
+            restorer,
+            scanner: None,
+            max_body: DEFAULT_MAX_BODY,
+            max_event: DEFAULT_MAX_EVENT,
+        }
+    }
+
+    pub fn with_scanner(mut self, scanner: Arc<dyn TextScanner>) -> Self {
+        self.scanner = Some(scanner);
+        self
+    }
+}
+
+/// The response filter for an endpoint. `streaming` means the upstream answers with SSE
+/// (`stream: true`, Gemini `:streamGenerateContent?alt=sse`); Gemini's streaming endpoint
+/// without `alt=sse` returns one JSON array: pass `streaming = false` for it.
+/// Returns [`Passthrough`] when there is nothing to restore or scan, or the endpoint carries
+/// no generated text.
+pub fn response_filter(
+    endpoint: Endpoint,
+    streaming: bool,
+    opts: FilterOptions,
+) -> Box<dyn ResponseFilter> {
+    let generates = matches!(
+        endpoint,
+        Endpoint::OpenAiChat
+            | Endpoint::OpenAiCompletions
+            | Endpoint::OpenAiResponses
+            | Endpoint::AnthropicMessages
+            | Endpoint::GeminiGenerate
+            | Endpoint::GeminiStreamGenerate
+    );
+    if !generates {
+        return Box::new(Passthrough);
+    }
+    if !streaming {
+        if opts.restorer.is_empty() && opts.scanner.is_none() {
+            return Box::new(Passthrough);
+        }
+        return Box::new(JsonBodyFilter {
+            endpoint,
+            opts,
+            buf: Vec::new(),
+        });
+    }
+    if opts.restorer.is_empty() && opts.scanner.is_none() {
+        return Box::new(Passthrough);
+    }
+    let parser = SseParser::new(opts.max_event);
+    let r = Maker {
+        r: opts.restorer,
+        scanner: opts.scanner,
+    };
+    match endpoint {
+        Endpoint::OpenAiResponses => Box::new(SseFilter::new(parser, ResponsesStream::new(r))),
+        Endpoint::AnthropicMessages => Box::new(SseFilter::new(parser, AnthropicStream::new(r))),
+        Endpoint::GeminiGenerate | Endpoint::GeminiStreamGenerate => Box::new(SseFilter::new(
+            parser,
+            GeminiStream {
+                st: GeminiState::new(r),
+            },
+        )),
+        _ => Box::new(SseFilter::new(parser, ChatStream::new(r))),
+    }
+}
+
+/// The in-band error frame to send when a stream fails after it started (PROTOCOLS §4.4),
+/// then close the connection. `message` must be content-free.
+pub fn stream_error_frame(endpoint: Endpoint, code: &str, message: &str) -> Vec<u8> {
+    let mut out = BytesMut::new();
+    match (endpoint, endpoint.wire_format()) {
+        (Endpoint::OpenAiResponses, _) => {
+            let v = json!({"type": "error", "code": code, "message": message, "param": null});
+            write_event(&mut out, Some("error"), &v.to_string());
+        }
+        (_, WireFormat::OpenAi) => {
+            let v = json!({"error": {"message": message, "type": "invalid_request_error", "param": null, "code": code}});
+            write_event(&mut out, None, &v.to_string());
+        }
+        (_, WireFormat::Anthropic) => {
+            let v = json!({"type": "error", "error": {"type": "api_error", "message": message}});
+            write_event(&mut out, Some("error"), &v.to_string());
+        }
+        (_, WireFormat::Gemini) => {
+            // `error` must be the first key: written by hand.
+            let inner = json!({"code": 500, "message": message, "status": "INTERNAL"});
+            write_event(&mut out, None, &format!("{{\"error\":{inner}}}"));
+        }
+    }
+    out.to_vec()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whole-value restoration (non-streaming bodies and full-text events)
+
+struct Cx<'a> {
+    r: &'a Restorer,
+    scanner: Option<&'a Arc<dyn TextScanner>>,
+}
+
+impl Cx<'_> {
+    fn string(&self, s: &mut String, escape: Escape) -> bool {
+        let mut changed = false;
+        if let Some(sc) = self.scanner {
+            let mut found = Vec::new();
+            sc.find(s, &mut found);
+            if let Some(red) = redact_findings(s, &found) {
+                *s = red;
+                changed = true;
+            }
+        }
+        let restored = self.r.restore_with(s, escape);
+        if restored != s.as_str() {
+            *s = restored.into_owned();
+            changed = true;
+        }
+        changed
+    }
+
+    fn at(&self, obj: &mut Value, key: &str, escape: Escape) -> bool {
+        match obj.get_mut(key) {
+            Some(Value::String(s)) => self.string(s, escape),
+            _ => false,
+        }
+    }
+
+    fn text(&self, obj: &mut Value, key: &str) -> bool {
+        self.at(obj, key, Escape::None)
+    }
+
+    fn json_text(&self, obj: &mut Value, key: &str) -> bool {
+        self.at(obj, key, Escape::Json)
+    }
+
+    /// Every string leaf (tool inputs / function-call args), keys untouched.
+    fn leaves(&self, v: &mut Value) -> bool {
+        match v {
+            Value::String(s) => self.string(s, Escape::None),
+            Value::Array(a) => a.iter_mut().fold(false, |c, x| self.leaves(x) | c),
+            Value::Object(o) => o.values_mut().fold(false, |c, x| self.leaves(x) | c),
+            _ => false,
+        }
+    }
+}
+
+fn arr_mut<'v>(v: &'v mut Value, key: &str) -> impl Iterator<Item = &'v mut Value> {
+    v.get_mut(key)
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+}
+
+fn type_of(v: &Value) -> &str {
+    v.get("type").and_then(Value::as_str).unwrap_or_default()
+}
+
+fn restore_chat_body(v: &mut Value, cx: &Cx<'_>) -> bool {
+    let mut ch = false;
+    for choice in arr_mut(v, "choices") {
+        ch |= cx.text(choice, "text");
+        if let Some(m) = choice.get_mut("message") {
+            ch |= cx.text(m, "content");
+            for part in arr_mut(m, "content") {
+                ch |= cx.text(part, "text");
+            }
+            ch |= cx.text(m, "refusal");
+            ch |= cx.text(m, "reasoning_content");
+            ch |= cx.text(m, "reasoning");
+            if let Some(a) = m.get_mut("audio") {
+                ch |= cx.text(a, "transcript");
+            }
+            for tc in arr_mut(m, "tool_calls") {
+                if let Some(f) = tc.get_mut("function") {
+                    ch |= cx.json_text(f, "arguments");
+                }
+            }
+            if let Some(f) = m.get_mut("function_call") {
+                ch |= cx.json_text(f, "arguments");
+            }
+        }
+    }
+    ch
+}
+
+fn restore_responses_part(part: &mut Value, cx: &Cx<'_>) -> bool {
+    match type_of(part) {
+        "output_text" => cx.text(part, "text"),
+        "refusal" => cx.text(part, "refusal"),
+        _ => false,
+    }
+}
+
+fn restore_responses_item(item: &mut Value, cx: &Cx<'_>) -> bool {
+    match type_of(item) {
+        "message" => arr_mut(item, "content").fold(false, |c, p| restore_responses_part(p, cx) | c),
+        "function_call" | "mcp_call" => cx.json_text(item, "arguments"),
+        "custom_tool_call" => cx.text(item, "input"),
+        _ => false, // reasoning (opaque), tool results, ...
+    }
+}
+
+fn restore_responses_body(v: &mut Value, cx: &Cx<'_>) -> bool {
+    arr_mut(v, "output").fold(false, |c, item| restore_responses_item(item, cx) | c)
+}
+
+fn restore_anthropic_block(b: &mut Value, cx: &Cx<'_>) -> bool {
+    match type_of(b) {
+        "text" => {
+            let mut ch = cx.text(b, "text");
+            for c in arr_mut(b, "citations") {
+                ch |= cx.text(c, "cited_text");
+            }
+            ch
+        }
+        "tool_use" => b.get_mut("input").is_some_and(|i| cx.leaves(i)),
+        _ => false, // thinking, redacted_thinking, server tool blocks: never touched
+    }
+}
+
+fn restore_anthropic_message(v: &mut Value, cx: &Cx<'_>) -> bool {
+    arr_mut(v, "content").fold(false, |c, b| restore_anthropic_block(b, cx) | c)
+}
+
+fn restore_body(endpoint: Endpoint, v: &mut Value, cx: &Cx<'_>) -> bool {
+    match endpoint {
+        Endpoint::OpenAiChat | Endpoint::OpenAiCompletions => restore_chat_body(v, cx),
+        Endpoint::OpenAiResponses => restore_responses_body(v, cx),
+        Endpoint::AnthropicMessages => restore_anthropic_message(v, cx),
+        Endpoint::GeminiGenerate | Endpoint::GeminiStreamGenerate => {
+            let mut st = GeminiState::new(Maker {
+                r: cx.r.clone(),
+                scanner: cx.scanner.cloned(),
+            });
+            match v {
+                Value::Array(chunks) => {
+                    let mut ch = false;
+                    for c in chunks.iter_mut() {
+                        ch |= st.process(c, cx);
+                    }
+                    if let Some(last) = chunks.last_mut() {
+                        ch |= st.flush_into(last);
+                    }
+                    ch
+                }
+                _ => {
+                    let ch = st.process(v, cx);
+                    st.flush_into(v) | ch
+                }
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Non-streaming bodies: buffered under a cap, restored once at the end.
+struct JsonBodyFilter {
+    endpoint: Endpoint,
+    opts: FilterOptions,
+    buf: Vec<u8>,
+}
+
+impl ResponseFilter for JsonBodyFilter {
+    fn chunk(&mut self, input: &[u8], _out: &mut BytesMut) -> Result<(), TransformError> {
+        if self.buf.len() + input.len() > self.opts.max_body {
+            return Err(TransformError::MalformedStream(
+                "response body exceeds the size cap",
+            ));
+        }
+        self.buf.extend_from_slice(input);
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut BytesMut) -> Result<(), TransformError> {
+        if self.buf.iter().all(u8::is_ascii_whitespace) {
+            out.extend_from_slice(&self.buf);
+            return Ok(());
+        }
+        let mut v: Value =
+            serde_json::from_slice(&self.buf).map_err(|_| TransformError::InvalidJson)?;
+        let cx = Cx {
+            r: &self.opts.restorer,
+            scanner: self.opts.scanner.as_ref(),
+        };
+        if restore_body(self.endpoint, &mut v, &cx) {
+            let bytes = serde_json::to_vec(&v).map_err(|_| TransformError::InvalidJson)?;
+            out.extend_from_slice(&bytes);
+        } else {
+            out.extend_from_slice(&self.buf);
+        }
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SSE plumbing
+
+trait Rewriter: Send {
+    fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError>;
+    fn finish(&mut self, out: &mut BytesMut) -> Result<(), TransformError>;
+}
+
+struct SseFilter<R> {
+    parser: SseParser,
+    events: Vec<SseEvent>,
+    rw: R,
+}
+
+impl<R: Rewriter> SseFilter<R> {
+    fn new(parser: SseParser, rw: R) -> Self {
+        SseFilter {
+            parser,
+            events: Vec::new(),
+            rw,
+        }
+    }
+
+    fn drain(&mut self, out: &mut BytesMut) -> Result<(), TransformError> {
+        let mut evs = std::mem::take(&mut self.events);
+        let res = evs.drain(..).try_for_each(|ev| self.rw.event(&ev, out));
+        self.events = evs;
+        res
+    }
+}
+
+impl<R: Rewriter> ResponseFilter for SseFilter<R> {
+    fn chunk(&mut self, input: &[u8], out: &mut BytesMut) -> Result<(), TransformError> {
+        self.parser.push(input, &mut self.events)?;
+        self.drain(out)
+    }
+
+    fn finish(&mut self, out: &mut BytesMut) -> Result<(), TransformError> {
+        self.parser.finish(&mut self.events)?;
+        self.drain(out)?;
+        self.rw.finish(out)
+    }
+}
+
+fn parse_data(ev: &SseEvent) -> Result<Option<Value>, TransformError> {
+    match &ev.data {
+        None => Ok(None),
+        Some(d) => serde_json::from_str(d)
+            .map(Some)
+            .map_err(|_| TransformError::InvalidJson),
+    }
+}
+
+fn emit(out: &mut BytesMut, ev: &SseEvent, v: &Value, changed: bool) {
+    if changed {
+        rewrite_event(out, ev, &v.to_string());
+    } else {
+        out.extend_from_slice(&ev.raw);
+    }
+}
+
+/// Push the string at `v` through `st`; true when the text changed.
+fn push_value(st: &mut StreamText, v: Option<&mut Value>) -> bool {
+    let Some(Value::String(s)) = v else {
+        return false;
+    };
+    let mut o = String::with_capacity(s.len());
+    st.push(s, &mut o);
+    if o != *s {
+        *s = o;
+        true
+    } else {
+        false
+    }
+}
+
+fn take_held(st: &mut StreamText) -> String {
+    let mut held = String::new();
+    st.finish(&mut held);
+    held
+}
+
+/// Append `s` to the string at `obj[key]` (creating `obj` / the key as needed).
+fn append_at(obj: &mut Value, key: &str, s: &str) {
+    if !obj.is_object() {
+        *obj = Value::Object(Map::new());
+    }
+    if let Value::Object(m) = obj {
+        match m.get_mut(key) {
+            Some(Value::String(t)) => t.push_str(s),
+            _ => {
+                m.insert(key.to_owned(), Value::String(s.to_owned()));
+            }
+        }
+    }
+}
+
+fn child<'v>(obj: &'v mut Value, key: &str) -> &'v mut Value {
+    if !obj.is_object() {
+        *obj = Value::Object(Map::new());
+    }
+    match obj {
+        Value::Object(m) => m.entry(key.to_owned()).or_insert(Value::Null),
+        other => other, // unreachable: `obj` was made an object above
+    }
+}
+
+/// Creates the per-output-stream state: optional scanning, then restoration.
+#[derive(Clone)]
+struct Maker {
+    r: Restorer,
+    scanner: Option<Arc<dyn TextScanner>>,
+}
+
+impl Maker {
+    fn stream(&self, escape: Escape) -> StreamText {
+        StreamText {
+            scan: self.scanner.clone().map(ScanState::new),
+            restore: self.r.stream(escape),
+            buf: String::new(),
+        }
+    }
+
+    fn cx(&self) -> Cx<'_> {
+        Cx {
+            r: &self.r,
+            scanner: self.scanner.as_ref(),
+        }
+    }
+}
+
+/// One output stream: [`ScanState`] (when scanning) feeding a [`TextRestorer`].
+struct StreamText {
+    scan: Option<ScanState>,
+    restore: TextRestorer,
+    buf: String,
+}
+
+impl StreamText {
+    fn push(&mut self, fragment: &str, out: &mut String) {
+        match &mut self.scan {
+            None => self.restore.push(fragment, out),
+            Some(s) => {
+                self.buf.clear();
+                s.push(fragment, &mut self.buf, false);
+                self.restore.push(&self.buf, out);
+            }
+        }
+    }
+
+    fn finish(&mut self, out: &mut String) {
+        if let Some(s) = &mut self.scan {
+            self.buf.clear();
+            s.push("", &mut self.buf, true);
+            self.restore.push(&self.buf, out);
+        }
+        self.restore.finish(out);
+    }
+
+    fn escape(&self) -> Escape {
+        self.restore.escape()
+    }
+}
+
+/// Bytes of already-sent text kept as context for the next scan (keyword anchors).
+const SCAN_CONTEXT: usize = 64;
+/// Longest text held back waiting for a word boundary before it is scanned and sent anyway.
+const SCAN_MAX_HOLD: usize = 1024;
+
+/// Streaming response scanning: text is held until a whitespace boundary (at most
+/// [`SCAN_MAX_HOLD`] bytes), scanned together with [`SCAN_CONTEXT`] bytes of what was already
+/// sent, and findings inside the new text are redacted. A finding that runs up to the held end
+/// stays held until it is complete. A value that spans more than [`SCAN_MAX_HOLD`] bytes, or
+/// whose detection needs text after it, can be cut and is then only partly redacted.
+struct ScanState {
+    scanner: Arc<dyn TextScanner>,
+    context: String,
+    pending: String,
+    found: Vec<Finding>,
+}
+
+impl ScanState {
+    fn new(scanner: Arc<dyn TextScanner>) -> Self {
+        ScanState {
+            scanner,
+            context: String::new(),
+            pending: String::new(),
+            found: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, fragment: &str, out: &mut String, last: bool) {
+        self.pending.push_str(fragment);
+        let forced = last || self.pending.len() > SCAN_MAX_HOLD;
+        let cut = if forced {
+            self.pending.len()
+        } else {
+            match self
+                .pending
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+            {
+                Some((i, c)) => i + c.len_utf8(),
+                None => return,
+            }
+        };
+        let ctx = self.context.len();
+        let mut text = std::mem::take(&mut self.context);
+        text.push_str(&self.pending);
+        self.found.clear();
+        self.scanner.find(&text, &mut self.found);
+        let mut cut_abs = ctx + cut;
+        if !forced {
+            // Hold a finding that is not known to be complete yet.
+            for f in &self.found {
+                if f.start >= ctx && f.start < cut_abs && f.end >= cut_abs {
+                    cut_abs = f.start;
+                }
+            }
+        }
+        let mut last_pos = ctx;
+        for f in &self.found {
+            let (s, e) = (f.start.max(ctx), f.end.min(cut_abs));
+            if s < last_pos || e <= s || !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+                continue;
+            }
+            out.push_str(text.get(last_pos..s).unwrap_or_default());
+            out.push('<');
+            out.push_str(f.entity.name());
+            out.push('>');
+            last_pos = e;
+        }
+        out.push_str(text.get(last_pos..cut_abs).unwrap_or_default());
+        // New context: the tail of what was sent (originals, so anchors still match).
+        let mut cstart = cut_abs.saturating_sub(SCAN_CONTEXT);
+        while !text.is_char_boundary(cstart) {
+            cstart += 1;
+        }
+        self.context = text.get(cstart..cut_abs).unwrap_or_default().to_owned();
+        self.pending = text.get(cut_abs..).unwrap_or_default().to_owned();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenAI chat completions (and legacy completions)
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum ChatField {
+    Text,
+    Content,
+    Refusal,
+    Reasoning,
+    /// `reasoning` (OpenRouter-style compat field).
+    ReasoningAlt,
+    Transcript,
+    Tool(u64),
+}
+
+struct ChatStream {
+    r: Maker,
+    streams: HashMap<(u64, ChatField), StreamText>,
+    template: Map<String, Value>,
+}
+
+impl ChatStream {
+    fn new(r: Maker) -> Self {
+        ChatStream {
+            r,
+            streams: HashMap::new(),
+            template: Map::new(),
+        }
+    }
+
+    fn stream(&mut self, key: (u64, ChatField)) -> &mut StreamText {
+        let escape = if matches!(key.1, ChatField::Tool(_)) {
+            Escape::Json
+        } else {
+            Escape::None
+        };
+        let r = &self.r;
+        self.streams.entry(key).or_insert_with(|| r.stream(escape))
+    }
+
+    /// Push a string field through its stream (created on first use only).
+    fn push(&mut self, key: (u64, ChatField), v: Option<&mut Value>) -> bool {
+        match v {
+            Some(v @ Value::String(_)) => push_value(self.stream(key), Some(v)),
+            _ => false,
+        }
+    }
+
+    fn process_choice(&mut self, pos: usize, choice: &mut Value) -> bool {
+        let idx = choice
+            .get("index")
+            .and_then(Value::as_u64)
+            .unwrap_or(pos as u64);
+        let mut ch = self.push((idx, ChatField::Text), choice.get_mut("text"));
+        if let Some(d) = choice.get_mut("delta") {
+            ch |= self.push((idx, ChatField::Content), d.get_mut("content"));
+            ch |= self.push((idx, ChatField::Refusal), d.get_mut("refusal"));
+            ch |= self.push((idx, ChatField::Reasoning), d.get_mut("reasoning_content"));
+            ch |= self.push((idx, ChatField::ReasoningAlt), d.get_mut("reasoning"));
+            if let Some(a) = d.get_mut("audio") {
+                ch |= self.push((idx, ChatField::Transcript), a.get_mut("transcript"));
+            }
+            for (tpos, tc) in arr_mut(d, "tool_calls").enumerate() {
+                let ti = tc
+                    .get("index")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(tpos as u64);
+                if let Some(f) = tc.get_mut("function") {
+                    ch |= self.push((idx, ChatField::Tool(ti)), f.get_mut("arguments"));
+                }
+            }
+        }
+        let finished = choice.get("finish_reason").is_some_and(|f| !f.is_null());
+        if finished {
+            ch |= self.flush_choice(idx, choice);
+        }
+        ch
+    }
+
+    /// Move every held tail of choice `idx` into `choice` (its delta / text).
+    fn flush_choice(&mut self, idx: u64, choice: &mut Value) -> bool {
+        let mut keys: Vec<(u64, ChatField)> = self
+            .streams
+            .keys()
+            .filter(|k| k.0 == idx)
+            .copied()
+            .collect();
+        keys.sort();
+        let mut ch = false;
+        for key in keys {
+            let Some(mut st) = self.streams.remove(&key) else {
+                continue;
+            };
+            let held = take_held(&mut st);
+            if held.is_empty() {
+                continue;
+            }
+            ch = true;
+            match key.1 {
+                ChatField::Text => append_at(choice, "text", &held),
+                ChatField::Content => append_at(child(choice, "delta"), "content", &held),
+                ChatField::Refusal => append_at(child(choice, "delta"), "refusal", &held),
+                ChatField::Reasoning => {
+                    append_at(child(choice, "delta"), "reasoning_content", &held)
+                }
+                ChatField::ReasoningAlt => append_at(child(choice, "delta"), "reasoning", &held),
+                ChatField::Transcript => {
+                    append_at(child(child(choice, "delta"), "audio"), "transcript", &held)
+                }
+                ChatField::Tool(ti) => {
+                    let calls = child(child(choice, "delta"), "tool_calls");
+                    if !calls.is_array() {
+                        *calls = Value::Array(Vec::new());
+                    }
+                    if let Value::Array(list) = calls {
+                        let found = list
+                            .iter_mut()
+                            .find(|c| c.get("index").and_then(Value::as_u64) == Some(ti));
+                        match found {
+                            Some(c) => append_at(child(c, "function"), "arguments", &held),
+                            None => {
+                                list.push(json!({"index": ti, "function": {"arguments": held}}))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        ch
+    }
+
+    /// A synthetic chunk carrying every held tail (before `[DONE]` / at end of body).
+    fn flush_all(&mut self, out: &mut BytesMut) {
+        let mut idxs: Vec<u64> = self.streams.keys().map(|k| k.0).collect();
+        idxs.sort_unstable();
+        idxs.dedup();
+        let mut choices = Vec::new();
+        for idx in idxs {
+            let mut choice = json!({"index": idx});
+            if self.flush_choice(idx, &mut choice) {
+                if let Value::Object(m) = &mut choice {
+                    m.insert("finish_reason".into(), Value::Null);
+                }
+                choices.push(choice);
+            }
+        }
+        if choices.is_empty() {
+            return;
+        }
+        let mut chunk = self.template.clone();
+        chunk.insert("choices".into(), Value::Array(choices));
+        write_event(out, None, &Value::Object(chunk).to_string());
+    }
+}
+
+impl Rewriter for ChatStream {
+    fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError> {
+        if ev.data.as_deref().map(str::trim) == Some("[DONE]") {
+            self.flush_all(out);
+            out.extend_from_slice(&ev.raw);
+            return Ok(());
+        }
+        let Some(mut v) = parse_data(ev)? else {
+            out.extend_from_slice(&ev.raw);
+            return Ok(());
+        };
+        if let Value::Object(m) = &v {
+            for k in ["id", "object", "created", "model", "system_fingerprint"] {
+                if let Some(x) = m.get(k) {
+                    self.template.insert(k.to_owned(), x.clone());
+                }
+            }
+        }
+        let mut changed = false;
+        if let Some(Value::Array(choices)) = v.get_mut("choices") {
+            for (pos, choice) in choices.iter_mut().enumerate() {
+                changed |= self.process_choice(pos, choice);
+            }
+        }
+        emit(out, ev, &v, changed);
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut BytesMut) -> Result<(), TransformError> {
+        self.flush_all(out);
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// OpenAI Responses
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum RKind {
+    Text,
+    Refusal,
+    Args,
+    CustomInput,
+    McpArgs,
+}
+
+impl RKind {
+    fn escape(self) -> Escape {
+        match self {
+            RKind::Args | RKind::McpArgs => Escape::Json,
+            _ => Escape::None,
+        }
+    }
+}
+
+struct RStream {
+    st: StreamText,
+    /// The last delta event of this stream (its `delta` replaced when re-used).
+    template: Value,
+    event: Option<String>,
+}
+
+struct ResponsesStream {
+    r: Maker,
+    streams: HashMap<(String, u64, RKind), RStream>,
+}
+
+fn responses_kind(ty: &str) -> Option<(RKind, bool, &'static str)> {
+    // (kind, is_delta, full-text field of the .done event)
+    Some(match ty {
+        "response.output_text.delta" => (RKind::Text, true, "delta"),
+        "response.output_text.done" => (RKind::Text, false, "text"),
+        "response.refusal.delta" => (RKind::Refusal, true, "delta"),
+        "response.refusal.done" => (RKind::Refusal, false, "refusal"),
+        "response.function_call_arguments.delta" => (RKind::Args, true, "delta"),
+        "response.function_call_arguments.done" => (RKind::Args, false, "arguments"),
+        "response.custom_tool_call_input.delta" => (RKind::CustomInput, true, "delta"),
+        "response.custom_tool_call_input.done" => (RKind::CustomInput, false, "input"),
+        "response.mcp_call_arguments.delta" => (RKind::McpArgs, true, "delta"),
+        "response.mcp_call_arguments.done" => (RKind::McpArgs, false, "arguments"),
+        _ => return None,
+    })
+}
+
+impl ResponsesStream {
+    fn new(r: Maker) -> Self {
+        ResponsesStream {
+            r,
+            streams: HashMap::new(),
+        }
+    }
+
+    /// Emit a synthetic delta event for every held tail matching `which`.
+    fn flush(
+        &mut self,
+        out: &mut BytesMut,
+        which: impl Fn(&(String, u64, RKind)) -> bool,
+        seq: Option<&Value>,
+    ) {
+        let mut keys: Vec<(String, u64, RKind)> =
+            self.streams.keys().filter(|k| which(k)).cloned().collect();
+        keys.sort();
+        for key in keys {
+            let Some(mut s) = self.streams.remove(&key) else {
+                continue;
+            };
+            let held = take_held(&mut s.st);
+            if held.is_empty() {
+                continue;
+            }
+            let mut ev = s.template;
+            if let Value::Object(m) = &mut ev {
+                m.insert("delta".into(), Value::String(held));
+                if let Some(seq) = seq {
+                    m.insert("sequence_number".into(), seq.clone());
+                }
+            }
+            write_event(out, s.event.as_deref(), &ev.to_string());
+        }
+    }
+}
+
+impl Rewriter for ResponsesStream {
+    fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError> {
+        let Some(mut v) = parse_data(ev)? else {
+            out.extend_from_slice(&ev.raw);
+            return Ok(());
+        };
+        let ty = type_of(&v).to_owned();
+        let m = self.r.clone();
+        let cx = m.cx();
+        let seq = v.get("sequence_number").cloned();
+        let mut changed = false;
+        if let Some((kind, is_delta, field)) = responses_kind(&ty) {
+            let item = v
+                .get("item_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let ci = v.get("content_index").and_then(Value::as_u64).unwrap_or(0);
+            let key = (item, ci, kind);
+            if is_delta {
+                let r = &self.r;
+                let s = self.streams.entry(key).or_insert_with(|| RStream {
+                    st: r.stream(kind.escape()),
+                    template: Value::Null,
+                    event: None,
+                });
+                changed = push_value(&mut s.st, v.get_mut(field));
+                s.template = v.clone();
+                s.event = ev.event.clone();
+            } else {
+                self.flush(out, |k| *k == key, seq.as_ref());
+                changed = cx.at(&mut v, field, kind.escape());
+            }
+        } else {
+            match ty.as_str() {
+                "response.content_part.added" | "response.content_part.done" => {
+                    if let Some(p) = v.get_mut("part") {
+                        changed = restore_responses_part(p, &cx);
+                    }
+                }
+                "response.output_item.added" | "response.output_item.done" => {
+                    if ty.ends_with(".done") {
+                        let id = v
+                            .get("item")
+                            .and_then(|i| i.get("id"))
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned();
+                        self.flush(out, |k| k.0 == id, seq.as_ref());
+                    }
+                    if let Some(i) = v.get_mut("item") {
+                        changed = restore_responses_item(i, &cx);
+                    }
+                }
+                "response.completed" | "response.incomplete" | "response.failed" => {
+                    self.flush(out, |_| true, seq.as_ref());
+                    if let Some(r) = v.get_mut("response") {
+                        changed = restore_responses_body(r, &cx);
+                    }
+                }
+                _ => {} // created / in_progress snapshots have no output yet; reasoning: never
+            }
+        }
+        emit(out, ev, &v, changed);
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut BytesMut) -> Result<(), TransformError> {
+        self.flush(out, |_| true, None);
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Anthropic messages
+
+struct AnthropicStream {
+    r: Maker,
+    /// Block index -> restorer (JSON-escaped for `tool_use` blocks).
+    streams: HashMap<u64, StreamText>,
+}
+
+impl AnthropicStream {
+    fn new(r: Maker) -> Self {
+        AnthropicStream {
+            r,
+            streams: HashMap::new(),
+        }
+    }
+
+    fn stream(&mut self, idx: u64, escape: Escape) -> &mut StreamText {
+        let r = &self.r;
+        self.streams.entry(idx).or_insert_with(|| r.stream(escape))
+    }
+
+    fn flush(&mut self, out: &mut BytesMut, only: Option<u64>) {
+        let mut keys: Vec<u64> = self
+            .streams
+            .keys()
+            .filter(|k| only.is_none_or(|o| o == **k))
+            .copied()
+            .collect();
+        keys.sort_unstable();
+        for idx in keys {
+            let Some(mut st) = self.streams.remove(&idx) else {
+                continue;
+            };
+            let held = take_held(&mut st);
+            if held.is_empty() {
+                continue;
+            }
+            let delta = match st.escape() {
+                Escape::Json => json!({"type": "input_json_delta", "partial_json": held}),
+                Escape::None => json!({"type": "text_delta", "text": held}),
+            };
+            let ev = json!({"type": "content_block_delta", "index": idx, "delta": delta});
+            write_event(out, Some("content_block_delta"), &ev.to_string());
+        }
+    }
+}
+
+impl Rewriter for AnthropicStream {
+    fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError> {
+        let Some(mut v) = parse_data(ev)? else {
+            out.extend_from_slice(&ev.raw);
+            return Ok(());
+        };
+        let idx = v.get("index").and_then(Value::as_u64).unwrap_or(0);
+        let m = self.r.clone();
+        let cx = m.cx();
+        let mut changed = false;
+        match type_of(&v) {
+            "message_start" => {
+                if let Some(m) = v.get_mut("message") {
+                    changed = restore_anthropic_message(m, &cx);
+                }
+            }
+            "content_block_start" => {
+                if let Some(b) = v.get_mut("content_block") {
+                    match type_of(b) {
+                        "text" => {
+                            changed = push_value(self.stream(idx, Escape::None), b.get_mut("text"));
+                        }
+                        "tool_use" => {
+                            self.stream(idx, Escape::Json);
+                            changed = b.get_mut("input").is_some_and(|i| cx.leaves(i));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "content_block_delta" => {
+                if let Some(d) = v.get_mut("delta") {
+                    match type_of(d) {
+                        "text_delta" => {
+                            changed = push_value(self.stream(idx, Escape::None), d.get_mut("text"));
+                        }
+                        "input_json_delta" => {
+                            changed = push_value(
+                                self.stream(idx, Escape::Json),
+                                d.get_mut("partial_json"),
+                            );
+                        }
+                        "citations_delta" => {
+                            if let Some(c) = d.get_mut("citation") {
+                                changed = cx.text(c, "cited_text");
+                            }
+                        }
+                        _ => {} // thinking_delta, signature_delta: never touched
+                    }
+                }
+            }
+            "content_block_stop" => self.flush(out, Some(idx)),
+            "message_delta" | "message_stop" => self.flush(out, None),
+            _ => {}
+        }
+        emit(out, ev, &v, changed);
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut BytesMut) -> Result<(), TransformError> {
+        self.flush(out, None);
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gemini
+
+/// Restoration state across Gemini chunks (SSE events or elements of the JSON array).
+struct GeminiState {
+    r: Maker,
+    /// Candidate index -> restorer over its plain text parts.
+    streams: HashMap<u64, StreamText>,
+}
+
+fn gemini_plain_text(part: &Value) -> bool {
+    part.get("text").is_some_and(Value::is_string)
+        && part.get("thought").and_then(Value::as_bool) != Some(true)
+        && part.get("thoughtSignature").is_none()
+}
+
+impl GeminiState {
+    fn new(r: Maker) -> Self {
+        GeminiState {
+            r,
+            streams: HashMap::new(),
+        }
+    }
+
+    /// Restore one `GenerateContentResponse` chunk in place.
+    fn process(&mut self, v: &mut Value, cx: &Cx<'_>) -> bool {
+        let mut ch = false;
+        for (pos, cand) in arr_mut(v, "candidates").enumerate() {
+            let idx = cand
+                .get("index")
+                .and_then(Value::as_u64)
+                .unwrap_or(pos as u64);
+            let r = &self.r;
+            let st = self
+                .streams
+                .entry(idx)
+                .or_insert_with(|| r.stream(Escape::None));
+            let finished = cand.get("finishReason").is_some_and(|f| !f.is_null());
+            let mut last_text: Option<usize> = None;
+            if let Some(Value::Array(parts)) =
+                cand.get_mut("content").and_then(|c| c.get_mut("parts"))
+            {
+                let mut i = 0;
+                while i < parts.len() {
+                    let Some(part) = parts.get_mut(i) else { break };
+                    if gemini_plain_text(part) {
+                        ch |= push_value(st, part.get_mut("text"));
+                        last_text = Some(i);
+                    } else {
+                        // A boundary (function call, thought, media): flush before it.
+                        let untouchable = part.get("thoughtSignature").is_some()
+                            || part.get("thought").and_then(Value::as_bool) == Some(true);
+                        if !untouchable {
+                            if let Some(args) =
+                                part.get_mut("functionCall").and_then(|f| f.get_mut("args"))
+                            {
+                                ch |= cx.leaves(args);
+                            }
+                        }
+                        let held = take_held(st);
+                        if !held.is_empty() {
+                            ch = true;
+                            match last_text.and_then(|j| parts.get_mut(j)) {
+                                Some(p) => append_at(p, "text", &held),
+                                None => {
+                                    parts.insert(i, json!({"text": held}));
+                                    i += 1;
+                                }
+                            }
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            if finished {
+                let held = take_held(st);
+                if !held.is_empty() {
+                    ch = true;
+                    gemini_append(cand, last_text, held);
+                }
+            }
+        }
+        ch
+    }
+
+    /// Move every held tail into `v` (the last chunk).
+    fn flush_into(&mut self, v: &mut Value) -> bool {
+        let mut idxs: Vec<u64> = self.streams.keys().copied().collect();
+        idxs.sort_unstable();
+        let mut ch = false;
+        for idx in idxs {
+            let Some(mut st) = self.streams.remove(&idx) else {
+                continue;
+            };
+            let held = take_held(&mut st);
+            if held.is_empty() {
+                continue;
+            }
+            ch = true;
+            let cands = child(v, "candidates");
+            if !cands.is_array() {
+                *cands = Value::Array(Vec::new());
+            }
+            if let Value::Array(list) = cands {
+                let pos = list
+                    .iter()
+                    .position(|c| c.get("index").and_then(Value::as_u64) == Some(idx));
+                match pos.and_then(|p| list.get_mut(p)) {
+                    Some(c) => gemini_append(c, None, held),
+                    None => list.push(json!({
+                        "index": idx,
+                        "content": {"role": "model", "parts": [{"text": held}]}
+                    })),
+                }
+            }
+        }
+        ch
+    }
+}
+
+/// Append `held` to the candidate's text part `last_text`, or as a new last part.
+fn gemini_append(cand: &mut Value, last_text: Option<usize>, held: String) {
+    let parts = child(child(cand, "content"), "parts");
+    if !parts.is_array() {
+        *parts = Value::Array(Vec::new());
+    }
+    if let Value::Array(list) = parts {
+        match last_text.and_then(|j| list.get_mut(j)) {
+            Some(p) => append_at(p, "text", &held),
+            None => list.push(json!({"text": held})),
+        }
+    }
+}
+
+struct GeminiStream {
+    st: GeminiState,
+}
+
+impl Rewriter for GeminiStream {
+    fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError> {
+        let Some(mut v) = parse_data(ev)? else {
+            out.extend_from_slice(&ev.raw);
+            return Ok(());
+        };
+        let m = self.st.r.clone();
+        let cx = m.cx();
+        let changed = self.st.process(&mut v, &cx);
+        emit(out, ev, &v, changed);
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut BytesMut) -> Result<(), TransformError> {
+        let mut v = json!({"candidates": []});
+        if self.st.flush_into(&mut v) {
+            write_event(out, None, &v.to_string());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -14,7 +14,9 @@ use serde_json::json;
 
 use crate::providers::{Endpoint, WireFormat};
 use crate::server::body::{self, Body};
-use crate::server::headers::{REQUEST_ID, X_PROMPTWALL_REQUEST_ID, X_REQUEST_ID, X_SHOULD_RETRY};
+use crate::server::headers::{
+    REQUEST_ID, X_PROMPTWALL_REQUEST_ID, X_PROMPTWALL_SANITIZED, X_REQUEST_ID, X_SHOULD_RETRY,
+};
 
 /// The status class of an error; decides status, error `type`, and whether SDKs may retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +122,15 @@ impl ErrorClass {
 pub struct ApiError {
     pub class: ErrorClass,
     pub message: Cow<'static, str>,
+    /// Overrides the class's error `code` (OpenAI `code`, Anthropic `details.error_code`,
+    /// Gemini `ErrorInfo.reason` upper-cased).
+    pub code: Option<&'static str>,
+    /// Content-free machine-readable details (sanitizer refusals: entity, JSON path, byte
+    /// offsets): OpenAI `error.promptwall` (+ `param` = the first path), Anthropic
+    /// `error.details.promptwall`, Gemini an extra `error.details[]` entry.
+    pub details: Option<Box<serde_json::Value>>,
+    /// The `x-promptwall-sanitized` value of a refused request (header and body).
+    pub sanitized: Option<String>,
 }
 
 impl ApiError {
@@ -127,7 +138,33 @@ impl ApiError {
         Self {
             class,
             message: message.into(),
+            code: None,
+            details: None,
+            sanitized: None,
         }
+    }
+
+    /// Adds a code override, content-free details and the sanitize summary (refusals of the
+    /// sanitize stage).
+    pub fn with_details(
+        mut self,
+        code: &'static str,
+        details: serde_json::Value,
+        sanitized: String,
+    ) -> Self {
+        self.code = Some(code);
+        self.details = Some(Box::new(details));
+        self.sanitized = Some(sanitized);
+        self
+    }
+
+    /// `details` with the sanitize summary merged in (`"sanitized": ..`).
+    fn details_value(&self) -> Option<serde_json::Value> {
+        let mut d = self.details.as_deref().cloned()?;
+        if let (Some(obj), Some(s)) = (d.as_object_mut(), &self.sanitized) {
+            obj.insert("sanitized".into(), json!(s));
+        }
+        Some(d)
     }
 
     /// A policy refusal (403); the message is prefixed as PROTOCOLS §4.3 prescribes.
@@ -144,24 +181,56 @@ impl ApiError {
         let v = match format {
             WireFormat::OpenAi => {
                 let (ty, code) = self.class.openai();
-                json!({"error": {"message": self.message, "type": ty, "param": null, "code": code}})
+                let code = self.code.unwrap_or(code);
+                let mut err =
+                    json!({"message": self.message, "type": ty, "param": null, "code": code});
+                if let Some(d) = self.details_value() {
+                    if let Some(p) = first_path(&d) {
+                        err["param"] = json!(p);
+                    }
+                    err["promptwall"] = d;
+                }
+                json!({ "error": err })
             }
             WireFormat::Anthropic => {
                 let mut err = json!({"type": self.class.anthropic(), "message": self.message});
-                if self.class == ErrorClass::Forbidden {
-                    err["details"] = json!({"error_code": "promptwall_policy_violation"});
+                let code = match (self.code, self.class) {
+                    (Some(c), _) => Some(c),
+                    (None, ErrorClass::Forbidden) => Some("promptwall_policy_violation"),
+                    _ => None,
+                };
+                if let Some(c) = code {
+                    err["details"] = json!({ "error_code": c });
+                }
+                if let Some(d) = self.details_value() {
+                    err["details"]["promptwall"] = d;
                 }
                 json!({"type": "error", "error": err, "request_id": request_id})
             }
             WireFormat::Gemini => {
                 let mut err =
                     json!({"code": status, "message": self.message, "status": self.class.gemini()});
-                if self.class == ErrorClass::Forbidden {
-                    err["details"] = json!([{
+                let reason = match (self.code, self.class) {
+                    (Some(c), _) => Some(c.to_ascii_uppercase()),
+                    (None, ErrorClass::Forbidden) => Some("PROMPTWALL_POLICY_VIOLATION".into()),
+                    _ => None,
+                };
+                if let Some(reason) = reason {
+                    let mut details = vec![json!({
                         "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-                        "reason": "PROMPTWALL_POLICY_VIOLATION",
+                        "reason": reason,
                         "domain": "promptwall"
-                    }]);
+                    })];
+                    if let Some(d) = self.details_value() {
+                        let mut extra =
+                            json!({"@type": "type.googleapis.com/promptwall.v1.SanitizeRefusal"});
+                        if let (Some(e), serde_json::Value::Object(m)) = (extra.as_object_mut(), d)
+                        {
+                            e.extend(m);
+                        }
+                        details.push(extra);
+                    }
+                    err["details"] = json!(details);
                 }
                 json!({ "error": err })
             }
@@ -180,6 +249,13 @@ impl ApiError {
         );
         if self.class.is_refusal() {
             h.insert(X_SHOULD_RETRY, HeaderValue::from_static("false"));
+        }
+        if let Some(v) = self
+            .sanitized
+            .as_deref()
+            .and_then(|s| HeaderValue::from_str(s).ok())
+        {
+            h.insert(X_PROMPTWALL_SANITIZED, v);
         }
         if let Ok(id) = HeaderValue::from_str(request_id) {
             if format == WireFormat::Anthropic {
@@ -214,6 +290,14 @@ impl ApiError {
         };
         frame(None, &v)
     }
+}
+
+/// The JSON path a refusal points at (first blocked value, or the media/unwalkable part).
+fn first_path(details: &serde_json::Value) -> Option<&str> {
+    details
+        .pointer("/entities/0/path")
+        .or_else(|| details.get("path"))
+        .and_then(serde_json::Value::as_str)
 }
 
 fn frame(event: Option<&str>, data: &serde_json::Value) -> Bytes {

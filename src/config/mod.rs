@@ -15,8 +15,8 @@ pub mod settings;
 use std::path::{Path, PathBuf};
 
 pub use settings::{
-    AnthropicAuth, KeyState, ModelAllowlist, Provider, ProviderKey, Settings, Tenant, Timeouts,
-    Upstream,
+    AnthropicAuth, KeyState, ModelAllowlist, Provider, ProviderKey, PseudonymKeySource, Settings,
+    Tenant, Timeouts, Upstream,
 };
 
 /// Errors while loading the configuration. Displayed as one clear message.

@@ -8,6 +8,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::detect::DetectionConfig;
+use crate::transform::policy::PolicyConfig;
+
 /// Top level of `promptwall.toml`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,6 +26,16 @@ pub struct RawConfig {
     pub use_env_proxy: Option<bool>,
     #[serde(default)]
     pub timeouts: RawTimeouts,
+    /// Env var holding the pseudonym HMAC server secret (never the secret itself).
+    pub pseudonym_key_env: Option<String>,
+    /// File holding the pseudonym HMAC server secret (relative to the config file).
+    pub pseudonym_key_file: Option<PathBuf>,
+    /// `[detection]`: thresholds, entity filters, allow-lists, custom detectors.
+    #[serde(default)]
+    pub detection: DetectionConfig,
+    /// `[policy]`: per-entity actions, layered global / provider / tenant.
+    #[serde(default)]
+    pub policy: PolicyConfig,
     #[serde(default, rename = "provider")]
     pub providers: Vec<RawProvider>,
     #[serde(default, rename = "tenant")]

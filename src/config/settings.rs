@@ -8,14 +8,18 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use http::HeaderValue;
 
 use super::raw::{RawAnthropicAuth, RawConfig, RawEchoFormat, RawKind, RawProvider, RawTenant};
+use crate::detect::Engine;
 use crate::providers::presets::preset;
 use crate::providers::WireFormat;
+use crate::transform::policy::{EffectivePolicy, PolicyConfig};
+use crate::transform::vault::TenantKey;
 
 /// Default request body cap (10 MiB).
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 10 * 1024 * 1024;
@@ -35,8 +39,46 @@ pub struct Settings {
     pub default_tenant: Option<usize>,
     /// Non-fatal notes for the operator (e.g. a provider whose key is missing).
     pub warnings: Vec<String>,
+    /// The detection engine, compiled once from `[detection]`.
+    pub engine: Arc<Engine>,
+    /// `[policy]` as written (validated); resolved per pair in `policies`.
+    pub policy: PolicyConfig,
+    /// Where the pseudonym HMAC server secret came from.
+    pub pseudonym_key: PseudonymKeySource,
+    /// Effective policy per (tenant, provider), resolved at start-up:
+    /// index `tenant * providers.len() + provider`.
+    policies: Vec<Arc<EffectivePolicy>>,
+    /// Vault key per tenant (same index as `tenants`), derived from the server secret.
+    tenant_keys: Vec<TenantKey>,
     by_name: HashMap<String, usize>,
 }
+
+/// Where the pseudonym HMAC server secret came from (never the secret itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PseudonymKeySource {
+    /// `pseudonym_key_env = "VAR"`.
+    Env(String),
+    /// `pseudonym_key_file = "path"`.
+    File(String),
+    /// Neither set: a random secret generated at start-up (placeholders differ across
+    /// restarts and replicas).
+    Generated,
+}
+
+impl fmt::Display for PseudonymKeySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PseudonymKeySource::Env(v) => write!(f, "env {v}"),
+            PseudonymKeySource::File(p) => write!(f, "file {p}"),
+            PseudonymKeySource::Generated => {
+                f.write_str("generated at start-up (not stable across restarts/replicas)")
+            }
+        }
+    }
+}
+
+/// Shortest accepted pseudonym server secret, in bytes.
+pub const MIN_PSEUDONYM_KEY_LEN: usize = 32;
 
 /// Upstream timeouts and the shutdown drain bound.
 #[derive(Debug, Clone, Copy)]
@@ -152,6 +194,25 @@ pub struct Tenant {
 }
 
 impl Settings {
+    /// The effective policy of a (tenant, provider) pair, resolved at start-up.
+    pub fn effective_policy(
+        &self,
+        tenant: usize,
+        provider: usize,
+    ) -> Option<&Arc<EffectivePolicy>> {
+        let n = self.providers.len();
+        if provider >= n {
+            return None;
+        }
+        self.policies
+            .get(tenant.checked_mul(n)?.checked_add(provider)?)
+    }
+
+    /// The vault key of a tenant (HMAC of the server secret and the tenant id).
+    pub fn tenant_key(&self, tenant: usize) -> Option<&TenantKey> {
+        self.tenant_keys.get(tenant)
+    }
+
     /// Looks a provider up by its route name.
     pub fn provider(&self, name: &str) -> Option<(usize, &Provider)> {
         let idx = *self.by_name.get(name)?;
@@ -251,9 +312,54 @@ impl Settings {
             warnings.push("no provider is available: /readyz answers 503".into());
         }
 
+        // [detection]: compile the engine once.
+        let engine = match Engine::from_config(&raw.detection) {
+            Ok(e) => Arc::new(e),
+            Err(e) => {
+                problems.push(format!("detection: {e}"));
+                Arc::new(Engine::with_detectors(Vec::new()).map_err(|e| vec![e.to_string()])?)
+            }
+        };
+        // [policy]: entity names must be built-in or a custom detector's entity.
+        let custom: Vec<&str> = raw
+            .detection
+            .custom
+            .iter()
+            .map(|c| c.entity.as_str())
+            .collect();
+        if let Err(errs) = raw.policy.validate(&custom) {
+            problems.extend(errs.iter().map(ToString::to_string));
+        }
+        for name in raw.policy.provider.keys() {
+            if !by_name.contains_key(name) {
+                problems.push(format!(
+                    "policy.provider.{name}: no [[provider]] is named `{name}`"
+                ));
+            }
+        }
+        for name in raw.policy.tenant.keys() {
+            if !tenant_ids.contains_key(name) {
+                problems.push(format!(
+                    "policy.tenant.{name}: no [[tenant]] has id `{name}`"
+                ));
+            }
+        }
+        let (secret, pseudonym_key) =
+            pseudonym_secret(&raw, base_dir, env, &mut problems, &mut warnings);
+
         if !problems.is_empty() {
             return Err(problems);
         }
+        let mut policies = Vec::with_capacity(tenants.len() * providers.len());
+        for t in &tenants {
+            for p in &providers {
+                policies.push(Arc::new(raw.policy.effective(&t.id, &p.name)));
+            }
+        }
+        let tenant_keys = tenants
+            .iter()
+            .map(|t| TenantKey::derive(&secret, &t.id))
+            .collect();
         Ok(Settings {
             listen,
             max_body_bytes,
@@ -263,8 +369,76 @@ impl Settings {
             tenants,
             default_tenant,
             warnings,
+            engine,
+            policy: raw.policy,
+            pseudonym_key,
+            policies,
+            tenant_keys,
             by_name,
         })
+    }
+}
+
+/// The pseudonym HMAC server secret: from `pseudonym_key_env` / `pseudonym_key_file`, else
+/// random (with a warning). Never from the config file itself.
+fn pseudonym_secret(
+    raw: &RawConfig,
+    base_dir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+    problems: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> (Vec<u8>, PseudonymKeySource) {
+    let short = |at: &str, problems: &mut Vec<String>| {
+        problems.push(format!(
+            "{at}: the pseudonym secret must be at least {MIN_PSEUDONYM_KEY_LEN} bytes (e.g. `openssl rand -hex 32`)"
+        ));
+    };
+    match (&raw.pseudonym_key_env, &raw.pseudonym_key_file) {
+        (Some(_), Some(_)) => {
+            problems
+                .push("pseudonym_key_env, pseudonym_key_file: set only one of them".to_string());
+            (Vec::new(), PseudonymKeySource::Generated)
+        }
+        (Some(var), None) => {
+            let v = env(var).map(|v| v.trim().to_string()).unwrap_or_default();
+            if v.is_empty() {
+                problems.push(format!(
+                    "pseudonym_key_env: the environment variable {var} is not set"
+                ));
+            } else if v.len() < MIN_PSEUDONYM_KEY_LEN {
+                short("pseudonym_key_env", problems);
+            }
+            (v.into_bytes(), PseudonymKeySource::Env(var.clone()))
+        }
+        (None, Some(file)) => {
+            let path = base_dir.join(file);
+            let v = match std::fs::read_to_string(&path) {
+                Ok(s) => s.trim().to_string(),
+                Err(_) => {
+                    problems.push(format!(
+                        "pseudonym_key_file: cannot read {}",
+                        path.display()
+                    ));
+                    String::new()
+                }
+            };
+            if !v.is_empty() && v.len() < MIN_PSEUDONYM_KEY_LEN {
+                short("pseudonym_key_file", problems);
+            }
+            (
+                v.into_bytes(),
+                PseudonymKeySource::File(path.display().to_string()),
+            )
+        }
+        (None, None) => {
+            warnings.push(
+                "pseudonym_key_env / pseudonym_key_file not set: a random pseudonym secret was generated; placeholders are not stable across restarts or replicas".to_string(),
+            );
+            let mut secret = Vec::with_capacity(32);
+            secret.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+            secret.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+            (secret, PseudonymKeySource::Generated)
+        }
     }
 }
 

@@ -28,6 +28,10 @@ pub struct RequestContext {
     pub first_byte: Option<Duration>,
     pub bytes_in: u64,
     pub bytes_out: u64,
+    /// `x-promptwall-sanitized` summary (counts only, never values).
+    pub sanitized: Option<String>,
+    /// Findings per (entity, action) in the request (counts only, never values).
+    pub findings: Vec<(String, &'static str, u64)>,
 }
 
 impl RequestContext {
@@ -45,6 +49,8 @@ impl RequestContext {
             first_byte: None,
             bytes_in: 0,
             bytes_out: 0,
+            sanitized: None,
+            findings: Vec::new(),
         }
     }
 

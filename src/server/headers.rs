@@ -11,6 +11,8 @@ use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub const X_PROMPTWALL_REQUEST_ID: HeaderName = HeaderName::from_static("x-promptwall-request-id");
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+pub const X_PROMPTWALL_SANITIZED: HeaderName =
+    HeaderName::from_static(crate::transform::sanitize::HEADER);
 pub const X_SHOULD_RETRY: HeaderName = HeaderName::from_static("x-should-retry");
 pub const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
 pub const X_GOOG_API_KEY: HeaderName = HeaderName::from_static("x-goog-api-key");

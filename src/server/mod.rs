@@ -29,7 +29,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Settings;
 use crate::telemetry::Metrics;
-pub use service::{RequestSanitizer, SanitizeOutcome, Unchanged};
+pub use service::{PolicySanitizer, RequestSanitizer, SanitizeInput, SanitizeOutcome, Unchanged};
 
 /// Errors starting the server.
 #[derive(Debug, thiserror::Error)]
@@ -53,14 +53,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Builds the state with today's no-op sanitizer.
+    /// Builds the state with the real sanitize stage ([`PolicySanitizer`]: the settings'
+    /// engine and effective policies).
     pub fn new(settings: Arc<Settings>) -> Result<Self, ServerError> {
         let client = forward::build_client(&settings)?;
+        let sanitizer: Arc<dyn RequestSanitizer> =
+            Arc::new(PolicySanitizer::new(Arc::clone(&settings)));
         Ok(Self {
             settings,
             client,
             metrics: Arc::new(Metrics::new()),
-            sanitizer: Arc::new(Unchanged),
+            sanitizer,
             draining: AtomicBool::new(false),
         })
     }

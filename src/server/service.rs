@@ -32,7 +32,7 @@ use super::context::RequestContext;
 use super::forward::{self, ByteStream, Outbound, UpstreamError, UpstreamResponse};
 use super::headers::{
     self, ClientCredential, ANTHROPIC_VERSION, REQUEST_ID, X_PROMPTWALL_KEY,
-    X_PROMPTWALL_REQUEST_ID, X_REQUEST_ID,
+    X_PROMPTWALL_REQUEST_ID, X_PROMPTWALL_SANITIZED, X_REQUEST_ID,
 };
 use super::path;
 use super::AppState;
@@ -41,6 +41,9 @@ use crate::error::{ApiError, ErrorClass};
 use crate::providers::echo::{self, EchoRequest};
 use crate::providers::{Endpoint, WireFormat};
 use crate::telemetry::{self, Metrics};
+use crate::transform::sanitize::{SanitizeError, SanitizeReport, Sanitizer};
+use crate::transform::stream::{response_filter, FilterOptions};
+use crate::transform::vault::Vault;
 use crate::transform::{Passthrough, ResponseFilter, TransformError};
 
 /// What the sanitize stage did to one request.
@@ -48,8 +51,15 @@ pub struct SanitizeOutcome {
     /// True if the JSON value was modified (then it is re-serialised; else the original bytes go).
     pub changed: bool,
     /// The filter every response byte passes through (e.g. a restorer holding this request's
-    /// placeholder vault).
+    /// placeholder vault). Ignored when `filter_options` is set.
     pub response_filter: Box<dyn ResponseFilter>,
+    /// Restoration + response scanning for this request: the pipeline builds the filter from
+    /// these once it sees the upstream answer (SSE or JSON by its content type; non-2xx
+    /// answers pass unchanged). `echo` answers skip it, so the echoed body shows exactly what
+    /// would have gone upstream (placeholders included).
+    pub filter_options: Option<FilterOptions>,
+    /// Content-free summary (header `x-promptwall-sanitized`, metrics, the log line).
+    pub report: Option<SanitizeReport>,
 }
 
 impl SanitizeOutcome {
@@ -57,8 +67,19 @@ impl SanitizeOutcome {
         Self {
             changed: false,
             response_filter: Box::new(Passthrough),
+            filter_options: None,
+            report: None,
         }
     }
+}
+
+/// Who asks what: the sanitize stage's view of one request.
+pub struct SanitizeInput<'a> {
+    pub cx: &'a RequestContext,
+    pub endpoint: Endpoint,
+    /// Indices into `Settings::tenants` / `Settings::providers`.
+    pub tenant: usize,
+    pub provider: usize,
 }
 
 /// The sanitize seam: transforms the parsed request body in place. Errors are fail-closed:
@@ -70,9 +91,20 @@ pub trait RequestSanitizer: Send + Sync {
         endpoint: Endpoint,
         body: &mut Value,
     ) -> Result<SanitizeOutcome, TransformError>;
+
+    /// What the pipeline calls: knows the tenant and provider, answers refusals ready to send.
+    /// Defaults to [`RequestSanitizer::sanitize`].
+    fn sanitize_for(
+        &self,
+        input: &SanitizeInput<'_>,
+        body: &mut Value,
+    ) -> Result<SanitizeOutcome, ApiError> {
+        self.sanitize(input.cx, input.endpoint, body)
+            .map_err(sanitize_error)
+    }
 }
 
-/// Today's sanitizer: leaves the body as it is.
+/// A sanitizer that leaves the body as it is (tests of other stages).
 #[derive(Debug, Default)]
 pub struct Unchanged;
 
@@ -85,6 +117,100 @@ impl RequestSanitizer for Unchanged {
     ) -> Result<SanitizeOutcome, TransformError> {
         Ok(SanitizeOutcome::unchanged())
     }
+}
+
+/// The real sanitize stage: detection + the (tenant, provider) effective policy + a vault
+/// keyed per tenant; hands back restoration and response scanning for the response.
+pub struct PolicySanitizer {
+    settings: Arc<Settings>,
+    sanitizer: Sanitizer,
+}
+
+impl PolicySanitizer {
+    /// Built once at start-up around the settings' engine and resolved policies.
+    pub fn new(settings: Arc<Settings>) -> Self {
+        let sanitizer = Sanitizer::new(Arc::clone(&settings.engine));
+        Self {
+            settings,
+            sanitizer,
+        }
+    }
+}
+
+impl RequestSanitizer for PolicySanitizer {
+    fn sanitize(
+        &self,
+        cx: &RequestContext,
+        endpoint: Endpoint,
+        body: &mut Value,
+    ) -> Result<SanitizeOutcome, TransformError> {
+        // Name-based entry (tests, tools): look the indices up, then the full path.
+        let s = &self.settings;
+        let provider = cx
+            .provider
+            .as_deref()
+            .and_then(|p| s.provider(p))
+            .map(|(i, _)| i);
+        let tenant = cx
+            .tenant
+            .as_deref()
+            .and_then(|t| s.tenants.iter().position(|x| x.id == t));
+        let (Some(tenant), Some(provider)) = (tenant, provider) else {
+            return Err(TransformError::Refused("unknown tenant or provider".into()));
+        };
+        let input = SanitizeInput {
+            cx,
+            endpoint,
+            tenant,
+            provider,
+        };
+        self.sanitize_for(&input, body)
+            .map_err(|e| TransformError::Refused(e.message.into_owned()))
+    }
+
+    fn sanitize_for(
+        &self,
+        input: &SanitizeInput<'_>,
+        body: &mut Value,
+    ) -> Result<SanitizeOutcome, ApiError> {
+        let s = &self.settings;
+        let (Some(policy), Some(key)) = (
+            s.effective_policy(input.tenant, input.provider),
+            s.tenant_key(input.tenant),
+        ) else {
+            return Err(ApiError::new(
+                ErrorClass::Internal,
+                "no effective policy for this tenant and provider",
+            ));
+        };
+        let mut vault = Vault::for_policy(key.clone(), policy);
+        let report = self
+            .sanitizer
+            .sanitize_request(input.endpoint, body, policy, &mut vault)
+            .map_err(|e| refusal(&e, policy.version()))?;
+        let opts = self
+            .sanitizer
+            .response_options(policy, &vault)
+            .map_err(|e| refusal(&e, policy.version()))?;
+        Ok(SanitizeOutcome {
+            changed: report.body_changed(),
+            response_filter: Box::new(Passthrough),
+            filter_options: Some(opts),
+            report: Some(report),
+        })
+    }
+}
+
+/// A sanitizer refusal in the provider's shape: 403 (blocked, media) or 400 (cannot be
+/// walked), the content-free details in the body, `x-promptwall-sanitized: v=..; refused=..`.
+fn refusal(e: &SanitizeError, version: &str) -> ApiError {
+    let class = match e.status() {
+        403 => ErrorClass::Forbidden,
+        400 => ErrorClass::BadRequest,
+        _ => ErrorClass::Internal,
+    };
+    let summary = format!("v={version}; refused={}", e.label());
+    ApiError::new(class, e.to_string()).with_details(e.code(), e.details_json(), summary)
 }
 
 /// Handles one request. Never fails: every error becomes a provider-shaped response.
@@ -260,13 +386,26 @@ where
 
     // 8. Sanitize: the one stage that may rewrite the parsed body. It also hands back the
     //    response filter (restoration needs what sanitizing replaced). Fail closed.
-    let outcome = match parsed.as_mut() {
-        Some(v) => state
-            .sanitizer
-            .sanitize(cx, endpoint, v)
-            .map_err(sanitize_error)?,
+    let mut outcome = match parsed.as_mut() {
+        Some(v) => state.sanitizer.sanitize_for(
+            &SanitizeInput {
+                cx,
+                endpoint,
+                tenant: auth.tenant,
+                provider: provider_idx,
+            },
+            v,
+        )?,
         None => SanitizeOutcome::unchanged(),
     };
+    if let Some(report) = &outcome.report {
+        cx.sanitized = Some(report.header_value());
+        cx.findings = report
+            .counts
+            .iter()
+            .map(|c| (c.entity.name().to_string(), c.action.name(), c.count as u64))
+            .collect();
+    }
     let out_body = match (&parsed, body_bytes) {
         (Some(v), Some(_)) if outcome.changed => {
             Some(Bytes::from(serde_json::to_vec(v).map_err(|_| {
@@ -282,6 +421,10 @@ where
     // 9. Forward with the shared client and the provider's key (or answer locally for echo).
     let upstream = match &provider.upstream {
         Upstream::Echo => {
+            // Echo shows exactly what would have gone upstream: its answer is not passed
+            // through restoration or response scanning (the placeholders stay visible; the
+            // round trip is what a real upstream answer gets).
+            outcome.filter_options = None;
             let reply = echo::reply(&EchoRequest {
                 endpoint,
                 model: model.as_deref().unwrap_or("echo"),
@@ -335,13 +478,7 @@ where
 
     // 10. Respond: every byte passes the response filter, streamed as it arrives.
     //     [later: ledger record] is written by the finaliser, after the body ends.
-    Ok(respond(
-        state,
-        cx.take(),
-        upstream,
-        outcome.response_filter,
-        endpoint,
-    ))
+    Ok(respond(state, cx.take(), upstream, outcome, endpoint))
 }
 
 /// Who is asking, and which key goes upstream for bring-your-own-key providers.
@@ -603,7 +740,7 @@ fn respond(
     state: &AppState,
     cx: RequestContext,
     upstream: UpstreamResponse,
-    filter: Box<dyn ResponseFilter>,
+    outcome: SanitizeOutcome,
     endpoint: Endpoint,
 ) -> Response<Body> {
     let is_sse = upstream
@@ -611,6 +748,16 @@ fn respond(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim_start().starts_with("text/event-stream"));
+    let filter = match outcome.filter_options {
+        Some(opts) if upstream.status.is_success() => response_filter(endpoint, is_sse, opts),
+        // Upstream errors carry no generated text: forwarded unchanged.
+        Some(_) => Box::new(Passthrough),
+        None => outcome.response_filter,
+    };
+    let sanitized = cx
+        .sanitized
+        .as_deref()
+        .and_then(|s| HeaderValue::from_str(s).ok());
     let request_id = HeaderValue::from_str(&cx.request_id).ok();
     let st = Streaming {
         src: upstream.body,
@@ -675,6 +822,9 @@ fn respond(
     let mut resp = Response::new(StreamBody::new(stream).boxed_unsync());
     *resp.status_mut() = upstream.status;
     *resp.headers_mut() = upstream.headers;
+    if let Some(v) = sanitized {
+        resp.headers_mut().insert(X_PROMPTWALL_SANITIZED, v);
+    }
     if let Some(id) = request_id {
         let h = resp.headers_mut();
         if !h.contains_key(X_REQUEST_ID) {

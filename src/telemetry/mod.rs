@@ -46,6 +46,12 @@ struct ErrorLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FindingLabels {
+    entity: String,
+    action: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ProviderLabels {
     provider: String,
 }
@@ -66,6 +72,7 @@ pub struct Metrics {
     upstream_errors: Family<ErrorLabels, Counter>,
     bytes_in: Family<ProviderLabels, Counter>,
     bytes_out: Family<ProviderLabels, Counter>,
+    findings: Family<FindingLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -84,6 +91,12 @@ impl Metrics {
         let upstream_errors = Family::<ErrorLabels, Counter>::default();
         let bytes_in = Family::<ProviderLabels, Counter>::default();
         let bytes_out = Family::<ProviderLabels, Counter>::default();
+        let findings = Family::<FindingLabels, Counter>::default();
+        registry.register(
+            "findings",
+            "Detected values in requests by entity and the policy action applied (counts only)",
+            findings.clone(),
+        );
         registry.register(
             "requests",
             "Requests by provider, endpoint and status",
@@ -116,6 +129,7 @@ impl Metrics {
             upstream_errors,
             bytes_in,
             bytes_out,
+            findings,
         }
     }
 
@@ -149,6 +163,14 @@ impl Metrics {
         let labels = ProviderLabels { provider };
         self.bytes_in.get_or_create(&labels).inc_by(cx.bytes_in);
         self.bytes_out.get_or_create(&labels).inc_by(cx.bytes_out);
+        for (entity, action, n) in &cx.findings {
+            self.findings
+                .get_or_create(&FindingLabels {
+                    entity: entity.clone(),
+                    action: (*action).to_string(),
+                })
+                .inc_by(*n);
+        }
     }
 
     /// Prometheus text exposition.
@@ -175,6 +197,7 @@ pub fn log_summary(cx: &RequestContext) {
         first_byte_ms = cx.first_byte.map(|d| d.as_secs_f64() * 1000.0),
         bytes_in = cx.bytes_in,
         bytes_out = cx.bytes_out,
+        sanitized = cx.sanitized.as_deref().unwrap_or("-"),
         "request"
     );
 }

@@ -49,6 +49,7 @@ impl RequestSanitizer for TestSanitizer {
                 Ok(SanitizeOutcome {
                     changed: true,
                     response_filter: Box::new(Upper),
+                    ..SanitizeOutcome::unchanged()
                 })
             }
             _ => Ok(SanitizeOutcome::unchanged()),

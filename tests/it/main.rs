@@ -6,6 +6,8 @@
 
 mod auth;
 mod cli;
+mod cli_tools;
+mod e2e;
 mod echo;
 mod limits;
 mod ops;

@@ -240,4 +240,151 @@ kind = "echo"
         assert!(s.providers.iter().any(|p| !p.is_available()));
         assert!(!s.tenants.is_empty());
     }
+
+    const POLICY_BASE: &str = r#"
+[[provider]]
+name = "e"
+kind = "echo"
+models = ["*"]
+[[provider]]
+name = "f"
+kind = "echo"
+models = ["*"]
+[[tenant]]
+id = "t"
+providers = ["e", "f"]
+[[tenant]]
+id = "u"
+providers = ["e"]
+"#;
+
+    #[test]
+    fn policy_and_detection_sections_resolve_per_pair_at_start_up() {
+        let text = format!(
+            r#"
+[detection]
+min_score = 0.6
+[[detection.custom]]
+name = "acme"
+entity = "ACME_TOKEN"
+pattern = 'acme_[a-z0-9]{{8}}'
+[policy]
+default_pii = "mask"
+[policy.entities]
+ACME_TOKEN = "hash"
+[policy.provider.f]
+media = "refuse"
+[policy.tenant.u]
+entities = {{ EMAIL_ADDRESS = "allow" }}
+{POLICY_BASE}"#
+        );
+        let s = load_str(&text, Path::new("p.toml"), &no_env).map_err(|e| e.to_string());
+        let s = s.unwrap_or_else(|e| panic!("{e}"));
+        use crate::transform::policy::{Action, MediaPolicy};
+        let te = s.effective_policy(0, 0).unwrap_or_else(|| panic!("t/e"));
+        let tf = s.effective_policy(0, 1).unwrap_or_else(|| panic!("t/f"));
+        let ue = s.effective_policy(1, 0).unwrap_or_else(|| panic!("u/e"));
+        assert_eq!(te.entities.get("ACME_TOKEN"), Some(&Action::Hash));
+        assert_eq!(te.default_pii, Action::Mask);
+        assert_eq!(te.media, MediaPolicy::Forward);
+        assert_eq!(tf.media, MediaPolicy::Refuse);
+        assert_eq!(ue.entities.get("EMAIL_ADDRESS"), Some(&Action::Allow));
+        assert_ne!(te.version(), tf.version());
+        assert!(s.effective_policy(0, 2).is_none());
+        assert!(s.effective_policy(2, 0).is_none());
+        let found = s.engine.scan("token acme_abcd1234 here");
+        assert!(
+            found.iter().any(|f| f.entity.name() == "ACME_TOKEN"),
+            "{found:?}"
+        );
+        assert_eq!(s.pseudonym_key, PseudonymKeySource::Generated);
+        assert!(s.warnings.iter().any(|w| w.contains("not stable")));
+    }
+
+    #[test]
+    fn policy_problems_name_their_key_paths() {
+        let text = format!(
+            r#"
+[detection]
+min_score = 7.0
+[policy.entities]
+NOPE = "block"
+lower = "redact"
+[policy.provider.ghost]
+restore = false
+[policy.tenant.nobody]
+mask_keep_last = 99
+{POLICY_BASE}"#
+        );
+        let Err(ConfigError::Invalid { problems, .. }) = load_str(&text, Path::new("z"), &no_env)
+        else {
+            panic!("expected invalid");
+        };
+        let all = problems.join("\n");
+        for needle in [
+            "detection:",
+            "policy.entities.NOPE",
+            "policy.entities.lower",
+            "policy.provider.ghost",
+            "policy.tenant.nobody",
+        ] {
+            assert!(all.contains(needle), "missing {needle} in {all}");
+        }
+    }
+
+    #[test]
+    fn pseudonym_secret_comes_from_env_or_file_and_keys_are_stable() {
+        let text = format!("pseudonym_key_env = \"PW_SECRET\"\n{POLICY_BASE}");
+        let secret = "0123456789abcdef0123456789abcdef";
+        let env = |v: &str| (v == "PW_SECRET").then(|| secret.to_string());
+        let a = load_str(&text, Path::new("c"), &env).map_err(|e| e.to_string());
+        let b = load_str(&text, Path::new("c"), &env).map_err(|e| e.to_string());
+        let (a, b) = (
+            a.unwrap_or_else(|e| panic!("{e}")),
+            b.unwrap_or_else(|e| panic!("{e}")),
+        );
+        assert_eq!(a.pseudonym_key, PseudonymKeySource::Env("PW_SECRET".into()));
+        assert!(!a.warnings.iter().any(|w| w.contains("not stable")));
+        assert!(!format!("{a:?}").contains(secret));
+        // Same secret, same tenant: same placeholder on every replica.
+        use crate::detect::Entity;
+        use crate::transform::policy::Action;
+        use crate::transform::vault::Vault;
+        let ph = |s: &Settings| {
+            let key = s.tenant_key(0).cloned().unwrap_or_else(|| panic!("key"));
+            Vault::new(key, 4)
+                .replace(&Entity::EmailAddress, "a@b.de", Action::Pseudonymize)
+                .unwrap_or_default()
+        };
+        assert_eq!(ph(&a), ph(&b));
+        assert!(!ph(&a).is_empty());
+
+        // Missing variable, too short, both set: problems naming the key.
+        let Err(ConfigError::Invalid { problems, .. }) = load_str(&text, Path::new("c"), &no_env)
+        else {
+            panic!("expected invalid");
+        };
+        assert!(problems.join(" ").contains("pseudonym_key_env"));
+        let short = |_: &str| Some("short".to_string());
+        let Err(ConfigError::Invalid { problems, .. }) = load_str(&text, Path::new("c"), &short)
+        else {
+            panic!("expected invalid");
+        };
+        assert!(problems.join(" ").contains("at least 32 bytes"));
+        let both = format!("pseudonym_key_env = \"A\"\npseudonym_key_file = \"k\"\n{POLICY_BASE}");
+        let Err(ConfigError::Invalid { problems, .. }) = load_str(&both, Path::new("c"), &env)
+        else {
+            panic!("expected invalid");
+        };
+        assert!(problems.join(" ").contains("only one"));
+
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("pw.key"), format!("{secret}\n"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let file = format!("pseudonym_key_file = \"pw.key\"\n{POLICY_BASE}");
+        let c = load_str(&file, &dir.path().join("c.toml"), &no_env).map_err(|e| e.to_string());
+        let c = c.unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(c.pseudonym_key, PseudonymKeySource::File(_)));
+        assert_eq!(ph(&c), ph(&a), "file and env with the same secret agree");
+    }
 }

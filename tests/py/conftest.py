@@ -80,7 +80,7 @@ def render_config(listen_port: int, mock_base: str) -> str:
             "",
         ]
     for fmt in ("openai", "anthropic", "gemini"):
-        out += ["[[provider]]", f'name = "echo-{fmt}"', 'kind = "echo"', f'echo_format = "{fmt}"', ""]
+        out += ["[[provider]]", f'name = "echo-{fmt}"', 'kind = "echo"', f'echo_format = "{fmt}"', 'models = ["*"]', ""]
     everything = ", ".join(f'"{p}"' for p in [*PROVIDERS, "echo-openai", "echo-anthropic", "echo-gemini"])
     out += [
         "[[tenant]]",

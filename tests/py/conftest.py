@@ -121,6 +121,17 @@ class Proxy:
         assert found, "no promptwall_requests_total counter in /metrics"
         return total
 
+    def assert_inbound_delta(self, before: float, expected: int) -> None:
+        """promptwall's own request counter moved by exactly `expected` since `before`.
+
+        The counter is updated when the response completes, possibly just after the client has
+        read it: poll briefly, then re-check that no further attempt arrives."""
+        deadline = time.monotonic() + 3
+        while self.inbound_requests() - before < expected and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)
+        assert self.inbound_requests() - before == expected
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 

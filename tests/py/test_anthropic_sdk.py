@@ -131,7 +131,7 @@ def test_model_not_allowlisted_is_refused_without_retry(proxy, mock):
     body = exc.value.body
     assert body["type"] == "error" and body["error"]["type"] == "permission_error"
     assert mock.count == 0 and counter.n == 1
-    assert proxy.inbound_requests() - before == 1
+    proxy.assert_inbound_delta(before, 1)
 
 
 def test_unknown_key_is_401(proxy, mock):

@@ -105,7 +105,7 @@ def test_model_not_allowlisted_is_refused(proxy, mock):
     assert exc.value.code == 403
     assert exc.value.status == "PERMISSION_DENIED"
     assert mock.count == 0
-    assert proxy.inbound_requests() - before == 1
+    proxy.assert_inbound_delta(before, 1)
 
 
 def test_model_not_allowlisted_stream_is_refused(proxy, mock):
@@ -121,7 +121,7 @@ def test_unknown_key_is_401(proxy, mock):
         keep(client(proxy, key=UNKNOWN_KEY)).models.generate_content(model=MODEL, contents="hi")
     assert exc.value.code == 401
     assert mock.count == 0
-    assert proxy.inbound_requests() - before == 1
+    proxy.assert_inbound_delta(before, 1)
 
 
 def test_upstream_server_error(proxy, mock):

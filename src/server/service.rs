@@ -1,0 +1,633 @@
+//! The request pipeline, written once, in execution order.
+//!
+//! Owns: the order of the steps and the seams later stages plug into:
+//! [`RequestSanitizer`] (request body, parsed once) and the [`ResponseFilter`] it returns
+//! (response body, chunk by chunk). Never: logs content, forwards anything it could not parse,
+//! buffers a whole response, or re-serialises a body no stage changed.
+//! Called by: `server` (one call per request), tests (in-process, any body type).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use http::header::{self, HeaderValue};
+use http::{Method, Request, Response, StatusCode, Version};
+use http_body_util::{BodyExt, Limited, StreamBody};
+use hyper::body::Frame;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::body::{self, Body};
+use super::context::RequestContext;
+use super::forward::{self, ByteStream, Outbound, UpstreamError, UpstreamResponse};
+use super::headers::{
+    self, ClientCredential, ANTHROPIC_VERSION, X_PROMPTWALL_KEY, X_PROMPTWALL_REQUEST_ID,
+    X_REQUEST_ID,
+};
+use super::path;
+use super::AppState;
+use crate::config::{KeyState, Provider, Settings, Upstream};
+use crate::error::{ApiError, ErrorClass};
+use crate::providers::echo::{self, EchoRequest};
+use crate::providers::{Endpoint, WireFormat};
+use crate::telemetry::{self, Metrics};
+use crate::transform::{Passthrough, ResponseFilter, TransformError};
+
+/// What the sanitize stage did to one request.
+pub struct SanitizeOutcome {
+    /// True if the JSON value was modified (then it is re-serialised; else the original bytes go).
+    pub changed: bool,
+    /// The filter every response byte passes through (e.g. a restorer holding this request's
+    /// placeholder vault).
+    pub response_filter: Box<dyn ResponseFilter>,
+}
+
+impl SanitizeOutcome {
+    pub fn unchanged() -> Self {
+        Self {
+            changed: false,
+            response_filter: Box::new(Passthrough),
+        }
+    }
+}
+
+/// The sanitize seam: transforms the parsed request body in place. Errors are fail-closed:
+/// the request is refused, never forwarded.
+pub trait RequestSanitizer: Send + Sync {
+    fn sanitize(
+        &self,
+        cx: &RequestContext,
+        endpoint: Endpoint,
+        body: &mut Value,
+    ) -> Result<SanitizeOutcome, TransformError>;
+}
+
+/// Today's sanitizer: leaves the body as it is.
+#[derive(Debug, Default)]
+pub struct Unchanged;
+
+impl RequestSanitizer for Unchanged {
+    fn sanitize(
+        &self,
+        _cx: &RequestContext,
+        _endpoint: Endpoint,
+        _body: &mut Value,
+    ) -> Result<SanitizeOutcome, TransformError> {
+        Ok(SanitizeOutcome::unchanged())
+    }
+}
+
+/// Handles one request. Never fails: every error becomes a provider-shaped response.
+pub async fn handle<B>(state: Arc<AppState>, req: Request<B>) -> Response<Body>
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    // Ops endpoints first: cheap, unauthenticated, not counted as proxy traffic.
+    if let Some(resp) = ops(&state, &req) {
+        return resp;
+    }
+    let mut cx = RequestContext::new(new_request_id());
+    // Errors before routing answer in the OpenAI shape; afterwards in the route's shape.
+    let mut format = WireFormat::OpenAi;
+    match pipeline(&state, &mut cx, &mut format, req).await {
+        Ok(resp) => resp,
+        Err(err) => {
+            cx.status = err.class.status().as_u16();
+            cx.error = Some(err.class.label());
+            let resp = err.to_response(format, &cx.request_id);
+            telemetry::log_summary(&cx);
+            state.metrics.record(&cx);
+            resp
+        }
+    }
+}
+
+async fn pipeline<B>(
+    state: &Arc<AppState>,
+    cx: &mut RequestContext,
+    format: &mut WireFormat,
+    req: Request<B>,
+) -> Result<Response<Body>, ApiError>
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let settings = &*state.settings;
+    let (parts, body) = req.into_parts();
+
+    // 1. Never a forward proxy: CONNECT and absolute-form targets are refused before anything
+    //    else, so the upstream can only ever come from the config.
+    if parts.method == Method::CONNECT
+        || (parts.version < Version::HTTP_2 && parts.uri.authority().is_some())
+    {
+        return Err(ApiError::new(
+            ErrorClass::BadRequest,
+            "promptwall is not a forward proxy: send origin-form requests such as POST /<provider>/v1/...",
+        ));
+    }
+
+    // 2. Route: a clean path, a configured provider, a known endpoint of its wire format.
+    //    Done before authentication so refusals already speak the provider's error shape.
+    let raw_path = parts.uri.path();
+    path::check(raw_path).map_err(|e| ApiError::new(ErrorClass::BadRequest, e.to_string()))?;
+    let (name, rest) = path::split_provider(raw_path);
+    let (provider_idx, provider) = settings.provider(name).ok_or_else(|| {
+        ApiError::new(
+            ErrorClass::NotFound,
+            "no provider route matches this path: use /<provider>/... with a provider name from the promptwall configuration",
+        )
+    })?;
+    cx.provider = Some(provider.name.clone());
+    if let Some(w) = provider.wire {
+        *format = w;
+    }
+    let classified = match provider.wire {
+        Some(w) => Endpoint::classify(w, &parts.method, rest),
+        None => Endpoint::infer(
+            &parts.method,
+            rest,
+            parts.headers.contains_key(ANTHROPIC_VERSION),
+        ),
+    }
+    .ok_or_else(|| ApiError::new(ErrorClass::NotFound, unsupported_endpoint(*format)))?;
+    let endpoint = classified.endpoint;
+    let wire = endpoint.wire_format();
+    *format = wire;
+    cx.endpoint = Some(endpoint);
+
+    // 3. Authenticate the tenant by the SHA-256 of its key (constant time), and check it may
+    //    use this provider. Cheap checks before reading the body.
+    let credential = headers::client_credential(&parts.headers, parts.uri.query());
+    let auth = authenticate(settings, provider, &parts.headers, credential.as_ref())?;
+    let tenant = settings
+        .tenants
+        .get(auth.tenant)
+        .ok_or_else(|| ApiError::new(ErrorClass::Internal, "tenant table changed"))?;
+    cx.tenant = Some(tenant.id.clone());
+    if !tenant.providers.contains(&provider_idx) {
+        return Err(ApiError::policy(format_args!(
+            "tenant `{}` may not use provider `{}` (add it to that [[tenant]]'s providers)",
+            tenant.id, provider.name
+        )));
+    }
+
+    // 4. [later: consent + rate limit] Per-tenant consent for this provider and the rate-limit
+    //    token go here: after we know who asks, before we spend anything on the body.
+
+    // 5. Provider availability: a provider without its key answers 503 rather than sending an
+    //    unauthenticated request upstream.
+    if let KeyState::Missing { hint } = &provider.key {
+        return Err(ApiError::new(
+            ErrorClass::Unavailable,
+            format!(
+                "provider `{}` is unavailable: promptwall has no API key for it ({hint})",
+                provider.name
+            ),
+        ));
+    }
+
+    // 6. Read the body under the cap, parse it once. What cannot be parsed is not forwarded.
+    let (body_bytes, mut parsed) = if endpoint.has_body() {
+        let bytes = read_body(settings, &parts.headers, body).await?;
+        cx.bytes_in = bytes.len() as u64;
+        let value: Value = serde_json::from_slice(&bytes).map_err(|_| {
+            ApiError::new(ErrorClass::BadRequest, "the request body is not valid JSON")
+        })?;
+        if !value.is_object() {
+            return Err(ApiError::new(
+                ErrorClass::BadRequest,
+                "the request body must be a JSON object",
+            ));
+        }
+        (Some(bytes), Some(value))
+    } else {
+        (None, None)
+    };
+
+    // 7. Model allowlist: from the path (Gemini) or the body (OpenAI, Anthropic).
+    let model: Option<String> = match (wire, &parsed) {
+        (WireFormat::Gemini, _) => classified.path_model.map(str::to_string),
+        (_, Some(v)) => match v.get("model") {
+            Some(Value::String(m)) if !m.is_empty() => Some(m.clone()),
+            _ => {
+                return Err(ApiError::new(
+                    ErrorClass::BadRequest,
+                    "the request body needs a non-empty string `model` field",
+                ))
+            }
+        },
+        (_, None) => None,
+    };
+    if let Some(m) = &model {
+        cx.set_model(m);
+        if !provider.models.allows(m) {
+            return Err(ApiError::policy(format_args!(
+                "the requested model is not allowlisted for provider `{}` (see its `models` list)",
+                provider.name
+            )));
+        }
+    }
+    cx.stream = endpoint.streams_by_path()
+        || parsed
+            .as_ref()
+            .and_then(|v| v.get("stream"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+
+    // 8. Sanitize: the one stage that may rewrite the parsed body. It also hands back the
+    //    response filter (restoration needs what sanitizing replaced). Fail closed.
+    let outcome = match parsed.as_mut() {
+        Some(v) => state
+            .sanitizer
+            .sanitize(cx, endpoint, v)
+            .map_err(sanitize_error)?,
+        None => SanitizeOutcome::unchanged(),
+    };
+    let out_body = match (&parsed, body_bytes) {
+        (Some(v), Some(_)) if outcome.changed => {
+            Some(Bytes::from(serde_json::to_vec(v).map_err(|_| {
+                ApiError::new(
+                    ErrorClass::Internal,
+                    "the sanitized body could not be encoded",
+                )
+            })?))
+        }
+        (_, b) => b,
+    };
+
+    // 9. Forward with the shared client and the provider's key (or answer locally for echo).
+    let upstream = match &provider.upstream {
+        Upstream::Echo => {
+            let reply = echo::reply(&EchoRequest {
+                endpoint,
+                model: model.as_deref().unwrap_or("echo"),
+                body: out_body.as_deref().unwrap_or(&[]),
+                parsed: parsed.as_ref(),
+                stream: cx.stream,
+                alt_sse: parts
+                    .uri
+                    .query()
+                    .is_some_and(|q| q.split('&').any(|p| p == "alt=sse")),
+                request_id: &cx.request_id,
+            });
+            let mut h = http::HeaderMap::new();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(reply.content_type),
+            );
+            let body: ByteStream =
+                Box::pin(futures_util::stream::iter(reply.chunks.into_iter().map(Ok)));
+            UpstreamResponse {
+                status: StatusCode::OK,
+                headers: h,
+                body,
+            }
+        }
+        Upstream::Remote { base_url } => forward::send(
+            &state.client,
+            settings.timeouts.first_byte,
+            Outbound {
+                provider,
+                base_url,
+                wire,
+                method: parts.method.clone(),
+                rest,
+                query: parts.uri.query(),
+                client_headers: &parts.headers,
+                passthrough_key: auth.passthrough_key.as_deref(),
+                client_scheme: credential.as_ref().map(|c| c.scheme),
+                body: out_body,
+                request_id: &cx.request_id,
+            },
+        )
+        .await
+        .map_err(|e| {
+            state.metrics.upstream_error(&provider.name, e.kind());
+            upstream_error(e)
+        })?,
+    };
+    cx.first_byte = Some(cx.started.elapsed());
+    cx.status = upstream.status.as_u16();
+
+    // 10. Respond: every byte passes the response filter, streamed as it arrives.
+    //     [later: ledger record] is written by the finaliser, after the body ends.
+    Ok(respond(
+        state,
+        cx.take(),
+        upstream,
+        outcome.response_filter,
+        endpoint,
+    ))
+}
+
+/// Who is asking, and which key goes upstream for bring-your-own-key providers.
+struct Authenticated {
+    tenant: usize,
+    passthrough_key: Option<String>,
+}
+
+/// Tenant identification. Normal providers: the client credential is the tenant key.
+/// `passthrough_client_key` providers: the client credential is the provider key (forwarded),
+/// the tenant comes from `x-promptwall-key`, else `default_tenant`.
+fn authenticate(
+    settings: &Settings,
+    provider: &Provider,
+    headers: &http::HeaderMap,
+    credential: Option<&ClientCredential<'_>>,
+) -> Result<Authenticated, ApiError> {
+    let missing = || {
+        ApiError::new(
+            ErrorClass::Unauthenticated,
+            "missing API key: send your promptwall tenant key as the SDK's API key",
+        )
+    };
+    let unknown = || {
+        ApiError::new(
+            ErrorClass::Unauthenticated,
+            "the API key is not a promptwall tenant key: ask your operator for one",
+        )
+    };
+    let credential = credential.ok_or_else(missing)?;
+    if !provider.passthrough_client_key {
+        let tenant = find_tenant(settings, credential.value.as_bytes()).ok_or_else(unknown)?;
+        return Ok(Authenticated {
+            tenant,
+            passthrough_key: None,
+        });
+    }
+    let tenant = match headers.get(X_PROMPTWALL_KEY) {
+        Some(v) => find_tenant(settings, v.as_bytes()).ok_or_else(unknown)?,
+        None => settings.default_tenant.ok_or_else(|| {
+            ApiError::new(
+                ErrorClass::Unauthenticated,
+                "this provider uses your own provider key: also send your promptwall tenant key in the x-promptwall-key header",
+            )
+        })?,
+    };
+    Ok(Authenticated {
+        tenant,
+        passthrough_key: Some(credential.value.to_string()),
+    })
+}
+
+/// Index of the tenant owning `key`, comparing SHA-256 digests in constant time.
+fn find_tenant(settings: &Settings, key: &[u8]) -> Option<usize> {
+    let digest: [u8; 32] = Sha256::digest(key).into();
+    let mut found = None;
+    for (i, t) in settings.tenants.iter().enumerate() {
+        for h in &t.key_hashes {
+            if bool::from(h.ct_eq(&digest)) {
+                found = Some(i);
+            }
+        }
+    }
+    found
+}
+
+async fn read_body<B>(
+    settings: &Settings,
+    headers: &http::HeaderMap,
+    body: B,
+) -> Result<Bytes, ApiError>
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim())
+        .is_some_and(|v| v.eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(ApiError::new(
+            ErrorClass::BadRequest,
+            "send the request body with Content-Type: application/json",
+        ));
+    }
+    let max = settings.max_body_bytes;
+    let too_large = || {
+        ApiError::new(
+            ErrorClass::TooLarge,
+            format!("the request body is larger than promptwall's limit of {max} bytes (max_body_bytes)"),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return Err(too_large());
+    }
+    match Limited::new(body, max).collect().await {
+        Ok(c) => Ok(c.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Err(_) => Err(ApiError::new(
+            ErrorClass::BadRequest,
+            "the request body could not be read",
+        )),
+    }
+}
+
+fn sanitize_error(e: TransformError) -> ApiError {
+    match e {
+        TransformError::Refused(rule) => ApiError::policy(rule),
+        other => ApiError::new(
+            ErrorClass::BadRequest,
+            format!("the request was not forwarded: {other}"),
+        ),
+    }
+}
+
+fn upstream_error(e: UpstreamError) -> ApiError {
+    let class = match e {
+        UpstreamError::ConnectTimeout | UpstreamError::FirstByteTimeout(_) => ErrorClass::Timeout,
+        UpstreamError::Url => ErrorClass::Internal,
+        UpstreamError::Connect | UpstreamError::Request => ErrorClass::BadGateway,
+    };
+    ApiError::new(class, e.to_string())
+}
+
+fn unsupported_endpoint(format: WireFormat) -> &'static str {
+    match format {
+        WireFormat::OpenAi => "promptwall does not forward this endpoint: supported are POST v1/chat/completions, v1/responses, v1/embeddings, v1/completions and GET v1/models",
+        WireFormat::Anthropic => "promptwall does not forward this endpoint: supported are POST v1/messages, v1/messages/count_tokens and GET v1/models",
+        WireFormat::Gemini => "promptwall does not forward this endpoint: supported are POST {v1,v1beta}/models/{model}:generateContent, :streamGenerateContent, :countTokens, :embedContent and GET {v1,v1beta}/models",
+    }
+}
+
+fn new_request_id() -> String {
+    format!("pw-{}", uuid::Uuid::new_v4().simple())
+}
+
+/// `/healthz`, `/readyz`, `/metrics`.
+fn ops<B>(state: &AppState, req: &Request<B>) -> Option<Response<Body>> {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return None;
+    }
+    let (status, ctype, body) = match req.uri().path() {
+        "/healthz" => (StatusCode::OK, "text/plain", Bytes::from_static(b"ok\n")),
+        "/readyz" if state.is_ready() => {
+            (StatusCode::OK, "text/plain", Bytes::from_static(b"ready\n"))
+        }
+        "/readyz" => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/plain",
+            Bytes::from_static(b"not ready\n"),
+        ),
+        "/metrics" => (
+            StatusCode::OK,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            Bytes::from(state.metrics.encode()),
+        ),
+        _ => return None,
+    };
+    let mut resp = Response::new(body::full(body));
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    Some(resp)
+}
+
+/// Records metrics and the summary line when the response body is done or dropped
+/// (client disconnect included). The future ledger record is written here too.
+struct Finaliser {
+    metrics: Arc<Metrics>,
+    cx: RequestContext,
+}
+
+impl Drop for Finaliser {
+    fn drop(&mut self) {
+        telemetry::log_summary(&self.cx);
+        self.metrics.record(&self.cx);
+    }
+}
+
+struct Streaming {
+    src: ByteStream,
+    filter: Box<dyn ResponseFilter>,
+    idle: Duration,
+    /// Set when the response is SSE: where to send an in-band error frame.
+    sse: Option<Endpoint>,
+    buf: BytesMut,
+    done: bool,
+    fin: Finaliser,
+}
+
+impl Streaming {
+    fn emit(&mut self) -> Bytes {
+        let out = self.buf.split().freeze();
+        self.fin.cx.bytes_out += out.len() as u64;
+        out
+    }
+
+    /// Ends the stream after a failure: one in-band error frame for SSE, else abort the body.
+    fn fail(mut self, err: ApiError) -> Option<(Result<Frame<Bytes>, std::io::Error>, Self)> {
+        self.done = true;
+        self.fin.cx.error = Some(err.class.label());
+        match self.sse {
+            Some(endpoint) => {
+                let frame = err.sse_frame(endpoint.wire_format(), endpoint);
+                self.fin.cx.bytes_out += frame.len() as u64;
+                Some((Ok(Frame::data(frame)), self))
+            }
+            None => Some((Err(std::io::Error::other(err.message.to_string())), self)),
+        }
+    }
+}
+
+fn respond(
+    state: &AppState,
+    cx: RequestContext,
+    upstream: UpstreamResponse,
+    filter: Box<dyn ResponseFilter>,
+    endpoint: Endpoint,
+) -> Response<Body> {
+    let is_sse = upstream
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("text/event-stream"));
+    let request_id = HeaderValue::from_str(&cx.request_id).ok();
+    let st = Streaming {
+        src: upstream.body,
+        filter,
+        idle: state.settings.timeouts.idle_stream,
+        sse: is_sse.then_some(endpoint),
+        buf: BytesMut::with_capacity(8 * 1024),
+        done: false,
+        fin: Finaliser {
+            metrics: state.metrics.clone(),
+            cx,
+        },
+    };
+    let stream = futures_util::stream::unfold(st, |mut st| async move {
+        if st.done {
+            return None;
+        }
+        loop {
+            match tokio::time::timeout(st.idle, st.src.next()).await {
+                Ok(Some(Ok(chunk))) => {
+                    if st.filter.chunk(&chunk, &mut st.buf).is_err() {
+                        let e = ApiError::new(
+                            ErrorClass::Internal,
+                            "the response could not be processed; it was cut off",
+                        );
+                        return st.fail(e);
+                    }
+                    if !st.buf.is_empty() {
+                        let out = st.emit();
+                        return Some((Ok(Frame::data(out)), st));
+                    }
+                }
+                Ok(None) => {
+                    st.done = true;
+                    if st.filter.finish(&mut st.buf).is_err() {
+                        let e = ApiError::new(
+                            ErrorClass::Internal,
+                            "the response could not be processed; it was cut off",
+                        );
+                        return st.fail(e);
+                    }
+                    if st.buf.is_empty() {
+                        return None;
+                    }
+                    let out = st.emit();
+                    return Some((Ok(Frame::data(out)), st));
+                }
+                Ok(Some(Err(fault))) => {
+                    if let Some(p) = st.fin.cx.provider.as_deref() {
+                        st.fin.metrics.upstream_error(p, "body");
+                    }
+                    return st.fail(ApiError::new(ErrorClass::BadGateway, fault.to_string()));
+                }
+                Err(_) => {
+                    if let Some(p) = st.fin.cx.provider.as_deref() {
+                        st.fin.metrics.upstream_error(p, "idle_timeout");
+                    }
+                    let e = ApiError::new(
+                        ErrorClass::Timeout,
+                        format!(
+                            "the upstream sent nothing for {:?}; the stream was closed",
+                            st.idle
+                        ),
+                    );
+                    return st.fail(e);
+                }
+            }
+        }
+    });
+    let mut resp = Response::new(StreamBody::new(stream).boxed_unsync());
+    *resp.status_mut() = upstream.status;
+    *resp.headers_mut() = upstream.headers;
+    if let Some(id) = request_id {
+        let h = resp.headers_mut();
+        if !h.contains_key(X_REQUEST_ID) {
+            h.insert(X_REQUEST_ID, id.clone());
+        }
+        h.insert(X_PROMPTWALL_REQUEST_ID, id);
+    }
+    resp
+}

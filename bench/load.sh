@@ -44,8 +44,13 @@ cargo build --release --locked --bin promptwall --example mock_upstream >&2
 WORK="$(mktemp -d)"
 PIDS=()
 cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+    local rc=$?
+    if [ "${#PIDS[@]}" -gt 0 ]; then
+        kill "${PIDS[@]}" 2>/dev/null || echo "cleanup: a bench process had already exited" >&2
+    fi
+    wait
     rm -rf "$WORK"
+    exit "$rc"
 }
 trap cleanup EXIT
 
@@ -169,10 +174,11 @@ for kind in json sse; do
     done
 done
 
+LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo
 echo "promptwall $(git rev-parse --short HEAD) · $(nproc) cores ($CPU) · loopback · 4 KB chat body ·" \
-     "streaming = ${MOCK_CHUNKS} SSE chunks · ${SECS} s per run · latency at ${RATE} req/s (hey), throughput at ${CONNS} connections (wrk)"
+     "streaming = ${MOCK_CHUNKS} SSE chunks · ${SECS} s per run · latency at ${RATE} req/s (hey), throughput at ${CONNS} connections (wrk) · load average at the end: $LOAD"
 echo
 echo "| Mode | p50 direct | p50 via promptwall | p50 added | p99 direct | p99 via promptwall | p99 added | req/s direct | req/s via promptwall | throughput ratio |"
 echo "|---|---|---|---|---|---|---|---|---|---|"

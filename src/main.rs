@@ -31,6 +31,9 @@ enum Command {
             default_value = "config/promptwall.toml"
         )]
         config: PathBuf,
+        /// Listen address, overriding `listen` from the file (e.g. 0.0.0.0:8080 in a container).
+        #[arg(long, env = "PROMPTWALL_LISTEN")]
+        listen: Option<std::net::SocketAddr>,
     },
     /// Validate a configuration file and exit (0 valid, 64 invalid).
     CheckConfig {
@@ -49,7 +52,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckConfig { config } => check_config(&config),
-        Command::Serve { config } => serve(&config),
+        Command::Serve { config, listen } => serve(&config, listen),
     }
 }
 
@@ -77,9 +80,14 @@ fn check_config(path: &std::path::Path) -> ExitCode {
     }
 }
 
-fn serve(path: &std::path::Path) -> ExitCode {
+fn serve(path: &std::path::Path, listen: Option<std::net::SocketAddr>) -> ExitCode {
     let settings = match promptwall::config::load(path) {
-        Ok(s) => Arc::new(s),
+        Ok(mut s) => {
+            if let Some(addr) = listen {
+                s.listen = addr;
+            }
+            Arc::new(s)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(EXIT_CONFIG);

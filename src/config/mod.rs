@@ -169,6 +169,53 @@ providers = ["ghost"]
     }
 
     #[test]
+    fn conflicting_and_reserved_keys_are_problems() {
+        let text = r#"
+default_tenant = "nobody"
+[[provider]]
+name = "metrics"
+kind = "echo"
+base_url = "https://x"
+echo_format = "gemini"
+[[provider]]
+name = "o"
+preset = "openai"
+api_key_env = "A"
+api_key_file = "k"
+anthropic_auth = "bearer"
+base_url = "ftp://x"
+[[provider]]
+name = "o"
+kind = "echo"
+"#;
+        let Err(ConfigError::Invalid { problems, .. }) = load_str(text, Path::new("z"), &no_env)
+        else {
+            panic!("expected invalid");
+        };
+        let all = problems.join("\n");
+        for needle in [
+            "`metrics` is reserved",
+            "answers locally",
+            "only one of api_key_env and api_key_file",
+            "anthropic_auth",
+            "must be http",
+            "default_tenant",
+        ] {
+            assert!(all.contains(needle), "missing {needle} in {all}");
+        }
+    }
+
+    #[test]
+    fn provider_key_is_never_in_debug_output() {
+        let text = "[[provider]]\nname = \"o\"\npreset = \"openai\"\nmodels = [\"*\"]\n";
+        let env = |_: &str| Some("sk-very-secret".to_string());
+        let s = load_str(text, Path::new("c"), &env).map_err(|e| e.to_string());
+        let s = s.unwrap_or_else(|e| panic!("{e}"));
+        assert!(s.providers[0].is_available());
+        assert!(!format!("{s:?}").contains("sk-very-secret"));
+    }
+
+    #[test]
     fn models_prefix_is_ignored() {
         let text = "[[provider]]\nname = \"g\"\nkind = \"echo\"\nmodels = [\"models/gemini-2*\"]\n";
         let s = load_str(text, Path::new("c"), &no_env).map_err(|e| e.to_string());

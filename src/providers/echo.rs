@@ -12,7 +12,7 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{Endpoint, WireFormat};
+use super::Endpoint;
 
 /// Dimensions of the deterministic echo embedding.
 const EMBED_DIMS: usize = 8;
@@ -234,9 +234,28 @@ pub fn reply(req: &EchoRequest<'_>) -> EchoReply {
                 .unwrap_or_default();
             json_reply(&json!({"embedding": {"values": vector(&content)}}))
         }
+        Endpoint::GeminiBatchEmbed => {
+            // One embedding per request entry, each from that entry's (sanitized) content.
+            let embeddings: Vec<Value> = req
+                .parsed
+                .and_then(|v| v.get("requests"))
+                .and_then(Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .map(|r| {
+                            let content = r.get("content").map(Value::to_string);
+                            json!({"values": vector(&content.unwrap_or_default())})
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            json_reply(&json!({"embeddings": embeddings}))
+        }
         Endpoint::GeminiModels => json_reply(&json!({"models": [{"name": "models/echo",
             "displayName": "Echo", "supportedGenerationMethods":
-            ["generateContent", "streamGenerateContent", "countTokens", "embedContent"]}]})),
+            ["generateContent", "streamGenerateContent", "countTokens", "embedContent",
+                "batchEmbedContents"]}]})),
     }
 }
 
@@ -380,11 +399,6 @@ fn json_reply(v: &Value) -> EchoReply {
     }
 }
 
-/// The wire format an echo endpoint answers in.
-pub fn format_of(endpoint: Endpoint) -> WireFormat {
-    endpoint.wire_format()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,6 +439,31 @@ mod tests {
             text.push_str(v["choices"][0]["delta"]["content"].as_str().unwrap_or(""));
         }
         assert_eq!(text.as_bytes(), body);
+    }
+
+    #[test]
+    fn gemini_batch_embed_one_deterministic_vector_per_request() {
+        let body = serde_json::json!({"requests": [
+            {"model": "models/e", "content": {"parts": [{"text": "a"}]}},
+            {"model": "models/e", "content": {"parts": [{"text": "b"}]}},
+            {"model": "models/e", "content": {"parts": [{"text": "a"}]}},
+        ]});
+        let r = reply(&EchoRequest {
+            endpoint: Endpoint::GeminiBatchEmbed,
+            model: "e",
+            body: b"",
+            parsed: Some(&body),
+            stream: false,
+            alt_sse: false,
+            request_id: "r",
+        });
+        assert_eq!(r.content_type, "application/json");
+        let v: Value = serde_json::from_slice(&r.chunks[0]).unwrap_or_default();
+        let e = v["embeddings"].as_array().cloned().unwrap_or_default();
+        assert_eq!(e.len(), 3);
+        assert_eq!(e[0]["values"].as_array().map(Vec::len), Some(EMBED_DIMS));
+        assert_ne!(e[0], e[1], "different contents, different vectors");
+        assert_eq!(e[0], e[2], "same content, same vector");
     }
 
     #[test]

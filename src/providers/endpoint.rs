@@ -43,6 +43,8 @@ pub enum Endpoint {
     GeminiCountTokens,
     /// `POST /{v}/models/{m}:embedContent`
     GeminiEmbed,
+    /// `POST /{v}/models/{m}:batchEmbedContents` (google-genai's `models.embed_content`)
+    GeminiBatchEmbed,
     /// `GET /{v}/models`
     GeminiModels,
 }
@@ -62,6 +64,7 @@ impl Endpoint {
             | Endpoint::GeminiStreamGenerate
             | Endpoint::GeminiCountTokens
             | Endpoint::GeminiEmbed
+            | Endpoint::GeminiBatchEmbed
             | Endpoint::GeminiModels => WireFormat::Gemini,
         }
     }
@@ -89,6 +92,7 @@ impl Endpoint {
             Endpoint::GeminiStreamGenerate => "stream_generate_content",
             Endpoint::GeminiCountTokens => "count_tokens",
             Endpoint::GeminiEmbed => "embed_content",
+            Endpoint::GeminiBatchEmbed => "batch_embed_contents",
             Endpoint::GeminiModels => "models",
         }
     }
@@ -163,6 +167,7 @@ impl Endpoint {
                             "streamGenerateContent" => Endpoint::GeminiStreamGenerate,
                             "countTokens" => Endpoint::GeminiCountTokens,
                             "embedContent" => Endpoint::GeminiEmbed,
+                            "batchEmbedContents" => Endpoint::GeminiBatchEmbed,
                             _ => return None,
                         };
                         Some(Classified {
@@ -258,6 +263,32 @@ mod tests {
             c(Gemini, Method::GET, "/v1/models"),
             Some(Endpoint::GeminiModels)
         );
+        for v in ["v1", "v1beta"] {
+            let g = Endpoint::classify(
+                Gemini,
+                &Method::POST,
+                &format!("/{v}/models/gemini-embedding-001:batchEmbedContents"),
+            )
+            .map(|g| (g.endpoint, g.path_model.map(str::to_owned)));
+            assert_eq!(
+                g,
+                Some((
+                    Endpoint::GeminiBatchEmbed,
+                    Some("gemini-embedding-001".to_owned())
+                ))
+            );
+        }
+        assert_eq!(
+            c(Gemini, Method::GET, "/v1/models/x:batchEmbedContents"),
+            None
+        );
+        assert_eq!(
+            c(Gemini, Method::POST, "/v1/models/:batchEmbedContents"),
+            None
+        );
+        assert_eq!(Endpoint::GeminiBatchEmbed.label(), "batch_embed_contents");
+        assert!(Endpoint::GeminiBatchEmbed.has_body());
+        assert!(!Endpoint::GeminiBatchEmbed.streams_by_path());
     }
 
     #[test]

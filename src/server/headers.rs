@@ -147,12 +147,13 @@ pub fn client_credential<'a>(
             .map(str::trim)
             .filter(|v| !v.is_empty())
     };
-    if let Some(v) = h(&header::AUTHORIZATION) {
-        let token = v
-            .strip_prefix("Bearer ")
+    let bearer = h(&header::AUTHORIZATION).and_then(|v| {
+        v.strip_prefix("Bearer ")
             .or_else(|| v.strip_prefix("bearer "))
             .map(str::trim)
-            .filter(|t| !t.is_empty())?;
+            .filter(|t| !t.is_empty())
+    });
+    if let Some(token) = bearer {
         return Some(ClientCredential {
             value: Cow::Borrowed(token),
             scheme: CredentialScheme::Bearer,

@@ -5,6 +5,14 @@
 //! (response body, chunk by chunk). Never: logs content, forwards anything it could not parse,
 //! buffers a whole response, or re-serialises a body no stage changed.
 //! Called by: `server` (one call per request), tests (in-process, any body type).
+//!
+//! Order (each step is commented where it happens in [`handle`]/`pipeline`):
+//! ops endpoints -> request id -> refuse proxy-style requests -> route (path check, provider,
+//! endpoint) -> authenticate tenant + provider permission -> [later: consent + rate limit] ->
+//! provider availability -> read body under cap + parse JSON once -> model allowlist ->
+//! sanitize (may rewrite the parsed body; returns the response filter) -> forward or echo ->
+//! response through the filter, streamed -> finaliser: [later: ledger record] + metrics + one
+//! log line (also on client disconnect).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,8 +31,8 @@ use super::body::{self, Body};
 use super::context::RequestContext;
 use super::forward::{self, ByteStream, Outbound, UpstreamError, UpstreamResponse};
 use super::headers::{
-    self, ClientCredential, ANTHROPIC_VERSION, X_PROMPTWALL_KEY, X_PROMPTWALL_REQUEST_ID,
-    X_REQUEST_ID,
+    self, ClientCredential, ANTHROPIC_VERSION, REQUEST_ID, X_PROMPTWALL_KEY,
+    X_PROMPTWALL_REQUEST_ID, X_REQUEST_ID,
 };
 use super::path;
 use super::AppState;
@@ -144,13 +152,20 @@ where
     if let Some(w) = provider.wire {
         *format = w;
     }
+    let anthropic_hint = parts.headers.contains_key(ANTHROPIC_VERSION);
+    if provider.wire.is_none() {
+        // Echo without a fixed format: shape early refusals by the look of the path.
+        *format = if anthropic_hint {
+            WireFormat::Anthropic
+        } else if rest.starts_with("/v1beta/") || rest.contains(':') {
+            WireFormat::Gemini
+        } else {
+            WireFormat::OpenAi
+        };
+    }
     let classified = match provider.wire {
         Some(w) => Endpoint::classify(w, &parts.method, rest),
-        None => Endpoint::infer(
-            &parts.method,
-            rest,
-            parts.headers.contains_key(ANTHROPIC_VERSION),
-        ),
+        None => Endpoint::infer(&parts.method, rest, anthropic_hint),
     }
     .ok_or_else(|| ApiError::new(ErrorClass::NotFound, unsupported_endpoint(*format)))?;
     let endpoint = classified.endpoint;
@@ -207,7 +222,8 @@ where
         (None, None)
     };
 
-    // 7. Model allowlist: from the path (Gemini) or the body (OpenAI, Anthropic).
+    // 7. Model allowlist: from the path (Gemini) or the body (OpenAI, Anthropic). A Gemini
+    //    batch names the model again per entry: each must be the path model.
     let model: Option<String> = match (wire, &parsed) {
         (WireFormat::Gemini, _) => classified.path_model.map(str::to_string),
         (_, Some(v)) => match v.get("model") {
@@ -228,6 +244,11 @@ where
                 "the requested model is not allowlisted for provider `{}` (see its `models` list)",
                 provider.name
             )));
+        }
+    }
+    if endpoint == Endpoint::GeminiBatchEmbed {
+        if let (Some(m), Some(v)) = (&model, &parsed) {
+            check_batch_models(v, m)?;
         }
     }
     cx.stream = endpoint.streams_by_path()
@@ -431,12 +452,52 @@ where
     }
 }
 
+/// Gemini `:batchEmbedContents` names the model again in every `requests[]` entry (`models/x`
+/// or `x`). Each must be the path model, which was just allowlisted, so the allowlist, the
+/// metrics and the log all see the one model that is used; a different one is a policy
+/// refusal (403), a malformed entry a bad request. An entry without `model` uses the path's.
+fn check_batch_models(body: &Value, path_model: &str) -> Result<(), ApiError> {
+    let bad = |msg: &'static str| ApiError::new(ErrorClass::BadRequest, msg);
+    let items = match body.get("requests") {
+        None | Some(Value::Null) => return Ok(()),
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(bad("`requests` must be an array of embedContent requests")),
+    };
+    let want = path_model.strip_prefix("models/").unwrap_or(path_model);
+    for item in items {
+        let Value::Object(entry) = item else {
+            return Err(bad("each entry of `requests` must be an object"));
+        };
+        match entry.get("model") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(m)) if m.strip_prefix("models/").unwrap_or(m) == want => {}
+            Some(Value::String(_)) => return Err(ApiError::policy(
+                "every `requests[].model` must name the model in the path (one model per batch)",
+            )),
+            Some(_) => return Err(bad("`requests[].model` must be a string")),
+        }
+    }
+    Ok(())
+}
+
 fn sanitize_error(e: TransformError) -> ApiError {
     match e {
         TransformError::Refused(rule) => ApiError::policy(rule),
         other => ApiError::new(
             ErrorClass::BadRequest,
             format!("the request was not forwarded: {other}"),
+        ),
+    }
+}
+
+/// A response filter failed mid-body: the status is already sent, so this becomes the in-band
+/// error frame (SSE) or an aborted body. A refusal keeps its policy shape.
+fn filter_error(e: TransformError) -> ApiError {
+    match e {
+        TransformError::Refused(rule) => ApiError::policy(rule),
+        _ => ApiError::new(
+            ErrorClass::Internal,
+            "the response could not be processed; it was cut off",
         ),
     }
 }
@@ -454,7 +515,7 @@ fn unsupported_endpoint(format: WireFormat) -> &'static str {
     match format {
         WireFormat::OpenAi => "promptwall does not forward this endpoint: supported are POST v1/chat/completions, v1/responses, v1/embeddings, v1/completions and GET v1/models",
         WireFormat::Anthropic => "promptwall does not forward this endpoint: supported are POST v1/messages, v1/messages/count_tokens and GET v1/models",
-        WireFormat::Gemini => "promptwall does not forward this endpoint: supported are POST {v1,v1beta}/models/{model}:generateContent, :streamGenerateContent, :countTokens, :embedContent and GET {v1,v1beta}/models",
+        WireFormat::Gemini => "promptwall does not forward this endpoint: supported are POST {v1,v1beta}/models/{model}:generateContent, :streamGenerateContent, :countTokens, :embedContent, :batchEmbedContents and GET {v1,v1beta}/models",
     }
 }
 
@@ -570,12 +631,8 @@ fn respond(
         loop {
             match tokio::time::timeout(st.idle, st.src.next()).await {
                 Ok(Some(Ok(chunk))) => {
-                    if st.filter.chunk(&chunk, &mut st.buf).is_err() {
-                        let e = ApiError::new(
-                            ErrorClass::Internal,
-                            "the response could not be processed; it was cut off",
-                        );
-                        return st.fail(e);
+                    if let Err(e) = st.filter.chunk(&chunk, &mut st.buf) {
+                        return st.fail(filter_error(e));
                     }
                     if !st.buf.is_empty() {
                         let out = st.emit();
@@ -584,12 +641,8 @@ fn respond(
                 }
                 Ok(None) => {
                     st.done = true;
-                    if st.filter.finish(&mut st.buf).is_err() {
-                        let e = ApiError::new(
-                            ErrorClass::Internal,
-                            "the response could not be processed; it was cut off",
-                        );
-                        return st.fail(e);
+                    if let Err(e) = st.filter.finish(&mut st.buf) {
+                        return st.fail(filter_error(e));
                     }
                     if st.buf.is_empty() {
                         return None;
@@ -626,6 +679,10 @@ fn respond(
         let h = resp.headers_mut();
         if !h.contains_key(X_REQUEST_ID) {
             h.insert(X_REQUEST_ID, id.clone());
+        }
+        // Anthropic SDKs read `request-id`; keep the upstream's when it sent one.
+        if endpoint.wire_format() == WireFormat::Anthropic && !h.contains_key(REQUEST_ID) {
+            h.insert(REQUEST_ID, id.clone());
         }
         h.insert(X_PROMPTWALL_REQUEST_ID, id);
     }

@@ -12,6 +12,8 @@
 //! placeholder) but must emit everything else at once; the server writes whatever the filter
 //! emitted immediately.
 
+pub mod walk;
+
 use bytes::BytesMut;
 
 /// Errors of this layer. Never carries text or detected values.

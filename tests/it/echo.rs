@@ -221,6 +221,49 @@ async fn gemini_echo_generate_and_stream() {
 }
 
 #[tokio::test]
+async fn gemini_echo_batch_embed_answers_one_vector_per_request() {
+    let h = start().await;
+    let body = r#"{"requests":[
+        {"model":"models/gemini-embedding-001","content":{"parts":[{"text":"a"}]}},
+        {"model":"models/gemini-embedding-001","content":{"parts":[{"text":"b"}]}},
+        {"model":"models/gemini-embedding-001","content":{"parts":[{"text":"a"}]}}]}"#;
+    let mut first = None;
+    for v in ["v1", "v1beta"] {
+        let path = format!("/echo/{v}/models/gemini-embedding-001:batchEmbedContents");
+        let r = send(&h, &path, body).await;
+        assert_eq!(r.status(), 200, "{v}");
+        assert_eq!(r.headers()["content-type"], "application/json");
+        let out = json(r).await;
+        let e = out["embeddings"].as_array().unwrap().clone();
+        assert_eq!(e.len(), 3);
+        for x in &e {
+            let values = x["values"].as_array().unwrap();
+            assert_eq!(values.len(), 8);
+            assert!(values.iter().all(|f| f.as_f64().is_some()));
+        }
+        assert_ne!(e[0], e[1]);
+        assert_eq!(e[0], e[2]);
+        match &first {
+            None => first = Some(e),
+            Some(f) => assert_eq!(f, &e, "deterministic across calls"),
+        }
+    }
+    // Models listing advertises the method.
+    let r = h
+        .client
+        .get(h.url("/echo/v1beta/models"))
+        .bearer_auth(TENANT_KEY)
+        .send()
+        .await
+        .unwrap();
+    let methods = json(r).await["models"][0]["supportedGenerationMethods"].clone();
+    assert!(methods
+        .as_array()
+        .unwrap()
+        .contains(&Value::from("batchEmbedContents")));
+}
+
+#[tokio::test]
 async fn echo_still_enforces_tenants() {
     let h = start().await;
     let r = h

@@ -10,5 +10,6 @@ mod echo;
 mod limits;
 mod ops;
 mod routing;
+mod seams;
 mod streaming;
 mod support;

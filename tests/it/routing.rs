@@ -209,3 +209,99 @@ async fn connection_refused_upstream_is_502() {
     let v = json(resp).await;
     assert_eq!(v["error"]["code"], "upstream_error");
 }
+
+#[tokio::test]
+async fn upstream_errors_pass_through_unchanged() {
+    let h = start().await;
+    let resp = h
+        .client
+        .post(h.url("/oai/v1/chat/completions"))
+        .bearer_auth(TENANT_KEY)
+        .header("content-type", "application/json")
+        .body(r#"{"model":"mock-429"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 429);
+    assert_eq!(resp.headers()["retry-after"], "7");
+    assert_eq!(resp.headers()["x-should-retry"], "true");
+    assert_eq!(resp.headers()["x-ratelimit-reset-requests"], "1s");
+    let v = json(resp).await;
+    assert_eq!(v["error"]["message"], "slow down");
+}
+
+async fn gem_post(h: &Harness, path: &str, body: &str) -> reqwest::Response {
+    h.client
+        .post(h.url(path))
+        .header("x-goog-api-key", TENANT_KEY)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn gemini_batch_embed_is_routed_on_v1_and_v1beta() {
+    let h = start().await;
+    // google-genai's `models.embed_content` body: `requests[].model` is `models/x`; a bare
+    // `x` and a missing model name the same path model.
+    let body = r#"{"requests":[
+        {"model":"models/gemini-embedding-001","content":{"parts":[{"text":"a"}]}},
+        {"model":"gemini-embedding-001","content":{"parts":[{"text":"b"}]},"taskType":"RETRIEVAL_QUERY"},
+        {"content":{"parts":[{"text":"c"}]}}]}"#;
+    for v in ["v1", "v1beta"] {
+        let path = format!("/{v}/models/gemini-embedding-001:batchEmbedContents");
+        let resp = gem_post(&h, &format!("/gem{path}"), body).await;
+        assert_eq!(resp.status(), 200, "{v}");
+        let r = h.mock.last();
+        assert_eq!(r.target, format!("/prefix{path}"));
+        assert_eq!(r.headers["x-goog-api-key"], GEM_KEY);
+        assert_eq!(r.body, body.as_bytes());
+    }
+    assert_eq!(h.mock.count(), 2);
+}
+
+#[tokio::test]
+async fn gemini_batch_embed_models_must_match_the_allowlisted_path_model() {
+    let h = start().await;
+    let path = "/gem/v1beta/models/gemini-embedding-001:batchEmbedContents";
+    // A different model inside the batch, even an allowlisted one: 403 in the Gemini shape.
+    for other in ["models/gemini-2.5-flash", "text-embedding-004", "models/"] {
+        let body = format!(
+            r#"{{"requests":[{{"model":"models/gemini-embedding-001","content":{{"parts":[]}}}},
+                {{"model":"{other}","content":{{"parts":[{{"text":"x"}}]}}}}]}}"#
+        );
+        let r = gem_post(&h, path, &body).await;
+        assert_eq!(r.status(), 403, "{other}");
+        let v = json(r).await;
+        assert_eq!(v["error"]["status"], "PERMISSION_DENIED");
+        assert_eq!(
+            v["error"]["details"][0]["reason"],
+            "PROMPTWALL_POLICY_VIOLATION"
+        );
+        assert!(
+            !v.to_string().contains(other),
+            "the message echoes the body"
+        );
+    }
+    // The path model itself is allowlisted first.
+    let r = gem_post(
+        &h,
+        "/gem/v1/models/text-embedding-004:batchEmbedContents",
+        r#"{"requests":[{"model":"models/text-embedding-004","content":{"parts":[]}}]}"#,
+    )
+    .await;
+    assert_eq!(r.status(), 403);
+    // Malformed batches are refused before anything is forwarded.
+    for body in [
+        r#"{"requests":{"model":"models/gemini-embedding-001"}}"#,
+        r#"{"requests":["models/gemini-embedding-001"]}"#,
+        r#"{"requests":[{"model":7,"content":{"parts":[]}}]}"#,
+    ] {
+        let r = gem_post(&h, path, body).await;
+        assert_eq!(r.status(), 400, "{body}");
+        assert_eq!(json(r).await["error"]["status"], "INVALID_ARGUMENT");
+    }
+    assert_eq!(h.mock.count(), 0);
+}

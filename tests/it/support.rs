@@ -109,6 +109,14 @@ async fn mock_handle(mock: Arc<Mock>, req: Request<Incoming>) -> Response<MockBo
             .unwrap()
     };
     match model.as_str() {
+        "mock-429" => Response::builder()
+            .status(429)
+            .header("content-type", "application/json")
+            .header("retry-after", "7")
+            .header("x-should-retry", "true")
+            .header("x-ratelimit-reset-requests", "1s")
+            .body(full(r#"{"error":{"message":"slow down","type":"rate_limit_error","param":null,"code":null}}"#))
+            .unwrap(),
         "mock-slow" => {
             tokio::time::sleep(Duration::from_secs(3)).await;
             Response::new(full("{}"))
@@ -292,9 +300,18 @@ pub struct Harness {
     pub mock: Arc<Mock>,
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
+    /// Keeps the server running for harnesses started with [`start`].
+    _stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl Harness {
+    /// Points the harness at another proxy instance (same mock) kept alive by `stop`.
+    pub fn rebind(mut self, proxy: SocketAddr, stop: tokio::sync::oneshot::Sender<()>) -> Self {
+        self.proxy = proxy;
+        self._stop = Some(stop);
+        self
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.proxy, path)
     }
@@ -316,6 +333,17 @@ async fn dead_addr() -> SocketAddr {
 
 /// Mock + proxy with the test configuration.
 pub async fn start() -> Harness {
+    let (mut h, _server, stop) = start_controlled().await;
+    h._stop = Some(stop);
+    h
+}
+
+/// Like [`start`], also returning the server handle and its shutdown trigger.
+pub async fn start_controlled() -> (
+    Harness,
+    promptwall::server::RunningServer,
+    tokio::sync::oneshot::Sender<()>,
+) {
     let (mock_addr, mock) = start_mock().await;
     let dead = dead_addr().await;
     let dir = tempfile::tempdir().unwrap();
@@ -323,15 +351,21 @@ pub async fn start() -> Harness {
     let text = test_config(&format!("http://{mock_addr}"), &format!("http://{dead}"));
     let path = dir.path().join("test.toml");
     let settings = promptwall::config::load_str(&text, &path, &env).unwrap();
-    let server = promptwall::server::run(Arc::new(settings), std::future::pending())
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let shutdown = async move {
+        let _ = rx.await;
+    };
+    let server = promptwall::server::run(Arc::new(settings), shutdown)
         .await
         .unwrap();
-    Harness {
+    let h = Harness {
         proxy: server.addr,
         mock,
         client: reqwest::Client::builder().no_proxy().build().unwrap(),
         _dir: dir,
-    }
+        _stop: None,
+    };
+    (h, server, tx)
 }
 
 /// Starts the proxy on an arbitrary config text (no mock).

@@ -136,12 +136,14 @@ def test_model_not_allowlisted_is_refused_without_retry(proxy, mock):
 
 def test_unknown_key_is_401(proxy, mock):
     counter = Counter()
+    before = proxy.inbound_requests()
     with pytest.raises(anthropic.AuthenticationError) as exc:
         client(proxy, key=UNKNOWN_KEY, http_client=counter.client()).messages.create(
             model=MODEL, max_tokens=16, messages=[{"role": "user", "content": "hi"}])
     assert exc.value.status_code == 401
     assert exc.value.body["error"]["type"] == "authentication_error"
     assert mock.count == 0 and counter.n == 1
+    proxy.assert_inbound_delta(before, 1)
 
 
 def test_upstream_error_forwarded_once(proxy, mock):

@@ -139,12 +139,14 @@ def test_model_not_allowlisted_is_refused_without_retry(proxy, mock):
 
 def test_unknown_key_is_401(proxy, mock):
     counter = Counter()
+    before = proxy.inbound_requests()
     with pytest.raises(openai.AuthenticationError) as exc:
         client(proxy, key=UNKNOWN_KEY, http_client=counter.client()).chat.completions.create(
             model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
     assert exc.value.status_code == 401
     assert isinstance(exc.value.body, dict) and "message" in exc.value.body
     assert mock.count == 0 and counter.n == 1
+    proxy.assert_inbound_delta(before, 1)
 
 
 def test_tenant_not_opted_in_for_provider(proxy, mock):

@@ -112,13 +112,15 @@ class Proxy:
     def inbound_requests(self) -> float:
         """Requests promptwall counted at its edge, from /metrics (sum over every label set)."""
         total = 0.0
+        text = self.metrics()
         found = False
-        for line in self.metrics().splitlines():
-            m = re.match(r"^(promptwall_(?:http_)?requests(?:_total)?)(\{[^}]*\})?\s+([0-9.eE+-]+)$", line)
+        for line in text.splitlines():
+            m = re.match(r"^promptwall_requests_total(\{[^}]*\})?\s+([0-9.eE+-]+)$", line)
             if m:
                 found = True
-                total += float(m.group(3))
-        assert found, "no promptwall_requests_total counter in /metrics"
+                total += float(m.group(2))
+        # The fixture's warm-up request guarantees at least one sample.
+        assert found, "no promptwall_requests_total sample in /metrics"
         return total
 
     def assert_inbound_delta(self, before: float, expected: int) -> None:
@@ -163,6 +165,16 @@ def _wait_healthy(base: str, proc: subprocess.Popen, log_path: Path) -> None:
     pytest.fail(f"promptwall not healthy after 20 s:\n{log_path.read_text(errors='replace')}")
 
 
+def _warm_up(base: str) -> None:
+    """One echo request, so promptwall's request counter has a sample before any test reads it."""
+    req = urllib.request.Request(
+        f"{base}/echo-openai/v1/chat/completions", method="POST",
+        data=b'{"model":"warm-up","messages":[{"role":"user","content":"warm up"}]}',
+        headers={"authorization": f"Bearer {TENANT_KEY}", "content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.status == 200
+
+
 def binary() -> Path:
     b = Path(os.environ.get("PROMPTWALL_BIN", REPO / "target" / "debug" / "promptwall"))
     if not b.is_absolute():
@@ -189,6 +201,7 @@ def proxy(mock: MockUpstream, tmp_path_factory: pytest.TempPathFactory) -> Itera
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base, proc, log_path)
+        _warm_up(base)
         yield Proxy(base=base, log_path=log_path)
     finally:
         proc.terminate()

@@ -33,7 +33,7 @@ MOCK_TEXT = "Hello from the mock upstream"
 # Stream deltas; joined they equal MOCK_TEXT.
 MOCK_CHUNKS = ["Hello ", "from the ", "mock ", "upstream"]
 TOOL_NAME = "get_weather"
-TOOL_ARGS = {"city": "Paris"}
+TOOL_ARGS = {"query": "weather today", "unit": "celsius"}  # nothing a detector would redact
 
 
 @dataclass

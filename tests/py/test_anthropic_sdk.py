@@ -16,7 +16,7 @@ from mock_upstream import MOCK_TEXT, TOOL_ARGS, TOOL_NAME
 TOOLS = [{
     "name": TOOL_NAME,
     "description": "Current weather for a city",
-    "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    "input_schema": {"type": "object", "properties": {"query": {"type": "string"}, "unit": {"type": "string"}}, "required": ["query"]},
 }]
 MODEL = "claude-mock-1"
 
@@ -93,7 +93,7 @@ def test_messages_streaming(proxy, mock):
 
 def test_tool_use_round_trip(proxy, mock):
     c = client(proxy)
-    messages = [{"role": "user", "content": "What is the weather in Paris?"}]
+    messages = [{"role": "user", "content": "What is the weather today?"}]
     r = c.messages.create(model=MODEL, max_tokens=128, tools=TOOLS, messages=messages)
     assert r.stop_reason == "tool_use"
     tool = next(b for b in r.content if b.type == "tool_use")
@@ -114,7 +114,7 @@ def test_tool_use_round_trip(proxy, mock):
 
 def test_tool_use_streaming(proxy, mock):
     with client(proxy).messages.stream(model=MODEL, max_tokens=128, tools=TOOLS,
-                                       messages=[{"role": "user", "content": "Weather in Paris?"}]) as s:
+                                       messages=[{"role": "user", "content": "Weather today?"}]) as s:
         final = s.get_final_message()
     tool = next(b for b in final.content if b.type == "tool_use")
     assert tool.input == TOOL_ARGS and final.stop_reason == "tool_use"

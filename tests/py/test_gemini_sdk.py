@@ -17,7 +17,7 @@ from mock_upstream import MOCK_TEXT, TOOL_ARGS, TOOL_NAME
 MODEL = "gemini-2.5-flash"
 TOOL = types.Tool(function_declarations=[types.FunctionDeclaration(
     name=TOOL_NAME, description="Current weather for a city",
-    parameters=types.Schema(type="OBJECT", properties={"city": types.Schema(type="STRING")}, required=["city"]),
+    parameters=types.Schema(type="OBJECT", properties={"query": types.Schema(type="STRING"), "unit": types.Schema(type="STRING")}, required=["query"]),
 )])
 
 
@@ -75,7 +75,7 @@ def test_generate_content_stream(proxy, mock):
 def test_function_call_round_trip(proxy, mock):
     c = client(proxy)
     cfg = types.GenerateContentConfig(tools=[TOOL])
-    first = [types.Content(role="user", parts=[types.Part(text="What is the weather in Paris?")])]
+    first = [types.Content(role="user", parts=[types.Part(text="What is the weather today?")])]
     r = c.models.generate_content(model=MODEL, contents=first, config=cfg)
     call = r.function_calls[0]
     assert call.name == TOOL_NAME and call.args == TOOL_ARGS
@@ -93,7 +93,7 @@ def test_function_call_round_trip(proxy, mock):
 
 def test_function_call_streaming(proxy, mock):
     chunks = list(keep(client(proxy)).models.generate_content_stream(
-        model=MODEL, contents="Weather in Paris?", config=types.GenerateContentConfig(tools=[TOOL])))
+        model=MODEL, contents="Weather today?", config=types.GenerateContentConfig(tools=[TOOL])))
     calls = [fc for ch in chunks for fc in (ch.function_calls or [])]
     assert calls and calls[0].name == TOOL_NAME and calls[0].args == TOOL_ARGS
 

@@ -19,7 +19,7 @@ TOOLS = [{
     "function": {
         "name": TOOL_NAME,
         "description": "Current weather for a city",
-        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+        "parameters": {"type": "object", "properties": {"query": {"type": "string"}, "unit": {"type": "string"}}, "required": ["query"]},
     },
 }]
 
@@ -77,7 +77,7 @@ def test_chat_streaming_with_usage(proxy, mock):
 
 def test_tool_call_round_trip(proxy, mock):
     c = client(proxy)
-    messages = [{"role": "user", "content": "What is the weather in Paris?"}]
+    messages = [{"role": "user", "content": "What is the weather today?"}]
     r = c.chat.completions.create(model="gpt-4o-mini", messages=messages, tools=TOOLS)
     call = r.choices[0].message.tool_calls[0]
     assert r.choices[0].finish_reason == "tool_calls"
@@ -96,7 +96,7 @@ def test_tool_call_round_trip(proxy, mock):
 
 def test_tool_call_streaming(proxy, mock):
     stream = client(proxy).chat.completions.create(
-        model="gpt-4o-mini", messages=[{"role": "user", "content": "Weather in Paris?"}], tools=TOOLS, stream=True)
+        model="gpt-4o-mini", messages=[{"role": "user", "content": "Weather today?"}], tools=TOOLS, stream=True)
     args, name = "", None
     for ch in stream:
         for tc in (ch.choices[0].delta.tool_calls or []) if ch.choices else []:

@@ -2,7 +2,7 @@
 # promptwall container image.
 #
 # Build:  docker build -t promptwall .
-# Run:    docker run -p 8080:8080 -v "$PWD/config/k8s:/etc/promptwall:ro" promptwall
+# Run:    docker run -p 8080:8080 -e OPENAI_API_KEY -v "$PWD/config:/etc/promptwall:ro" promptwall
 #
 # The builder runs exactly the release build CI/bench run on the host
 # (`cargo build --release --locked`, profile.release in Cargo.toml), so a green host release
@@ -29,8 +29,11 @@ RUN apt-get update \
  && useradd --system --uid 10001 --gid promptwall --home-dir /nonexistent --shell /usr/sbin/nologin promptwall \
  && mkdir -p /etc/promptwall
 COPY --from=builder /out/promptwall /usr/local/bin/promptwall
-# Config (promptwall.toml, listen = "0.0.0.0:8080") and key files are mounted here.
+# Config (promptwall.toml) and key files are mounted here. Inside a container a loopback listener
+# is unreachable, so the listen address defaults to 0.0.0.0:8080 whatever the file says
+# (`serve --listen` / PROMPTWALL_LISTEN override `listen`); unset it to use the file's value.
 VOLUME ["/etc/promptwall"]
+ENV PROMPTWALL_LISTEN=0.0.0.0:8080
 USER 10001:10001
 EXPOSE 8080
 ENTRYPOINT ["promptwall"]

@@ -51,6 +51,9 @@ def test_messages_non_streaming(proxy, mock):
     assert up.path == "/v1/messages"
     assert up.json()["messages"] == [{"role": "user", "content": "Say hello"}]
     assert_upstream_credentials(mock, "anthropic", upstream_key_header(mock))
+    # SDK 2.x authenticates with Bearer; promptwall mirrors the scheme with the provider key.
+    assert up.headers["authorization"] == "Bearer upstream-anthropic-key-2222"
+    assert "x-api-key" not in up.headers
 
 
 def test_anthropic_version_and_beta_forwarded(proxy, mock):
@@ -77,7 +80,9 @@ def test_x_api_key_client_gets_provider_key(proxy, mock):
                     headers={"x-api-key": TENANT_KEY, "anthropic-version": "2023-06-01"})
     assert r.status_code == 200, r.text
     assert r.json()["content"][0]["text"] == MOCK_TEXT
-    assert_upstream_credentials(mock, "anthropic", upstream_key_header(mock))
+    assert_upstream_credentials(mock, "anthropic", "x-api-key")
+    assert mock.last().headers["x-api-key"] == "upstream-anthropic-key-2222"
+    assert "authorization" not in mock.last().headers
 
 
 def test_messages_streaming(proxy, mock):

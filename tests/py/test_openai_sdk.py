@@ -224,3 +224,12 @@ def test_echo_returns_request_body(proxy, mock):
     echoed = json.loads("".join(ch.choices[0].delta.content or "" for ch in stream if ch.choices))
     assert echoed["messages"] == [{"role": "user", "content": "ping pong"}] and echoed["stream"] is True
     assert mock.count == 0
+
+
+def test_streaming_request_upstream_error_is_a_plain_error(proxy, mock):
+    """An upstream error before any SSE byte reaches the SDK as a normal status error."""
+    mock.fail_with(500, {"error": {"message": "upstream exploded", "type": "server_error", "param": None, "code": None}})
+    with pytest.raises(openai.InternalServerError):
+        list(client(proxy, max_retries=0).chat.completions.create(
+            model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}], stream=True))
+    assert mock.count == 1

@@ -217,6 +217,19 @@ fn decimal_or_version(t: &[u8], shape: &[(usize, u8)]) -> bool {
     small
 }
 
+/// Cheap pre-filter for national numbers in the default regions, before any context check
+/// or parsing: trunk `0` (DE, FR, NL, GB, IT landlines, BR), PT/ES 9 digits, IT mobiles
+/// `3…`, US 10 digits (`1` + 10), parenthesised area codes (US, BR).
+fn national_plausible(t: &[u8], digits: usize) -> bool {
+    let first = t.iter().copied().find(u8::is_ascii_digit).unwrap_or(b'x');
+    first == b'0'
+        || (digits == 9 && matches!(first, b'2' | b'6' | b'7' | b'8' | b'9'))
+        || (first == b'3' && (9..=10).contains(&digits))
+        || (digits == 10 && (b'2'..=b'9').contains(&first))
+        || (digits == 11 && first == b'1')
+        || (t[0] == b'(' && (10..=11).contains(&digits))
+}
+
 impl PhoneDetector {
     /// The phone-shaped span around a digit run.
     fn span(b: &[u8], h: &Hit) -> (usize, usize) {
@@ -298,6 +311,9 @@ impl PhoneDetector {
             return None;
         }
         let grouped = shape.len() > 1;
+        if !intl && !national_plausible(t, digits) {
+            return None;
+        }
         // Bare national digit strings are only worth parsing with context.
         let ctx = CONTEXT.near(cx.text, s, e);
         if !intl && !grouped && !ctx {

@@ -25,6 +25,11 @@
 //! forwarded byte-identically; changed events are re-serialized (`data: ` with one space, keys
 //! sorted since serde_json runs without `preserve_order`).
 //!
+//! Fast path (no scanner): while no stream holds anything, an event whose data contains no
+//! byte that can start a key (`<` for placeholders, a backslash for JSON escapes, a
+//! surrogate's first byte) is forwarded raw without JSON parsing; it cannot change. Such
+//! events are therefore not validated as JSON (the first event of a chat stream always is).
+//!
 //! Full-text events (`output_text.done`, `function_call_arguments.done`, `output_item.done`,
 //! `content_part.done`, `response.completed`) are restored as whole strings, which gives the
 //! same result as the concatenated restored deltas.

@@ -3,6 +3,13 @@
 //! `cargo bench --bench transform`. The machine is shared: criterion's default noise threshold
 //! (0.01) flags changes that are only contention; compare medians across runs with
 //! `--noise-threshold 0.05` before concluding anything.
+//!
+//! Figures (`cargo bench --bench transform -- --quick`, shared 2-core box, 2026-11-23), 64 KiB
+//! answer with 50 placeholders and a `<` every ~80 bytes:
+//! whole-string restore 37.6 µs (1.6 GiB/s); streamed in 16-byte fragments 361 µs
+//! (173 MiB/s); same loop with an empty table 20.8 µs (2.9 GiB/s); OpenAI chat SSE filter
+//! (4,100 events, 1 KiB reads) 4.1 ms (157 MiB/s of SSE bytes; 11.2 ms before the
+//! no-parse fast path).
 
 use std::hint::black_box;
 

@@ -519,7 +519,12 @@ validator = "luhn"
         assert_eq!(acme.len(), 1);
         assert_eq!(acme[0].entity.name(), "ACME_TOKEN");
         assert_eq!(&text[acme[0].start..acme[0].end], format!("acme_{body}"));
-        let cards: Vec<_> = f.iter().filter(|f| f.detector == "employee_card").collect();
+        // The built-in card detector finds the same span with a higher score and wins the
+        // overlap; either way exactly the Luhn-valid number is reported as CREDIT_CARD.
+        let cards: Vec<_> = f
+            .iter()
+            .filter(|f| f.entity.name() == "CREDIT_CARD")
+            .collect();
         assert_eq!(cards.len(), 1);
         assert_eq!(&text[cards[0].start..cards[0].end], "4111111111111111");
     }

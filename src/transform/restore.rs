@@ -204,6 +204,19 @@ impl Restorer {
         })
     }
 
+    /// Cheap pre-check: whether `text` contains a byte that starts some key (plain or
+    /// JSON-escaped spelling). When it does not, no restoration can change `text` or any JSON
+    /// string decoded from it (JSON escapes start with `\\`, which is checked too).
+    pub fn may_occur_in(&self, text: &str) -> bool {
+        let Some(t) = &self.tables else {
+            return false;
+        };
+        text.bytes().any(|b| {
+            let i = usize::from(b);
+            b == b'\\' || t.plain.first[i] || t.json.first[i]
+        })
+    }
+
     /// Whether nothing can ever be restored (the filters then pass bytes through).
     pub fn is_empty(&self) -> bool {
         self.tables.is_none()

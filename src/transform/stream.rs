@@ -25,6 +25,11 @@
 //! forwarded byte-identically; changed events are re-serialized (`data: ` with one space, keys
 //! sorted since serde_json runs without `preserve_order`).
 //!
+//! Fast path (no scanner): while no stream holds anything, an event whose data contains no
+//! byte that can start a key (`<` for placeholders, a backslash for JSON escapes, a
+//! surrogate's first byte) is forwarded raw without JSON parsing; it cannot change. Such
+//! events are therefore not validated as JSON (the first event of a chat stream always is).
+//!
 //! Full-text events (`output_text.done`, `function_call_arguments.done`, `output_item.done`,
 //! `content_part.done`, `response.completed`) are restored as whole strings, which gives the
 //! same result as the concatenated restored deltas.
@@ -191,16 +196,20 @@ pub fn response_filter(
         r: opts.restorer,
         scanner: opts.scanner,
     };
+    let m = r.clone();
     match endpoint {
-        Endpoint::OpenAiResponses => Box::new(SseFilter::new(parser, ResponsesStream::new(r))),
-        Endpoint::AnthropicMessages => Box::new(SseFilter::new(parser, AnthropicStream::new(r))),
+        Endpoint::OpenAiResponses => Box::new(SseFilter::new(parser, ResponsesStream::new(r), &m)),
+        Endpoint::AnthropicMessages => {
+            Box::new(SseFilter::new(parser, AnthropicStream::new(r), &m))
+        }
         Endpoint::GeminiGenerate | Endpoint::GeminiStreamGenerate => Box::new(SseFilter::new(
             parser,
             GeminiStream {
                 st: GeminiState::new(r),
             },
+            &m,
         )),
-        _ => Box::new(SseFilter::new(parser, ChatStream::new(r))),
+        _ => Box::new(SseFilter::new(parser, ChatStream::new(r), &m)),
     }
 }
 
@@ -436,6 +445,8 @@ impl ResponseFilter for JsonBodyFilter {
 // SSE plumbing
 
 trait Rewriter: Send {
+    /// Whether no output stream holds anything back (so an event without key bytes passes).
+    fn idle(&self) -> bool;
     fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError>;
     fn finish(&mut self, out: &mut BytesMut) -> Result<(), TransformError>;
 }
@@ -444,20 +455,33 @@ struct SseFilter<R> {
     parser: SseParser,
     events: Vec<SseEvent>,
     rw: R,
+    /// Set when there is no scanner: events that cannot contain a key while every stream is
+    /// idle are forwarded without being JSON-parsed (the common case, and the fast one).
+    fast: Option<Restorer>,
 }
 
 impl<R: Rewriter> SseFilter<R> {
-    fn new(parser: SseParser, rw: R) -> Self {
+    fn new(parser: SseParser, rw: R, maker: &Maker) -> Self {
         SseFilter {
             parser,
             events: Vec::new(),
             rw,
+            fast: maker.scanner.is_none().then(|| maker.r.clone()),
         }
     }
 
     fn drain(&mut self, out: &mut BytesMut) -> Result<(), TransformError> {
         let mut evs = std::mem::take(&mut self.events);
-        let res = evs.drain(..).try_for_each(|ev| self.rw.event(&ev, out));
+        let res = evs.drain(..).try_for_each(|ev| {
+            if let Some(r) = &self.fast {
+                let inert = ev.data.as_deref().is_none_or(|d| !r.may_occur_in(d));
+                if inert && self.rw.idle() {
+                    out.extend_from_slice(&ev.raw);
+                    return Ok(());
+                }
+            }
+            self.rw.event(&ev, out)
+        });
         self.events = evs;
         res
     }
@@ -593,6 +617,10 @@ impl StreamText {
 
     fn escape(&self) -> Escape {
         self.restore.escape()
+    }
+
+    fn is_idle(&self) -> bool {
+        self.restore.held_len() == 0 && self.scan.as_ref().is_none_or(|s| s.pending.is_empty())
     }
 }
 
@@ -832,6 +860,11 @@ impl ChatStream {
 }
 
 impl Rewriter for ChatStream {
+    fn idle(&self) -> bool {
+        // The first event is always parsed: it gives the template for synthetic chunks.
+        !self.template.is_empty() && self.streams.values().all(StreamText::is_idle)
+    }
+
     fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError> {
         if ev.data.as_deref().map(str::trim) == Some("[DONE]") {
             self.flush_all(out);
@@ -954,6 +987,10 @@ impl ResponsesStream {
 }
 
 impl Rewriter for ResponsesStream {
+    fn idle(&self) -> bool {
+        self.streams.values().all(|s| s.st.is_idle())
+    }
+
     fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError> {
         let Some(mut v) = parse_data(ev)? else {
             out.extend_from_slice(&ev.raw);
@@ -1075,6 +1112,10 @@ impl AnthropicStream {
 }
 
 impl Rewriter for AnthropicStream {
+    fn idle(&self) -> bool {
+        self.streams.values().all(StreamText::is_idle)
+    }
+
     fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError> {
         let Some(mut v) = parse_data(ev)? else {
             out.extend_from_slice(&ev.raw);
@@ -1278,6 +1319,10 @@ struct GeminiStream {
 }
 
 impl Rewriter for GeminiStream {
+    fn idle(&self) -> bool {
+        self.st.streams.values().all(StreamText::is_idle)
+    }
+
     fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError> {
         let Some(mut v) = parse_data(ev)? else {
             out.extend_from_slice(&ev.raw);

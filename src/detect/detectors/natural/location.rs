@@ -29,106 +29,113 @@ enum Kind {
     Cue,
 }
 
-const TRIGGERS: &[(&str, Kind)] = &[
+/// Which street regexes a trigger needs (bit set over `Patterns::streets`).
+const EN: u8 = 1;
+const FIRST: u8 = 2;
+const FR: u8 = 4;
+const DE: u8 = 8;
+
+/// (literal or cue word, kind, street regexes to run).
+const TRIGGERS: &[(&str, Kind, u8)] = &[
     // EN (abbreviations carry their leading space so they do not fire inside words)
-    ("street", Kind::Word),
-    (" st", Kind::Word),
-    ("avenue", Kind::Word),
-    (" ave", Kind::Word),
-    ("road", Kind::Word),
-    (" rd", Kind::Word),
-    ("lane", Kind::Word),
-    (" ln", Kind::Word),
-    ("boulevard", Kind::Word),
-    ("blvd", Kind::Word),
-    ("drive", Kind::Word),
-    ("circle", Kind::Word),
-    ("trail", Kind::Word),
-    ("close", Kind::Word),
-    ("mews", Kind::Word),
-    ("gardens", Kind::Word),
-    ("grove", Kind::Word),
-    ("parkway", Kind::Word),
-    ("pkwy", Kind::Word),
-    ("court", Kind::Word),
-    ("place", Kind::Word),
-    ("terrace", Kind::Word),
-    ("highway", Kind::Word),
-    ("hwy", Kind::Word),
-    ("square", Kind::Word),
-    ("crescent", Kind::Word),
-    (" way", Kind::Word),
-    (" ct", Kind::Word),
+    ("street", Kind::Word, EN | FR),
+    (" st", Kind::Word, EN | FR),
+    ("avenue", Kind::Word, EN | FR),
+    (" ave", Kind::Word, EN | FR),
+    ("road", Kind::Word, EN | FR),
+    (" rd", Kind::Word, EN | FR),
+    ("lane", Kind::Word, EN | FR),
+    (" ln", Kind::Word, EN | FR),
+    ("boulevard", Kind::Word, EN | FR),
+    ("blvd", Kind::Word, EN | FR),
+    ("drive", Kind::Word, EN | FR),
+    ("circle", Kind::Word, EN | FR),
+    ("trail", Kind::Word, EN | FR),
+    ("close", Kind::Word, EN | FR),
+    ("mews", Kind::Word, EN | FR),
+    ("gardens", Kind::Word, EN | FR),
+    ("grove", Kind::Word, EN | FR),
+    ("parkway", Kind::Word, EN | FR),
+    ("pkwy", Kind::Word, EN | FR),
+    ("court", Kind::Word, EN | FR),
+    ("place", Kind::Word, EN | FR),
+    ("terrace", Kind::Word, EN | FR),
+    ("highway", Kind::Word, EN | FR),
+    ("hwy", Kind::Word, EN | FR),
+    ("square", Kind::Word, EN | FR),
+    ("crescent", Kind::Word, EN | FR),
+    (" way", Kind::Word, EN | FR),
+    (" ct", Kind::Word, EN | FR),
     // PT
-    ("rua", Kind::Word),
-    ("avenida", Kind::Word),
-    ("av.", Kind::Word),
-    ("travessa", Kind::Word),
-    ("largo", Kind::Word),
-    ("praça", Kind::Word),
-    ("praca", Kind::Word),
-    ("estrada", Kind::Word),
-    ("alameda", Kind::Word),
+    ("rua", Kind::Word, FIRST),
+    ("avenida", Kind::Word, FIRST),
+    ("av.", Kind::Word, FIRST),
+    ("travessa", Kind::Word, FIRST),
+    ("largo", Kind::Word, FIRST),
+    ("praça", Kind::Word, FIRST),
+    ("praca", Kind::Word, FIRST),
+    ("estrada", Kind::Word, FIRST),
+    ("alameda", Kind::Word, FIRST),
     // ES
-    ("calle ", Kind::Word),
-    ("avda", Kind::Word),
-    ("plaza", Kind::Word),
-    ("paseo", Kind::Word),
-    ("camino", Kind::Word),
-    ("carrer", Kind::Word),
-    ("glorieta", Kind::Word),
-    ("pasaje", Kind::Word),
-    ("ronda", Kind::Word),
-    ("carretera", Kind::Word),
-    ("travesía", Kind::Word),
-    ("travesia", Kind::Word),
+    ("calle ", Kind::Word, FIRST),
+    ("avda", Kind::Word, FIRST),
+    ("plaza", Kind::Word, FIRST),
+    ("paseo", Kind::Word, FIRST),
+    ("camino", Kind::Word, FIRST),
+    ("carrer", Kind::Word, FIRST),
+    ("glorieta", Kind::Word, FIRST),
+    ("pasaje", Kind::Word, FIRST),
+    ("ronda", Kind::Word, FIRST),
+    ("carretera", Kind::Word, FIRST),
+    ("travesía", Kind::Word, FIRST),
+    ("travesia", Kind::Word, FIRST),
     // IT
-    ("via", Kind::Word),
-    ("viale", Kind::Word),
-    ("piazza", Kind::Word),
-    ("corso", Kind::Word),
-    ("vicolo", Kind::Word),
-    ("strada", Kind::Word),
-    ("borgo", Kind::Word),
-    ("contrada", Kind::Word),
-    ("lungomare", Kind::Word),
+    ("via", Kind::Word, FIRST),
+    ("viale", Kind::Word, FIRST),
+    ("piazza", Kind::Word, FIRST),
+    ("corso", Kind::Word, FIRST),
+    ("vicolo", Kind::Word, FIRST),
+    ("strada", Kind::Word, FIRST),
+    ("borgo", Kind::Word, FIRST),
+    ("contrada", Kind::Word, FIRST),
+    ("lungomare", Kind::Word, FIRST),
     // FR
-    (" rue", Kind::Word),
-    ("chemin", Kind::Word),
-    ("impasse", Kind::Word),
-    ("quai", Kind::Word),
+    (" rue", Kind::Word, FR),
+    ("chemin", Kind::Word, FR),
+    ("impasse", Kind::Word, FR),
+    ("quai", Kind::Word, FR),
     // DE / NL compounds
-    ("stra", Kind::Suffix),
-    ("str.", Kind::Suffix),
-    ("weg", Kind::Suffix),
-    ("platz", Kind::Suffix),
-    ("allee", Kind::Suffix),
-    ("gasse", Kind::Suffix),
-    ("laan", Kind::Suffix),
-    ("plein", Kind::Suffix),
-    ("gracht", Kind::Suffix),
-    ("kade", Kind::Suffix),
-    ("singel", Kind::Suffix),
-    ("baan", Kind::Suffix),
-    ("steeg", Kind::Suffix),
-    ("hof", Kind::Suffix),
-    ("dijk", Kind::Suffix),
+    ("stra", Kind::Suffix, DE),
+    ("str.", Kind::Suffix, DE),
+    ("weg", Kind::Suffix, DE),
+    ("platz", Kind::Suffix, DE),
+    ("allee", Kind::Suffix, DE),
+    ("gasse", Kind::Suffix, DE),
+    ("laan", Kind::Suffix, DE),
+    ("plein", Kind::Suffix, DE),
+    ("gracht", Kind::Suffix, DE),
+    ("kade", Kind::Suffix, DE),
+    ("singel", Kind::Suffix, DE),
+    ("baan", Kind::Suffix, DE),
+    ("steeg", Kind::Suffix, DE),
+    ("hof", Kind::Suffix, DE),
+    ("dijk", Kind::Suffix, DE),
     // cues
-    ("address", Kind::Cue),
-    ("morada", Kind::Cue),
-    ("endereço", Kind::Cue),
-    ("endereco", Kind::Cue),
-    ("anschrift", Kind::Cue),
-    ("adresse", Kind::Cue),
-    ("dirección", Kind::Cue),
-    ("direccion", Kind::Cue),
-    ("domicilio", Kind::Cue),
-    ("indirizzo", Kind::Cue),
-    ("adres", Kind::Cue),
-    ("ship to", Kind::Cue),
-    ("wohnhaft", Kind::Cue),
-    ("woonachtig", Kind::Cue),
-    ("residente", Kind::Cue),
+    ("address", Kind::Cue, 0),
+    ("morada", Kind::Cue, 0),
+    ("endereço", Kind::Cue, 0),
+    ("endereco", Kind::Cue, 0),
+    ("anschrift", Kind::Cue, 0),
+    ("adresse", Kind::Cue, 0),
+    ("dirección", Kind::Cue, 0),
+    ("direccion", Kind::Cue, 0),
+    ("domicilio", Kind::Cue, 0),
+    ("indirizzo", Kind::Cue, 0),
+    ("adres", Kind::Cue, 0),
+    ("ship to", Kind::Cue, 0),
+    ("wohnhaft", Kind::Cue, 0),
+    ("woonachtig", Kind::Cue, 0),
+    ("residente", Kind::Cue, 0),
 ];
 
 /// Cue words looked for before a street (lower-case; word-bounded).
@@ -226,7 +233,7 @@ impl Default for LocationDetector {
 impl LocationDetector {
     pub fn new() -> LocationDetector {
         // Street-type abbreviations carry their leading blank and one following separator.
-        let cues = CueSet::new(TRIGGERS.iter().enumerate().map(|(i, (w, _))| {
+        let cues = CueSet::new(TRIGGERS.iter().enumerate().map(|(i, (w, _, _))| {
             let suffixes: &[&'static str] = if w.starts_with(' ') {
                 &[" ", ".", ",", "\n"]
             } else {
@@ -327,13 +334,22 @@ impl LocationDetector {
         p.postal.find(rest).map(|m| end + m.end())
     }
 
-    fn street_at(&self, p: &Patterns, text: &str, hit: &Hit) -> Option<(usize, usize, f32)> {
+    fn street_at(
+        &self,
+        p: &Patterns,
+        text: &str,
+        hit: &Hit,
+        mask: u8,
+    ) -> Option<(usize, usize, f32)> {
         let (ls, le) = line_bounds(text, hit.start);
         let ws = floor_boundary(text, ls.max(hit.start.saturating_sub(SIDE)));
         let we = ceil_boundary(text, le.min(hit.end.saturating_add(SIDE)));
         let win = text.get(ws..we)?;
         let mut best: Option<(usize, usize, f32)> = None;
-        for re in &p.streets {
+        for (i, re) in p.streets.iter().enumerate() {
+            if mask & (1 << i) == 0 {
+                continue;
+            }
             for c in re.captures_iter(win) {
                 let Some(m) = c.get(0) else { continue };
                 let (s, e) = (ws + m.start(), ws + m.end());
@@ -511,7 +527,7 @@ impl Detector for LocationDetector {
             let Some(c) = self.cues.resolve(text, hit.start, hit.trigger) else {
                 continue;
             };
-            let Some(&(_, kind)) = TRIGGERS.get(c.cue) else {
+            let Some(&(_, kind, mask)) = TRIGGERS.get(c.cue) else {
                 continue;
             };
             let hit = &Hit {
@@ -531,7 +547,7 @@ impl Detector for LocationDetector {
             }
             let r = match kind {
                 Kind::Cue => self.cue_block(p, text, hit),
-                _ => self.street_at(p, text, hit),
+                _ => self.street_at(p, text, hit, mask),
             };
             if let Some(f) = r {
                 if f.2 >= 0.5 {

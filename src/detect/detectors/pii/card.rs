@@ -264,7 +264,8 @@ mod tests {
     fn maestro_only_range_needs_grouping_or_context() {
         let d = CardDetector;
         let m = make("58000000001234");
-        assert_eq!(scores(&d, &format!("order {m}")), vec![0.45]);
+        // Scored 0.45: below the engine's default minimum, so never redacted.
+        assert!(found(&d, &format!("order {m}")).is_empty());
         assert_eq!(scores(&d, &format!("Maestro card {m}")), vec![0.95]);
     }
 }

@@ -7,11 +7,13 @@
 //! Called by: `detect::Engine` through `detectors::builtin()`.
 //!
 //! Triggers (the engine finds them in one pass):
-//! - `@` (e-mail), `bc1` and `0x` (wallets): rare literals.
-//! - digit runs: ≥ 12 digits (cards), ≥ 6 (IBAN, NINO, NIR), ≥ 7 (ES NIF, phones),
-//!   ≥ 9/10/11 (SSN, PT NIF, NHS, BSN, Steuer-ID), ≥ 2 (codice fiscale), ≥ 1 (IPv4 dotted
-//!   quads, IPv6, MAC, base58 wallets — each detector rejects a hit in O(1) unless the bytes
-//!   around it have its shape).
+//! - the literal `@` (e-mail) — the only literal: `0x`/`bc1` wallet prefixes and `::` would
+//!   fire constantly on code, so wallets and IPv6 ride on digit runs instead;
+//! - digit runs: ≥ 12 digits (cards), ≥ 6 (IBAN, NINO, NIR), ≥ 7 (ES NIF), ≥ 5 (phones),
+//!   ≥ 9 (SSN, PT NIF), ≥ 10 (NHS), ≥ 11 (Steuer-ID), ≥ 8 (BSN), ≥ 2 (codice fiscale), ≥ 1
+//!   (IPv4/IPv6, MAC, wallets). Every detector drops a hit after looking at a few bytes
+//!   unless its shape is there, and skips later hits inside a span it already examined, so
+//!   the work per text stays linear.
 //!
 //! Scores: validated (checksum/structure) ≥ 0.9; context-dependent 0.6–0.85; signals we would
 //! not redact < 0.5 (the engine drops them by default).
@@ -186,11 +188,36 @@ user@example.com admin@localhost 192.168.1.1 fe80::1 ::1 00:00:00:00:00:00 ff:ff
         while text.len() < 4 << 20 {
             text.push_str(CLEAN);
         }
-        let empty = Engine::with_detectors(Vec::new()).unwrap();
+        // Engine overhead alone: no-op detectors with exactly our triggers.
+        struct Mirror(Vec<crate::detect::Trigger>);
+        impl Detector for Mirror {
+            fn name(&self) -> &'static str {
+                "mirror"
+            }
+            fn triggers(&self) -> Vec<crate::detect::Trigger> {
+                self.0.clone()
+            }
+            fn detect(
+                &self,
+                _: &crate::detect::ScanCtx<'_>,
+                _: &[crate::detect::Hit],
+                _: &mut Vec<Finding>,
+            ) {
+            }
+        }
+        let mirrors: Vec<Box<dyn Detector>> = super::all()
+            .iter()
+            .map(|d| Box::new(Mirror(d.triggers())) as Box<dyn Detector>)
+            .collect();
+        let empty = Engine::with_detectors(mirrors).unwrap();
         let t = std::time::Instant::now();
-        empty.scan(&text);
+        let mut out = Vec::new();
+        for chunk in text.as_bytes().chunks(16 << 10) {
+            let c = std::str::from_utf8(chunk).unwrap_or("");
+            empty.scan_into(c, &mut out);
+        }
         println!(
-            "no detectors, logs: {:.0} MB/s",
+            "engine only (no-op detectors, same triggers), logs in 16 KiB texts: {:.0} MB/s",
             text.len() as f64 / t.elapsed().as_secs_f64() / 1e6
         );
         for d in super::all() {

@@ -624,7 +624,8 @@ mod tests {
         assert_eq!(scores(&d, "call 536-90-2784"), vec![0.75]);
         assert_eq!(scores(&d, "ssn 536902784"), vec![0.85]);
         assert_eq!(scores(&d, "social security number 536 90 2784"), vec![0.95]);
-        assert_eq!(scores(&d, "value 536 90 2784"), vec![0.4]);
+        // Scored 0.4: below the engine's default minimum, so never redacted.
+        assert!(found(&d, "value 536 90 2784").is_empty());
         for t in [
             "id 536902784",
             "ssn 078-05-1120",

@@ -60,6 +60,37 @@ const MAC_CONTEXT: Keywords = Keywords(&[
     "mac address",
 ]);
 
+/// Words before a dotted quad that make it a version, OID or section number.
+const NOT_IP_WORDS: &[&str] = &[
+    "v",
+    "version",
+    "ver",
+    "release",
+    "build",
+    "firmware",
+    "fw",
+    "oid",
+    "section",
+    "sec",
+    "chapter",
+    "step",
+    "item",
+    "rule",
+    "clause",
+    "art",
+    "article",
+    "figure",
+    "fig",
+    "table",
+    "page",
+    "para",
+    "paragraph",
+    "rev",
+    "revision",
+    "kernel",
+    "driver",
+];
+
 /// How an address is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -191,14 +222,7 @@ impl IpDetector {
             {
                 continue;
             }
-            if prev_word(b, s).is_some_and(|w| {
-                word_in(
-                    w,
-                    &[
-                        "v", "version", "ver", "release", "build", "firmware", "fw", "oid",
-                    ],
-                )
-            }) {
+            if prev_word(b, s).is_some_and(|w| word_in(w, NOT_IP_WORDS)) {
                 continue;
             }
             if self.keep(class_v4(Ipv4Addr::from(oct))) {
@@ -441,6 +465,8 @@ mod tests {
             "81.02.69.142",
             "81.2.69.256",
             "oid 1.3.6.1",
+            "see section 2.3.1.4",
+            "Version: 81.2.69.142",
             "2024.01.15.10",
             "img-81.2.69.142a",
         ] {

@@ -187,6 +187,49 @@ fn looks_like_date_or_ip(shape: &[(usize, u8)]) -> bool {
     false
 }
 
+/// Decimal numbers and dotted versions: `.` mixed with other separators (`3.14 2.71`), or
+/// up to four dotted groups that are all ≤ 255 (`255.255.255`, `10.20.30`).
+fn decimal_or_version(t: &[u8], shape: &[(usize, u8)]) -> bool {
+    let dots = shape.iter().skip(1).filter(|g| g.1 == b'.').count();
+    if dots == 0 {
+        return false;
+    }
+    if dots != shape.len() - 1 {
+        return true;
+    }
+    if shape.len() > 4 {
+        // `06.12.34.56.78`: French dotted grouping.
+        return false;
+    }
+    let mut small = true;
+    let mut v = 0u32;
+    let mut len = 0;
+    for &c in t.iter().chain(std::iter::once(&b'.')) {
+        if c.is_ascii_digit() {
+            v = v * 10 + u32::from(c - b'0');
+            len += 1;
+        } else if c == b'.' {
+            small &= len <= 3 && v <= 255;
+            v = 0;
+            len = 0;
+        }
+    }
+    small
+}
+
+/// Cheap pre-filter for national numbers in the default regions, before any context check
+/// or parsing: trunk `0` (DE, FR, NL, GB, IT landlines, BR), PT/ES 9 digits, IT mobiles
+/// `3…`, US 10 digits (`1` + 10), parenthesised area codes (US, BR).
+fn national_plausible(t: &[u8], digits: usize) -> bool {
+    let first = t.iter().copied().find(u8::is_ascii_digit).unwrap_or(b'x');
+    first == b'0'
+        || (digits == 9 && matches!(first, b'2' | b'6' | b'7' | b'8' | b'9'))
+        || (first == b'3' && (9..=10).contains(&digits))
+        || (digits == 10 && (b'2'..=b'9').contains(&first))
+        || (digits == 11 && first == b'1')
+        || (t[0] == b'(' && (10..=11).contains(&digits))
+}
+
 impl PhoneDetector {
     /// The phone-shaped span around a digit run.
     fn span(b: &[u8], h: &Hit) -> (usize, usize) {
@@ -259,11 +302,18 @@ impl PhoneDetector {
             return None;
         }
         group_shape(t, shape);
-        if looks_like_date_or_ip(shape) || shape.iter().skip(2).any(|g| g.0 == 1) {
+        let intl = t[0] == b'+' || (t.starts_with(b"00") && t.get(2) != Some(&b'0'));
+        if looks_like_date_or_ip(shape)
+            || shape.iter().skip(2).any(|g| g.0 == 1)
+            || (!intl && shape.get(1).is_some_and(|g| g.0 == 1 && g.1 != b')'))
+            || decimal_or_version(t, shape)
+        {
             return None;
         }
-        let intl = t[0] == b'+' || (t.starts_with(b"00") && t.get(2) != Some(&b'0'));
         let grouped = shape.len() > 1;
+        if !intl && !national_plausible(t, digits) {
+            return None;
+        }
         // Bare national digit strings are only worth parsing with context.
         let ctx = CONTEXT.near(cx.text, s, e);
         if !intl && !grouped && !ctx {
@@ -403,6 +453,8 @@ mod tests {
         assert_eq!(scores(&d, "ring 912 345 678 today"), vec![0.6]);
         assert_eq!(scores(&d, "telemóvel 912345678"), vec![0.85]);
         assert_eq!(found(&d, "Tel. 06 12 34 56 78"), vec!["06 12 34 56 78"]);
+        assert_eq!(found(&d, "tél. 06.12.34.56.78"), vec!["06.12.34.56.78"]);
+        assert_eq!(found(&d, "telefone 912.345.678"), vec!["912.345.678"]);
         assert_eq!(
             found(&d, "Handynummer 0151 23456789"),
             vec!["0151 23456789"]
@@ -441,6 +493,10 @@ mod tests {
             "v912.345.678",
             "+1 (415 555-2671",
             "phone 123 456 789",
+            "3.14159 2.71828",
+            "14159 2.71828",
+            "mask 255.255.255",
+            "ver 10.200.30",
         ] {
             assert!(found(&d, t).is_empty(), "{t}");
         }

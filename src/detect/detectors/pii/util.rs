@@ -213,8 +213,14 @@ impl Keywords {
                 None => (*kw, false),
             };
             // Cheap filter: the keyword's last word must start like the newest word.
-            let last = kw.rsplit(' ').next().unwrap_or(kw);
-            if last.as_bytes().first().copied() != newest {
+            let kb = kw.as_bytes();
+            let mut last_start = 0;
+            for (i, &c) in kb.iter().enumerate() {
+                if c == b' ' {
+                    last_start = i + 1;
+                }
+            }
+            if kb.get(last_start).copied() != newest {
                 return false;
             }
             let n = kw.bytes().filter(|&b| b == b' ').count() + 1;

@@ -167,6 +167,7 @@ fn json_answer(path: &str, text: &str) -> Value {
 
 async fn echo_handle(m: Arc<Echoer>, req: Request<Incoming>) -> Response<MockBody> {
     let path = req.uri().path().to_string();
+    let alt_sse = req.uri().query().is_some_and(|q| q.contains("alt=sse"));
     let body = req.into_body().collect().await.unwrap().to_bytes();
     m.bodies.lock().unwrap().push(body.clone());
     let v: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
@@ -175,6 +176,18 @@ async fn echo_handle(m: Arc<Echoer>, req: Request<Incoming>) -> Response<MockBod
         text = format!("{text} Also use {INJECTED} for that.");
     }
     let stream = v["stream"].as_bool().unwrap_or(false) || path.contains(":streamGenerate");
+    if path.contains(":streamGenerate") && !alt_sse {
+        // Gemini streaming without alt=sse: one JSON array of chunks.
+        let mut chunks: Vec<Value> = pieces(&text, 3)
+            .iter()
+            .map(|p| json!({"candidates":[{"content":{"role":"model","parts":[{"text":p}]},"index":0}]}))
+            .collect();
+        chunks.push(json!({"candidates":[{"content":{"role":"model","parts":[{"text":""}]},"finishReason":"STOP","index":0}]}));
+        return Response::builder()
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(Value::Array(chunks).to_string())).boxed_unsync())
+            .unwrap();
+    }
     if stream {
         let all = Bytes::from(sse_events(&path, &text));
         let frames: Vec<Result<Frame<Bytes>, Infallible>> = all
@@ -500,6 +513,34 @@ async fn upstream_never_sees_originals_and_client_gets_them_back() {
             assert!(!header.contains('@'), "{header}");
         }
     }
+}
+
+#[tokio::test]
+async fn gemini_stream_without_alt_sse_is_restored_as_a_json_array() {
+    let r = rig().await;
+    let body = json!({"contents":[{"role":"user","parts":[{"text":prompt()}]}]});
+    let resp = r
+        .post(
+            Api::Gemini,
+            "/gem/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+            body.to_string(),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let v: Value = crate::support::json(resp).await;
+    let got: String = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            c["candidates"][0]["content"]["parts"][0]["text"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_no_original(r.mock.bodies().last().unwrap());
+    // Placeholders split across array elements are restored like in SSE.
+    assert_eq!(got, expected_back());
 }
 
 #[tokio::test]

@@ -13,6 +13,17 @@
 //! sanitize (may rewrite the parsed body; returns the response filter) -> forward or echo ->
 //! response through the filter, streamed -> finaliser: [later: ledger record] + metrics + one
 //! log line (also on client disconnect).
+//!
+//! The sanitize stage in production is [`PolicySanitizer`]: the (tenant, provider) effective
+//! policy resolved at start-up, a vault keyed by the tenant's key (derived from the pseudonym
+//! server secret), one walk over the parsed body. No finding means no rewrite: the client's
+//! original bytes are forwarded. Its report becomes `x-promptwall-sanitized` on the response,
+//! the `sanitized` field of the log line and `promptwall_findings_total{entity,action}`
+//! (counts only). Refusals: 403 + `x-should-retry: false` (blocked values, refused media) or
+//! 400 (a body that cannot be walked), with content-free details (entity, JSON path, byte
+//! offsets) in the provider's error shape. The response filter (restoration + response
+//! scanning) is built once the upstream answered: SSE or JSON by its content type, non-2xx
+//! answers unchanged, `echo` answers unchanged (they show the sanitized body).
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,208 +1,804 @@
 //! The engine: compiles every detector's triggers once, scans a text in one pass, dispatches
-//! hits to detectors, resolves overlaps deterministically.
+//! hits to detectors, filters and resolves overlaps deterministically.
+//!
+//! Owns: the trigger automaton (all `Trigger::Literal`s of all detectors in one
+//! ASCII-case-insensitive Aho-Corasick DFA), the digit-run scan, the per-scan scratch, the
+//! score threshold, allow-lists, entity enable/disable and the overlap rules.
+//! Never: looks at text outside what detectors ask for, compiles anything per scan, logs or
+//! stores text or values.
+//! Called by: `transform` (request sanitizing, response scanning), the `scan`/`scrub` CLI, and
+//! [`crate::detect::config`] (which builds an engine from the `[detection]` section).
+//!
+//! # Cost model
+//! A scan is one leftmost-first Aho-Corasick pass (DFA with prefilter: the automaton's fast
+//! search loop) that skips to candidate literals; only around each candidate an overlapping
+//! search collects every literal occurrence (so literals that overlap each other all produce
+//! hits, exactly as one overlapping pass would). When a detector asks for digit runs, one more
+//! byte scan finds ASCII digits. Text without triggers costs those passes and nothing else.
+//! Each detector then looks at bounded windows around its own hits; detectors remember how far
+//! they scanned so repeated triggers never rescan the same bytes (linear time overall).
+//!
+//! Measured (opt-level 3, no LTO, shared 2-core box under load; `throughput` test in
+//! `detectors/secrets/tests.rs`): whole secret catalogue builds in ~3 ms; clean prose/logs
+//! 335–400 MB/s; mixed text with ~1 finding/KB 200–260 MB/s; a 4 KiB text with reused
+//! scratch ~10 µs.
+//!
+//! # API
+//! - [`Engine::builtin`], [`Engine::from_config`], [`Engine::with_detectors`],
+//!   [`Engine::with_config`]: build once, share behind an `Arc`.
+//! - [`Engine::scan`] (convenience), [`Engine::scan_with`] (caller-owned [`Scratch`] and output
+//!   vector, allocation-light: use this on the hot path).
+//!
+//! # Overlap rules (documented contract)
+//! Findings below the minimum score, of disabled entities, or whose value is allow-listed are
+//! dropped first. The remaining findings are ranked and kept greedily, best first; a finding
+//! that overlaps an already kept one is dropped entirely (never trimmed). Rank, best first:
+//! 1. a secret beats PII (`Category::Secret` before `Category::Pii`): redaction is the stronger
+//!    action, so the password inside `postgres://bob:pw@db.example.com` wins over an e-mail
+//!    shaped `bob:pw@db.example.com`, and a token assignment wins over a phone number inside it;
+//! 2. higher score (validated > unique prefix > context-dependent);
+//! 3. longer span (more specific: a whole PEM block beats a token inside it);
+//! 4. lower detector index (catalogue order: secrets, then PII, then natural language, then
+//!    custom detectors from config);
+//! 5. earlier start.
+//!
+//! The output is sorted by start, non-overlapping, on char boundaries and within the text.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use regex::RegexSet;
 
-use super::types::{Detector, Finding, Hit, ScanCtx, Trigger};
+use super::types::{Category, Detector, Finding, Hit, ScanCtx, Trigger};
 
+/// Errors while building an engine. Messages name detectors, fields and patterns from the
+/// configuration, never scanned text.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error("could not build the trigger automaton: {0}")]
     Automaton(String),
+    #[error("invalid detection config: {}", .0.join("; "))]
+    Config(Vec<String>),
 }
 
-/// Knobs of the engine (filled from the `[detection]` config section).
-#[derive(Debug, Clone, Default)]
-pub struct EngineConfig {}
+/// Default minimum score: findings below are dropped.
+pub const DEFAULT_MIN_SCORE: f32 = 0.5;
 
-/// Literal trigger -> (detector index, trigger index within the detector).
-struct LiteralRoute {
-    detector: usize,
-    trigger: usize,
+/// Compiled knobs of the engine (built from the `[detection]` config section by
+/// [`crate::detect::config`]).
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Findings with `score < min_score` are dropped.
+    pub min_score: f32,
+    /// When set, only these entity names are reported.
+    pub enabled: Option<HashSet<String>>,
+    /// Entity names never reported.
+    pub disabled: HashSet<String>,
+    /// Exact values never reported.
+    pub allow_values: HashSet<String>,
+    /// A finding whose whole value matches one of these is dropped (patterns are anchored).
+    pub allow_patterns: Option<RegexSet>,
 }
 
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            min_score: DEFAULT_MIN_SCORE,
+            enabled: None,
+            disabled: HashSet::new(),
+            allow_values: HashSet::new(),
+            allow_patterns: None,
+        }
+    }
+}
+
+/// Where one literal pattern of the automaton goes.
+#[derive(Debug, Clone, Copy)]
+struct Route {
+    detector: u32,
+    trigger: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
 struct DigitRoute {
-    detector: usize,
-    trigger: usize,
+    detector: u32,
+    trigger: u32,
     min_digits: usize,
 }
 
 /// Immutable after build; share it behind an `Arc` across threads.
 pub struct Engine {
     detectors: Vec<Box<dyn Detector>>,
+    /// Leftmost-first automaton over the same literals: the fast skip-ahead pass.
+    skip: Option<AhoCorasick>,
+    /// Standard-semantics automaton for overlapping search inside candidate windows.
     literals: Option<AhoCorasick>,
-    literal_routes: Vec<Vec<LiteralRoute>>,
+    /// Longest literal, in bytes.
+    max_literal: usize,
+    /// `routes[route_start[p]..route_start[p + 1]]` are the routes of automaton pattern `p`.
+    routes: Vec<Route>,
+    route_start: Vec<u32>,
     digit_routes: Vec<DigitRoute>,
+    min_digit_run: usize,
+    config: EngineConfig,
 }
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
             .field("detectors", &self.detectors.len())
+            .field("literals", &(self.route_start.len().saturating_sub(1)))
+            .field("digit_routes", &self.digit_routes.len())
+            .field("min_score", &self.config.min_score)
             .finish()
     }
 }
 
+/// Reusable per-scan memory. Create one per worker with [`Engine::scratch`] and pass it to
+/// [`Engine::scan_with`]; after warm-up a scan allocates only for findings.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    hits: Vec<Vec<Hit>>,
+    touched: Vec<u32>,
+    found: Vec<Finding>,
+    origin: Vec<u32>,
+    order: Vec<u32>,
+    kept: BTreeMap<usize, (usize, u32)>,
+}
+
+impl Scratch {
+    fn reset(&mut self, detectors: usize) {
+        if self.hits.len() != detectors {
+            self.hits = vec![Vec::new(); detectors];
+        }
+        for &d in &self.touched {
+            if let Some(h) = self.hits.get_mut(d as usize) {
+                h.clear();
+            }
+        }
+        self.touched.clear();
+        self.found.clear();
+        self.origin.clear();
+        self.order.clear();
+        self.kept.clear();
+    }
+}
+
 impl Engine {
-    /// The whole built-in catalogue.
+    /// The whole built-in catalogue with default settings.
     pub fn builtin() -> Result<Arc<Engine>, EngineError> {
         Self::with_detectors(super::detectors::builtin()).map(Arc::new)
     }
 
-    /// Build from explicit detectors (tests, benches, custom sets).
+    /// Build from explicit detectors with default settings (tests, benches, custom sets).
     pub fn with_detectors(detectors: Vec<Box<dyn Detector>>) -> Result<Engine, EngineError> {
+        Self::with_config(detectors, EngineConfig::default())
+    }
+
+    /// Build from the `[detection]` config section: the built-in catalogue plus custom
+    /// detectors, filtered and thresholded as configured.
+    ///
+    /// # Errors
+    /// [`EngineError::Config`] lists every problem found (bad entity names, patterns that do
+    /// not compile or are too large, custom detectors without a literal anchor, ...).
+    pub fn from_config(config: &super::config::DetectionConfig) -> Result<Engine, EngineError> {
+        super::config::build_engine(config)
+    }
+
+    /// Build from explicit detectors and compiled settings.
+    pub fn with_config(
+        detectors: Vec<Box<dyn Detector>>,
+        config: EngineConfig,
+    ) -> Result<Engine, EngineError> {
+        let mut pattern_index: HashMap<String, usize> = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
-        let mut literal_routes: Vec<Vec<LiteralRoute>> = Vec::new();
+        let mut per_pattern: Vec<Vec<Route>> = Vec::new();
         let mut digit_routes = Vec::new();
         for (d, det) in detectors.iter().enumerate() {
+            let d = u32::try_from(d)
+                .map_err(|_| EngineError::Automaton("too many detectors".into()))?;
             for (t, trig) in det.triggers().into_iter().enumerate() {
+                let t = u32::try_from(t)
+                    .map_err(|_| EngineError::Automaton("too many triggers".into()))?;
                 match trig {
                     Trigger::Literal(lit) => {
+                        if lit.is_empty() || !lit.is_ascii() {
+                            return Err(EngineError::Automaton(format!(
+                                "detector {} declares an empty or non-ASCII literal",
+                                det.name()
+                            )));
+                        }
                         let lit = lit.to_ascii_lowercase();
-                        let idx = match patterns.iter().position(|p| *p == lit) {
-                            Some(i) => i,
+                        let idx = match pattern_index.get(&lit) {
+                            Some(&i) => i,
                             None => {
-                                patterns.push(lit);
-                                literal_routes.push(Vec::new());
+                                patterns.push(lit.clone());
+                                per_pattern.push(Vec::new());
+                                pattern_index.insert(lit, patterns.len() - 1);
                                 patterns.len() - 1
                             }
                         };
-                        literal_routes[idx].push(LiteralRoute {
-                            detector: d,
-                            trigger: t,
-                        });
+                        if let Some(routes) = per_pattern.get_mut(idx) {
+                            routes.push(Route {
+                                detector: d,
+                                trigger: t,
+                            });
+                        }
                     }
                     Trigger::DigitRun { min_digits } => digit_routes.push(DigitRoute {
                         detector: d,
                         trigger: t,
-                        min_digits,
+                        min_digits: min_digits.max(1),
                     }),
                 }
             }
         }
-        let literals = if patterns.is_empty() {
-            None
+        let mut routes = Vec::new();
+        let mut route_start = Vec::with_capacity(per_pattern.len() + 1);
+        for r in per_pattern {
+            route_start.push(routes.len() as u32);
+            routes.extend(r);
+        }
+        route_start.push(routes.len() as u32);
+        let build = |kind: MatchKind| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(kind)
+                .kind(Some(AhoCorasickKind::DFA))
+                .prefilter(true)
+                .build(&patterns)
+                .map_err(|e| EngineError::Automaton(e.to_string()))
+        };
+        let (skip, literals) = if patterns.is_empty() {
+            (None, None)
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&patterns)
-                    .map_err(|e| EngineError::Automaton(e.to_string()))?,
+            (
+                Some(build(MatchKind::LeftmostFirst)?),
+                Some(build(MatchKind::Standard)?),
             )
         };
+        let max_literal = patterns.iter().map(String::len).max().unwrap_or(0);
+        let min_digit_run = digit_routes
+            .iter()
+            .map(|r| r.min_digits)
+            .min()
+            .unwrap_or(usize::MAX);
         Ok(Engine {
             detectors,
+            skip,
             literals,
-            literal_routes,
+            max_literal,
+            routes,
+            route_start,
             digit_routes,
+            min_digit_run,
+            config,
         })
+    }
+
+    /// Number of detectors in the engine.
+    pub fn detector_count(&self) -> usize {
+        self.detectors.len()
+    }
+
+    /// Names of the detectors, in catalogue order.
+    pub fn detector_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.detectors.iter().map(|d| d.name())
+    }
+
+    /// The compiled settings.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Fresh scratch sized for this engine.
+    pub fn scratch(&self) -> Scratch {
+        let mut s = Scratch::default();
+        s.reset(self.detectors.len());
+        s
     }
 
     /// Scan `text`; findings sorted by start, non-overlapping.
     pub fn scan(&self, text: &str) -> Vec<Finding> {
+        let mut scratch = self.scratch();
         let mut out = Vec::new();
-        self.scan_into(text, &mut out);
+        self.scan_with(text, &mut scratch, &mut out);
         out
     }
 
-    /// Scan `text`, appending findings to `out` (cleared first).
+    /// Scan `text`, writing findings into `out` (cleared first).
     pub fn scan_into(&self, text: &str, out: &mut Vec<Finding>) {
+        let mut scratch = self.scratch();
+        self.scan_with(text, &mut scratch, out);
+    }
+
+    /// Scan `text` with caller-owned scratch, writing findings into `out` (cleared first).
+    /// Findings are sorted by start, non-overlapping, on char boundaries, within the text.
+    pub fn scan_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Finding>) {
         out.clear();
-        let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); self.detectors.len()];
-        if let Some(ac) = &self.literals {
-            for m in ac.find_overlapping_iter(text) {
-                for r in &self.literal_routes[m.pattern().as_usize()] {
-                    hits[r.detector].push(Hit {
-                        start: m.start(),
-                        end: m.end(),
-                        trigger: r.trigger,
-                    });
+        scratch.reset(self.detectors.len());
+        self.collect_hits(text, scratch);
+        if scratch.touched.is_empty() {
+            return;
+        }
+        scratch.touched.sort_unstable();
+        let cx = ScanCtx { text };
+        let Scratch {
+            hits,
+            touched,
+            found,
+            origin,
+            ..
+        } = scratch;
+        for &d in touched.iter() {
+            let (Some(h), Some(det)) = (hits.get_mut(d as usize), self.detectors.get(d as usize))
+            else {
+                continue;
+            };
+            h.sort_unstable_by_key(|h| (h.start, h.end, h.trigger));
+            let before = found.len();
+            det.detect(&cx, h, found);
+            origin.resize(found.len(), d);
+            debug_assert!(found.len() >= before);
+        }
+        self.filter_and_resolve(text, scratch, out);
+    }
+
+    fn collect_hits(&self, text: &str, scratch: &mut Scratch) {
+        let Scratch { hits, touched, .. } = scratch;
+        let mut push = |d: u32, hit: Hit| {
+            if let Some(v) = hits.get_mut(d as usize) {
+                if v.is_empty() {
+                    touched.push(d);
                 }
+                v.push(hit);
+            }
+        };
+        if let (Some(skip), Some(all)) = (&self.skip, &self.literals) {
+            let mut route = |m: aho_corasick::Match| {
+                let p = m.pattern().as_usize();
+                let (Some(&a), Some(&b)) = (self.route_start.get(p), self.route_start.get(p + 1))
+                else {
+                    return;
+                };
+                for r in self.routes.get(a as usize..b as usize).unwrap_or(&[]) {
+                    push(
+                        r.detector,
+                        Hit {
+                            start: m.start(),
+                            end: m.end(),
+                            trigger: r.trigger as usize,
+                        },
+                    );
+                }
+            };
+            // Two stages, same result as one overlapping pass but faster on clean text: the
+            // leftmost-first pass skips to candidates (DFA + prefilter, the fast search loop).
+            // Every occurrence of every literal starts inside some leftmost-first match
+            // [s, e), so an overlapping search of [s, e + longest - 1) keeping starts in
+            // [s, e) finds each occurrence exactly once.
+            let n = text.len();
+            let mut pos = 0;
+            while pos < n {
+                let m = match skip.try_find(Input::new(text).span(pos..n)) {
+                    Ok(Some(m)) => m,
+                    Ok(None) => break,
+                    Err(_) => {
+                        // Not reachable for an unanchored DFA; fall back to one full pass.
+                        for m in all.find_overlapping_iter(Input::new(text).span(pos..n)) {
+                            route(m);
+                        }
+                        break;
+                    }
+                };
+                let (s, e) = (m.start(), m.end().max(m.start() + 1));
+                let we = (e + self.max_literal.saturating_sub(1)).min(n);
+                for om in all.find_overlapping_iter(Input::new(text).span(s..we)) {
+                    if om.start() >= s && om.start() < e {
+                        route(om);
+                    }
+                }
+                pos = e;
             }
         }
         if !self.digit_routes.is_empty() {
-            for_each_digit_run(text.as_bytes(), |start, end, digits| {
+            for_each_digit_run(text.as_bytes(), self.min_digit_run, |start, end, digits| {
                 for r in &self.digit_routes {
                     if digits >= r.min_digits {
-                        hits[r.detector].push(Hit {
-                            start,
-                            end,
-                            trigger: r.trigger,
-                        });
+                        push(
+                            r.detector,
+                            Hit {
+                                start,
+                                end,
+                                trigger: r.trigger as usize,
+                            },
+                        );
                     }
                 }
             });
         }
-        let cx = ScanCtx { text };
-        for (d, h) in hits.iter_mut().enumerate() {
-            if h.is_empty() {
-                continue;
-            }
-            h.sort_by_key(|h| (h.start, h.end));
-            self.detectors[d].detect(&cx, h, out);
+    }
+
+    fn keep(&self, text: &str, f: &Finding) -> bool {
+        if !(f.start < f.end
+            && f.end <= text.len()
+            && text.is_char_boundary(f.start)
+            && text.is_char_boundary(f.end))
+        {
+            return false;
         }
-        out.retain(|f| {
-            f.start < f.end
-                && f.end <= text.len()
-                && text.is_char_boundary(f.start)
-                && text.is_char_boundary(f.end)
+        // NaN scores are dropped too.
+        if f.score.is_nan() || f.score < self.config.min_score {
+            return false;
+        }
+        let name = f.entity.name();
+        if let Some(enabled) = &self.config.enabled {
+            if !enabled.contains(name) {
+                return false;
+            }
+        }
+        if self.config.disabled.contains(name) {
+            return false;
+        }
+        let value = text.get(f.start..f.end).unwrap_or("");
+        if self.config.allow_values.contains(value) {
+            return false;
+        }
+        if let Some(set) = &self.config.allow_patterns {
+            if set.is_match(value) {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn filter_and_resolve(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Finding>) {
+        let Scratch {
+            found,
+            origin,
+            order,
+            kept,
+            ..
+        } = scratch;
+        for (i, f) in found.iter().enumerate() {
+            if self.keep(text, f) {
+                order.push(i as u32);
+            }
+        }
+        // Fast path (the common case): no two findings overlap, no ranking needed.
+        let span = |i: &u32| found.get(*i as usize).map_or((0, 0), |f| (f.start, f.end));
+        order.sort_unstable_by_key(span);
+        if order.windows(2).all(|w| span(&w[0]).1 <= span(&w[1]).0) {
+            out.extend(order.iter().filter_map(|&i| found.get(i as usize).cloned()));
+            return;
+        }
+        let rank = |i: u32| {
+            let f = found.get(i as usize);
+            let d = origin.get(i as usize).copied().unwrap_or(u32::MAX);
+            (f, d)
+        };
+        order.sort_unstable_by(|&a, &b| {
+            let (fa, da) = rank(a);
+            let (fb, db) = rank(b);
+            match (fa, fb) {
+                (Some(fa), Some(fb)) => {
+                    let sa = fa.entity.category() == Category::Secret;
+                    let sb = fb.entity.category() == Category::Secret;
+                    sb.cmp(&sa)
+                        .then(fb.score.total_cmp(&fa.score))
+                        .then(fb.len().cmp(&fa.len()))
+                        .then(da.cmp(&db))
+                        .then(fa.start.cmp(&fb.start))
+                        .then(fa.end.cmp(&fb.end))
+                        .then(a.cmp(&b))
+                }
+                _ => a.cmp(&b),
+            }
         });
-        resolve_overlaps(out);
+        for &i in order.iter() {
+            let Some(f) = found.get(i as usize) else {
+                continue;
+            };
+            // Kept intervals are disjoint, so the one with the greatest start before `f.end`
+            // also has the greatest end: it is the only one that needs checking.
+            let overlaps = kept
+                .range(..f.end)
+                .next_back()
+                .is_some_and(|(_, &(end, _))| end > f.start);
+            if !overlaps {
+                kept.insert(f.start, (f.end, i));
+            }
+        }
+        out.reserve(kept.len());
+        for (_, &(_, i)) in kept.iter() {
+            if let Some(f) = found.get(i as usize) {
+                out.push(f.clone());
+            }
+        }
     }
 }
 
-/// Maximal digit runs: digits, optionally joined by single separators from " -./".
-fn for_each_digit_run(bytes: &[u8], mut f: impl FnMut(usize, usize, usize)) {
-    let mut i = 0;
+/// Maximal digit runs: digits, optionally joined by single separators from `" -./"`.
+/// Calls `f(start, end, digit_count)` for runs with at least `min_digits` digits.
+fn for_each_digit_run(bytes: &[u8], min_digits: usize, mut f: impl FnMut(usize, usize, usize)) {
     let n = bytes.len();
+    let mut i = 0;
     while i < n {
-        if !bytes[i].is_ascii_digit() {
-            i += 1;
-            continue;
+        match bytes
+            .get(i..)
+            .and_then(|rest| rest.iter().position(u8::is_ascii_digit))
+        {
+            Some(off) => i += off,
+            None => return,
         }
         let start = i;
         let mut end = i;
-        let mut digits = 0;
-        while i < n {
-            let b = bytes[i];
+        let mut digits = 0usize;
+        while let Some(&b) = bytes.get(i) {
             if b.is_ascii_digit() {
                 digits += 1;
                 i += 1;
                 end = i;
             } else if matches!(b, b' ' | b'-' | b'.' | b'/')
-                && i + 1 < n
-                && bytes[i + 1].is_ascii_digit()
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
             {
                 i += 1;
             } else {
                 break;
             }
         }
-        f(start, end, digits);
+        if digits >= min_digits {
+            f(start, end, digits);
+        }
+        i = i.max(end);
+        if i == start {
+            i += 1;
+        }
     }
 }
 
-/// Keep a non-overlapping set: higher score wins, then longer span, then earlier start.
-fn resolve_overlaps(findings: &mut Vec<Finding>) {
-    if findings.len() < 2 {
-        findings.sort_by_key(|f| f.start);
-        return;
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+    use crate::detect::Entity;
+
+    /// Flags every occurrence of its literal, with a fixed entity and score.
+    struct Lit {
+        name: &'static str,
+        lit: &'static str,
+        entity: Entity,
+        score: f32,
+        extend: usize,
     }
-    findings.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then((b.end - b.start).cmp(&(a.end - a.start)))
-            .then(a.start.cmp(&b.start))
-    });
-    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings.drain(..) {
-        if kept.iter().all(|k| f.end <= k.start || f.start >= k.end) {
-            kept.push(f);
+
+    impl Detector for Lit {
+        fn name(&self) -> &'static str {
+            self.name
+        }
+        fn triggers(&self) -> Vec<Trigger> {
+            vec![Trigger::Literal(Cow::Borrowed(self.lit))]
+        }
+        fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+            for h in hits {
+                out.push(Finding {
+                    entity: self.entity.clone(),
+                    start: h.start,
+                    end: (h.end + self.extend).min(cx.text.len()),
+                    score: self.score,
+                    detector: Cow::Borrowed(self.name),
+                });
+            }
         }
     }
-    kept.sort_by_key(|f| f.start);
-    *findings = kept;
+
+    struct Digits;
+    impl Detector for Digits {
+        fn name(&self) -> &'static str {
+            "digits"
+        }
+        fn triggers(&self) -> Vec<Trigger> {
+            vec![Trigger::DigitRun { min_digits: 4 }]
+        }
+        fn detect(&self, _cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+            for h in hits {
+                out.push(Finding {
+                    entity: Entity::PhoneNumber,
+                    start: h.start,
+                    end: h.end,
+                    score: 0.9,
+                    detector: Cow::Borrowed("digits"),
+                });
+            }
+        }
+    }
+
+    fn lit(name: &'static str, l: &'static str, e: Entity, s: f32, x: usize) -> Box<dyn Detector> {
+        Box::new(Lit {
+            name,
+            lit: l,
+            entity: e,
+            score: s,
+            extend: x,
+        })
+    }
+
+    #[test]
+    fn literals_are_case_insensitive_and_routed() {
+        let e = Engine::with_detectors(vec![lit("a", "abc", Entity::ApiKey, 0.9, 0)]).unwrap();
+        let f = e.scan("xx ABC yy abc");
+        assert_eq!(f.len(), 2);
+        assert_eq!((f[0].start, f[0].end), (3, 6));
+        assert_eq!((f[1].start, f[1].end), (10, 13));
+    }
+
+    #[test]
+    fn min_score_drops_weak_findings() {
+        let e = Engine::with_detectors(vec![lit("a", "abc", Entity::ApiKey, 0.4, 0)]).unwrap();
+        assert!(e.scan("abc").is_empty());
+    }
+
+    #[test]
+    fn secret_beats_pii_and_score_beats_length() {
+        let e = Engine::with_detectors(vec![
+            lit("pii", "bob", Entity::EmailAddress, 0.99, 10),
+            lit("pw", "pw", Entity::Password, 0.7, 2),
+            lit("weak", "xy", Entity::GenericSecret, 0.6, 10),
+            lit("strong", "zz", Entity::ApiKey, 0.95, 0),
+        ])
+        .unwrap();
+        let text = "bob:pw12@host xyzz......";
+        let f = e.scan(text);
+        let names: Vec<_> = f.iter().map(|f| f.detector.as_ref()).collect();
+        assert_eq!(names, vec!["pw", "strong"]);
+    }
+
+    #[test]
+    fn ties_break_by_detector_order() {
+        let e = Engine::with_detectors(vec![
+            lit("first", "abc", Entity::ApiKey, 0.9, 0),
+            lit("second", "abc", Entity::ApiKey, 0.9, 0),
+        ])
+        .unwrap();
+        let f = e.scan("abc");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].detector, "first");
+    }
+
+    #[test]
+    fn digit_runs_join_single_separators() {
+        let e = Engine::with_detectors(vec![Box::new(Digits)]).unwrap();
+        let f = e.scan("call 4111 1111-1111.1111 now, 12 3, 5555");
+        let spans: Vec<_> = f.iter().map(|f| (f.start, f.end)).collect();
+        assert_eq!(spans, vec![(5, 24), (36, 40)]);
+    }
+
+    #[test]
+    fn out_of_range_and_non_boundary_findings_are_dropped() {
+        let e = Engine::with_detectors(vec![lit("a", "ab", Entity::ApiKey, 0.9, 1)]).unwrap();
+        // "ab" followed by a multi-byte char: extend by 1 byte lands inside it.
+        assert!(e.scan("abé").is_empty());
+        assert_eq!(e.scan("ab").len(), 1);
+    }
+
+    #[test]
+    fn allow_values_enabled_disabled() {
+        let mut cfg = EngineConfig::default();
+        cfg.allow_values.insert("abc1".into());
+        let e = Engine::with_config(vec![lit("a", "abc", Entity::ApiKey, 0.9, 1)], cfg).unwrap();
+        let f = e.scan("abc1 abc2");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].start, 5);
+
+        let cfg = EngineConfig {
+            disabled: ["API_KEY".to_string()].into_iter().collect(),
+            ..EngineConfig::default()
+        };
+        let e = Engine::with_config(vec![lit("a", "abc", Entity::ApiKey, 0.9, 1)], cfg).unwrap();
+        assert!(e.scan("abc1").is_empty());
+    }
+
+    #[test]
+    fn overlapping_literals_all_reported() {
+        // Literals that contain, prefix and suffix each other: every occurrence is a hit.
+        let e = Engine::with_detectors(vec![
+            lit("a", "abcd", Entity::ApiKey, 0.9, 0),
+            lit("b", "bc", Entity::Password, 0.9, 0),
+            lit("c", "cdef", Entity::Jwt, 0.9, 0),
+            lit("d", "ab", Entity::AuthHeader, 0.9, 0),
+            lit("e", "f", Entity::PrivateKey, 0.9, 0),
+        ])
+        .unwrap();
+        let mut s = e.scratch();
+        e.collect_hits("xabcdefx abcd", &mut s);
+        let mut got: Vec<(u32, usize)> = s
+            .touched
+            .iter()
+            .flat_map(|&d| s.hits[d as usize].iter().map(move |h| (d, h.start)))
+            .collect();
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            vec![
+                (0, 1),
+                (0, 9),
+                (1, 2),
+                (1, 10),
+                (2, 3),
+                (3, 1),
+                (3, 9),
+                (4, 6)
+            ]
+        );
+    }
+
+    #[test]
+    fn two_stage_equals_one_overlapping_pass() {
+        let mut x: u32 = 7;
+        let mut next = move |n: u32| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x % n
+        };
+        for round in 0..40 {
+            let mut dets: Vec<Box<dyn Detector>> = Vec::new();
+            for i in 0..(2 + next(6)) {
+                let len = 1 + next(4) as usize;
+                let l: String = (0..len).map(|_| char::from(b'a' + next(3) as u8)).collect();
+                let l: &'static str = Box::leak(l.into_boxed_str());
+                let name: &'static str = Box::leak(format!("d{i}").into_boxed_str());
+                dets.push(lit(name, l, Entity::ApiKey, 0.9, 0));
+            }
+            let e = Engine::with_detectors(dets).unwrap();
+            let text: String = (0..200)
+                .map(|_| char::from(b"abcAB x"[next(7) as usize]))
+                .collect();
+            let mut s = e.scratch();
+            e.collect_hits(&text, &mut s);
+            let mut got: Vec<(u32, usize, usize)> = s
+                .touched
+                .iter()
+                .flat_map(|&d| s.hits[d as usize].iter().map(move |h| (d, h.start, h.end)))
+                .collect();
+            got.sort_unstable();
+            let mut want = Vec::new();
+            for m in e.literals.as_ref().unwrap().find_overlapping_iter(&text) {
+                let p = m.pattern().as_usize();
+                for r in &e.routes[e.route_start[p] as usize..e.route_start[p + 1] as usize] {
+                    want.push((r.detector, m.start(), m.end()));
+                }
+            }
+            want.sort_unstable();
+            assert_eq!(got, want, "round {round}");
+        }
+    }
+
+    #[test]
+    fn scratch_reuse_gives_same_results() {
+        let e = Engine::with_detectors(vec![
+            lit("a", "abc", Entity::ApiKey, 0.9, 0),
+            Box::new(Digits),
+        ])
+        .unwrap();
+        let mut s = e.scratch();
+        let mut out = Vec::new();
+        e.scan_with("abc 12345", &mut s, &mut out);
+        assert_eq!(out.len(), 2);
+        e.scan_with("nothing here", &mut s, &mut out);
+        assert!(out.is_empty());
+        e.scan_with("abc", &mut s, &mut out);
+        assert_eq!(out.len(), 1);
+    }
+
+    #[test]
+    fn many_overlapping_findings_resolve_quickly() {
+        let e = Engine::with_detectors(vec![lit("a", "a", Entity::ApiKey, 0.9, 3)]).unwrap();
+        let text = "a".repeat(200_000);
+        let f = e.scan(&text);
+        assert_eq!(f.len(), 50_000);
+        assert!(f.windows(2).all(|w| w[0].end <= w[1].start));
+    }
 }

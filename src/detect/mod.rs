@@ -13,9 +13,14 @@
 //! then calls each detector that had hits with its own hits, in text order. A detector looks
 //! only at a window around its hits; it never scans the whole text by itself.
 
+pub mod checks;
 pub mod detectors;
 pub mod engine;
 mod types;
 
-pub use engine::{Engine, EngineConfig, EngineError};
+/// The `[detection]` config section and custom detectors.
+pub mod config;
+
+pub use config::{CustomDetectorConfig, DetectionConfig, ValidatorKind};
+pub use engine::{Engine, EngineConfig, EngineError, Scratch};
 pub use types::{Category, Detector, Entity, Finding, Hit, ScanCtx, Trigger};

@@ -1,0 +1,532 @@
+//! `DATE_OF_BIRTH`: a full date (numeric or worded, EN PT DE FR ES IT NL) right after a birth
+//! cue (`DOB`, `date of birth`, `Geburtsdatum`, `né le`, `fecha de nacimiento`, `data de
+//! nascimento`, `data di nascita`, `geboortedatum`, ...).
+//!
+//! Dates without a cue are never flagged (logs are full of dates). The date must start within a
+//! few words of the cue, with no other digits in between, and be plausible: a real calendar date,
+//! not in the future, at most 120 years ago (today = system clock when the detector is built).
+//! A year alone (`born in 1990`) is not a date of birth here: too weak to redact.
+//! Span: the date only.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use regex::Regex;
+
+use super::text::{boundary_after, boundary_before, ceil_boundary, line_bounds, prev_char, CueSet};
+use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
+
+/// `(cue, strong)`; strong cues are labels, weak ones verbs (`born`, `nacido`).
+const CUES: &[(&str, bool)] = &[
+    ("dob", true),
+    ("d.o.b", true),
+    ("date of birth", true),
+    ("date_of_birth", true),
+    ("dateofbirth", true),
+    ("birth date", true),
+    ("birth_date", true),
+    ("birthdate", true),
+    ("birthday", true),
+    ("born", false),
+    ("geburtsdatum", true),
+    ("geburtstag", true),
+    ("geb.", true),
+    ("geboren", false),
+    ("date de naissance", true),
+    ("naissance", true),
+    ("fecha de nacimiento", true),
+    ("f. nacimiento", true),
+    ("nacimiento", true),
+    ("nacido", false),
+    ("nacida", false),
+    ("data de nascimento", true),
+    ("nascimento", true),
+    ("nascido", false),
+    ("nascida", false),
+    ("data di nascita", true),
+    ("nascita", true),
+    ("nato il", true),
+    ("nata il", true),
+    ("geboortedatum", true),
+    ("geboren op", true),
+    ("geb. datum", true),
+];
+
+/// Month names and abbreviations -> month number (lower-case; all seven languages).
+const MONTHS: &[(&str, u32)] = &[
+    ("january", 1),
+    ("janeiro", 1),
+    ("januar", 1),
+    ("jänner", 1),
+    ("janvier", 1),
+    ("enero", 1),
+    ("gennaio", 1),
+    ("januari", 1),
+    ("janv", 1),
+    ("jan", 1),
+    ("ene", 1),
+    ("gen", 1),
+    ("february", 2),
+    ("fevereiro", 2),
+    ("februar", 2),
+    ("février", 2),
+    ("fevrier", 2),
+    ("febrero", 2),
+    ("febbraio", 2),
+    ("februari", 2),
+    ("févr", 2),
+    ("fevr", 2),
+    ("feb", 2),
+    ("fev", 2),
+    ("march", 3),
+    ("março", 3),
+    ("marco", 3),
+    ("märz", 3),
+    ("maerz", 3),
+    ("mars", 3),
+    ("marzo", 3),
+    ("maart", 3),
+    ("mär", 3),
+    ("mrz", 3),
+    ("mrt", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("abril", 4),
+    ("avril", 4),
+    ("aprile", 4),
+    ("avr", 4),
+    ("abr", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("maio", 5),
+    ("mai", 5),
+    ("mayo", 5),
+    ("maggio", 5),
+    ("mei", 5),
+    ("mag", 5),
+    ("june", 6),
+    ("junho", 6),
+    ("juni", 6),
+    ("juin", 6),
+    ("junio", 6),
+    ("giugno", 6),
+    ("giu", 6),
+    ("jun", 6),
+    ("july", 7),
+    ("julho", 7),
+    ("juli", 7),
+    ("juillet", 7),
+    ("julio", 7),
+    ("luglio", 7),
+    ("juil", 7),
+    ("lug", 7),
+    ("jul", 7),
+    ("august", 8),
+    ("agosto", 8),
+    ("août", 8),
+    ("aout", 8),
+    ("augustus", 8),
+    ("aug", 8),
+    ("ago", 8),
+    ("september", 9),
+    ("setembro", 9),
+    ("septembre", 9),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("settembre", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("set", 9),
+    ("october", 10),
+    ("outubro", 10),
+    ("oktober", 10),
+    ("octobre", 10),
+    ("octubre", 10),
+    ("ottobre", 10),
+    ("okt", 10),
+    ("oct", 10),
+    ("ott", 10),
+    ("out", 10),
+    ("november", 11),
+    ("novembro", 11),
+    ("novembre", 11),
+    ("noviembre", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dezembro", 12),
+    ("dezember", 12),
+    ("décembre", 12),
+    ("decembre", 12),
+    ("diciembre", 12),
+    ("dicembre", 12),
+    ("déc", 12),
+    ("dec", 12),
+    ("dez", 12),
+    ("dic", 12),
+];
+
+/// Max bytes between the cue and the start of the date.
+const GAP: usize = 40;
+/// Bytes of text examined after a cue.
+const WINDOW: usize = 80;
+
+struct Patterns {
+    numeric: Regex,
+    iso: Regex,
+    worded_dmy: Regex,
+    worded_mdy: Regex,
+}
+
+fn patterns() -> Option<&'static Patterns> {
+    static P: OnceLock<Option<Patterns>> = OnceLock::new();
+    P.get_or_init(|| {
+        let mut names: Vec<&str> = MONTHS.iter().map(|(n, _)| *n).collect();
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        let alt = names.join("|");
+        Some(Patterns {
+            numeric: Regex::new(r"\b(\d{1,2})([./-])(\d{1,2})([./-])(\d{4}|\d{2})\b").ok()?,
+            iso: Regex::new(r"\b(\d{4})([./-])(\d{1,2})([./-])(\d{1,2})\b").ok()?,
+            worded_dmy: Regex::new(&format!(
+                r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th|er|º|°|\.)?\s*(?:de\s+|of\s+)?({alt})\.?,?\s*(?:de\s+|del\s+)?(\d{{4}})\b"
+            ))
+            .ok()?,
+            worded_mdy: Regex::new(&format!(
+                r"(?i)\b({alt})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+            ))
+            .ok()?,
+        })
+    })
+    .as_ref()
+}
+
+/// Today's civil date (UTC) from the system clock.
+pub(crate) fn today() -> (i32, u32, u32) {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0))
+}
+
+/// Days since 1970-01-01 -> (year, month, day) (proleptic Gregorian; H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        i32::try_from(y).unwrap_or(1970),
+        u32::try_from(m).unwrap_or(1),
+        u32::try_from(d).unwrap_or(1),
+    )
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// The date-of-birth detector.
+pub struct DobDetector {
+    today: (i32, u32, u32),
+    cues: CueSet,
+    literals: Vec<String>,
+    /// Literals from this index on are the ` le <digit>` anchors of `né le` / `née le`.
+    ne_le_from: usize,
+}
+
+/// `né le 3 mars 1985`: the accented cue has no usable ASCII anchor, so the detector anchors on
+/// ` le ` + the date's first digit and checks `né`/`née` before it.
+const NE_LE: &[&str] = &[" le 0", " le 1", " le 2", " le 3"];
+const NE_FORMS: &[&str] = &["née", "né", "nee", "ne"];
+
+impl Default for DobDetector {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl DobDetector {
+    pub fn new() -> DobDetector {
+        Self::with_today(today())
+    }
+
+    /// For tests: a fixed "today".
+    pub fn with_today(today: (i32, u32, u32)) -> DobDetector {
+        let cues = CueSet::new(
+            CUES.iter()
+                .enumerate()
+                .map(|(i, (w, _))| (i, *w, &[""][..])),
+        );
+        // Compile the patterns now (start-up), not on the first request.
+        let _ = patterns();
+        let mut literals = cues.literals().to_vec();
+        let ne_le_from = literals.len();
+        literals.extend(NE_LE.iter().map(|s| s.to_string()));
+        DobDetector {
+            today,
+            cues,
+            literals,
+            ne_le_from,
+        }
+    }
+
+    /// The cue range behind a hit, and whether the cue is a label (strong) or a verb.
+    fn cue_at(&self, text: &str, hit: &Hit) -> Option<(usize, usize, bool)> {
+        if hit.trigger >= self.ne_le_from {
+            let before = text.get(..hit.start)?;
+            let lower_tail: String = before
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .flat_map(char::to_lowercase)
+                .collect();
+            let form = NE_FORMS.iter().find(|f| lower_tail.ends_with(**f))?;
+            // Byte length of the form as written (same char count).
+            let n = form.chars().count();
+            let start = before.char_indices().rev().nth(n - 1).map(|(i, _)| i)?;
+            return Some((start, hit.start + 3, true));
+        }
+        let c = self.cues.resolve(text, hit.start, hit.trigger)?;
+        let &(_, strong) = CUES.get(c.cue)?;
+        Some((c.start, c.end, strong))
+    }
+
+    fn plausible(&self, y: i32, m: u32, d: u32) -> bool {
+        let (ty, tm, td) = self.today;
+        (1..=12).contains(&m)
+            && d >= 1
+            && d <= days_in_month(y, m)
+            && y >= ty - 120
+            && (y, m, d) <= (ty, tm, td)
+    }
+
+    fn year4(&self, raw: &str) -> Option<i32> {
+        let v: i32 = raw.parse().ok()?;
+        if raw.len() == 4 {
+            return Some(v);
+        }
+        let cur = self.today.0 % 100;
+        Some(if v <= cur { 2000 + v } else { 1900 + v })
+    }
+
+    /// The first plausible date in `win` (offsets relative to `win`).
+    fn find_date(&self, win: &str) -> Option<(usize, usize)> {
+        let p = patterns()?;
+        let mut best: Option<(usize, usize)> = None;
+        let mut consider = |s: usize, e: usize| {
+            if best.is_none_or(|(bs, _)| s < bs) {
+                best = Some((s, e));
+            }
+        };
+        for c in p.numeric.captures_iter(win) {
+            let (Some(a), Some(s1), Some(b), Some(s2), Some(y), Some(all)) =
+                (c.get(1), c.get(2), c.get(3), c.get(4), c.get(5), c.get(0))
+            else {
+                continue;
+            };
+            if s1.as_str() != s2.as_str() {
+                continue;
+            }
+            let (Ok(a), Ok(b), Some(y)) = (
+                a.as_str().parse(),
+                b.as_str().parse(),
+                self.year4(y.as_str()),
+            ) else {
+                continue;
+            };
+            if self.plausible(y, b, a) || self.plausible(y, a, b) {
+                consider(all.start(), all.end());
+                break;
+            }
+        }
+        for c in p.iso.captures_iter(win) {
+            let (Some(y), Some(s1), Some(m), Some(s2), Some(d), Some(all)) =
+                (c.get(1), c.get(2), c.get(3), c.get(4), c.get(5), c.get(0))
+            else {
+                continue;
+            };
+            if s1.as_str() != s2.as_str() {
+                continue;
+            }
+            let (Ok(y), Ok(m), Ok(d)) =
+                (y.as_str().parse(), m.as_str().parse(), d.as_str().parse())
+            else {
+                continue;
+            };
+            if self.plausible(y, m, d) {
+                consider(all.start(), all.end());
+                break;
+            }
+        }
+        for c in p.worded_dmy.captures_iter(win) {
+            let (Some(d), Some(m), Some(y), Some(all)) = (c.get(1), c.get(2), c.get(3), c.get(0))
+            else {
+                continue;
+            };
+            let (Ok(d), Some(m), Ok(y)) =
+                (d.as_str().parse(), month(m.as_str()), y.as_str().parse())
+            else {
+                continue;
+            };
+            if self.plausible(y, m, d) {
+                consider(all.start(), all.end());
+                break;
+            }
+        }
+        for c in p.worded_mdy.captures_iter(win) {
+            let (Some(m), Some(d), Some(y), Some(all)) = (c.get(1), c.get(2), c.get(3), c.get(0))
+            else {
+                continue;
+            };
+            let (Some(m), Ok(d), Ok(y)) =
+                (month(m.as_str()), d.as_str().parse(), y.as_str().parse())
+            else {
+                continue;
+            };
+            if self.plausible(y, m, d) {
+                consider(all.start(), all.end());
+                break;
+            }
+        }
+        best
+    }
+}
+
+/// Words allowed between a cue and the date (`born on`, `geb. am`, `née le`, `nacido el`).
+const FILLER: &[&str] = &[
+    "on", "is", "was", "the", "of", "at", "am", "ist", "le", "est", "el", "es", "fue", "em", "é",
+    "foi", "a", "il", "è", "op", "is", "dd", "mm", "yyyy", "yy", "jjjj", "tt", "jj", "aaaa", "gg",
+];
+
+/// The text between a cue and its date: separators and at most three filler words, no digits.
+fn gap_ok(gap: &str) -> bool {
+    if gap.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let mut words = 0;
+    for w in gap
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        words += 1;
+        let lower = w.to_lowercase();
+        if words > 3 || !FILLER.contains(&lower.as_str()) {
+            return false;
+        }
+    }
+    true
+}
+
+fn month(name: &str) -> Option<u32> {
+    let lower = name.to_lowercase();
+    MONTHS.iter().find(|(n, _)| *n == lower).map(|(_, m)| *m)
+}
+
+impl Detector for DobDetector {
+    fn name(&self) -> &'static str {
+        "date_of_birth"
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        self.literals
+            .iter()
+            .map(|l| Trigger::Literal(Cow::Owned(l.clone())))
+            .collect()
+    }
+
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let text = cx.text;
+        let mut last_end = 0usize;
+        for hit in hits {
+            let Some((cs, ce, strong)) = self.cue_at(text, hit) else {
+                continue;
+            };
+            let hit = &Hit {
+                start: cs,
+                end: ce,
+                trigger: hit.trigger,
+            };
+            if !boundary_before(text, hit.start) {
+                continue;
+            }
+            if prev_char(text, hit.end).is_some_and(char::is_alphanumeric)
+                && !boundary_after(text, hit.end)
+            {
+                continue;
+            }
+            // Window: rest of the cue's line; the next line too when the rest is only a label end.
+            let (_, le) = line_bounds(text, hit.end);
+            let mut end = le;
+            if text.get(hit.end..le).is_some_and(|r| {
+                r.trim_matches(|c: char| c.is_whitespace() || c == ':')
+                    .is_empty()
+            }) && le < text.len()
+            {
+                end = line_bounds(text, le + 1).1;
+            }
+            let end = ceil_boundary(text, end.min(hit.end.saturating_add(WINDOW)));
+            let Some(win) = text.get(hit.end..end) else {
+                continue;
+            };
+            let Some((s, e)) = self.find_date(win) else {
+                continue;
+            };
+            let gap = win.get(..s).unwrap_or("");
+            if s > GAP || !gap_ok(gap) {
+                continue;
+            }
+            let (start, end) = (hit.end + s, hit.end + e);
+            if start < last_end {
+                continue;
+            }
+            last_end = end;
+            out.push(Finding {
+                entity: Entity::DateOfBirth,
+                start,
+                end,
+                score: if strong { 0.85 } else { 0.8 },
+                detector: Cow::Borrowed("date_of_birth"),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        let (y, _, _) = today();
+        assert!(y >= 2024);
+    }
+
+    #[test]
+    fn plausibility() {
+        let d = DobDetector::with_today((2026, 6, 15));
+        assert!(d.plausible(1990, 2, 28));
+        assert!(!d.plausible(1990, 2, 29));
+        assert!(d.plausible(2000, 2, 29));
+        assert!(!d.plausible(1900, 1, 1)); // > 120 years
+        assert!(!d.plausible(2026, 7, 1)); // future
+        assert_eq!(d.year4("85"), Some(1985));
+        assert_eq!(d.year4("05"), Some(2005));
+    }
+}

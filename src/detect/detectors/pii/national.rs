@@ -1,0 +1,819 @@
+//! National identifiers with check digits or strict structure: US SSN, UK NINO, UK NHS,
+//! PT NIF, ES DNI/NIE, IT codice fiscale, NL BSN, FR NIR, DE Steuer-ID.
+//!
+//! All are anchored on digit runs. A checksum alone is weak on short numbers (1 in 10/11/97
+//! random numbers pass), and logs are full of 9–11-digit ids, epochs and byte counts, so every
+//! detector combines checksum *and* shape *and*, for bare digit strings, a context word
+//! (multilingual, DETECTORS §5.5) on the same line:
+//!
+//! | entity | without context | with context |
+//! |---|---|---|
+//! | US SSN `AAA-GG-SSSS` | 0.75 | 0.95 |
+//! | US SSN spaced/dotted | 0.4 (not redacted) | 0.9 |
+//! | US SSN bare 9 digits | — | 0.85 |
+//! | UK NINO (suffix A–D) | 0.7 | 0.95 |
+//! | UK NHS 3-3-4 space-grouped | 0.9 | 0.95 |
+//! | UK NHS 3-3-4 dash-grouped (US phone shape) | — | 0.95 |
+//! | UK NHS bare 10 digits | — | 0.9 |
+//! | PT NIF | — | 0.9 |
+//! | ES DNI | 0.8 (0.45 for `16777216M`-like sizes: letter B/K/M/G/T glued) | 0.95 |
+//! | ES NIE | 0.9 | 0.95 |
+//! | IT codice fiscale | 0.95 | 0.95 |
+//! | NL BSN | — | 0.85 |
+//! | FR NIR grouped, or 2A/2B | 0.95 | 0.95 |
+//! | FR NIR bare 15 digits (sex 1/2, month 01–12) | 0.8 | 0.95 |
+//! | DE Steuer-ID | — | 0.9 |
+
+use std::borrow::Cow;
+
+use super::util::{
+    alnum_span, byte_at, byte_before, collect_digits, digit_groups, glued, grouped_span, Keywords,
+};
+use crate::detect::checks::{
+    de_steuer_id_valid, es_nif_valid, fr_nir_valid, it_cf_valid, nhs_valid, nl_bsn_valid,
+    pt_nif_prefix_ok, pt_nif_valid, us_ssn_valid,
+};
+use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
+
+fn push(out: &mut Vec<Finding>, entity: Entity, det: &'static str, s: usize, e: usize, score: f32) {
+    out.push(Finding {
+        entity,
+        start: s,
+        end: e,
+        score,
+        detector: Cow::Borrowed(det),
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// US SSN
+// ---------------------------------------------------------------------------------------------
+
+const SSN_CONTEXT: Keywords = Keywords(&[
+    "ssn",
+    "ssns",
+    "social security",
+    "social sec",
+    "ssa",
+    "socsec",
+]);
+
+/// US Social Security numbers.
+#[derive(Debug, Default, Clone)]
+pub struct UsSsnDetector;
+
+impl Detector for UsSsnDetector {
+    fn name(&self) -> &'static str {
+        "us_ssn"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::DigitRun { min_digits: 9 }]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        let mut groups = Vec::new();
+        for h in hits {
+            digit_groups(b, h.start, h.end, &mut groups);
+            for first in 0..groups.len() {
+                for lens in [&[3usize, 2, 4][..], &[9]] {
+                    let Some((s, e)) = grouped_span(b, &groups, first, lens, b"- .") else {
+                        continue;
+                    };
+                    if glued(b, s, e) {
+                        continue;
+                    }
+                    let mut d = [0u8; 9];
+                    if collect_digits(b, s, e, &mut d) != Some(9) || !us_ssn_valid(&d) {
+                        continue;
+                    }
+                    let ctx = SSN_CONTEXT.near(cx.text, s, e);
+                    let score = match (lens.len(), b[s + 3], ctx) {
+                        (1, _, true) => 0.85,
+                        (1, _, false) => continue,
+                        (_, _, true) => 0.95,
+                        (_, b'-', false) => 0.75,
+                        _ => 0.4,
+                    };
+                    push(out, Entity::UsSsn, "us_ssn", s, e, score);
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// UK NINO
+// ---------------------------------------------------------------------------------------------
+
+const NINO_CONTEXT: Keywords = Keywords(&[
+    "national insurance",
+    "ni number",
+    "ni no",
+    "nino",
+    "nin",
+    "insurance number",
+]);
+
+fn nino_prefix_ok(a: u8, b: u8) -> bool {
+    if !a.is_ascii_uppercase() || !b.is_ascii_uppercase() {
+        return false;
+    }
+    if b"DFIQUV".contains(&a) || b"DFIOQUV".contains(&b) {
+        return false;
+    }
+    !matches!(
+        &[a, b],
+        b"BG" | b"GB" | b"KN" | b"NK" | b"NT" | b"TN" | b"ZZ"
+    )
+}
+
+/// UK National Insurance numbers (`QQ 12 34 56 C`, `AB123456C`).
+#[derive(Debug, Default, Clone)]
+pub struct UkNinoDetector;
+
+impl UkNinoDetector {
+    /// Try the NINO whose six digits span `[ds, de)`: the two prefix letters directly before or
+    /// one space before; the `A`–`D` suffix directly after or one space after (optional:
+    /// without it the caller needs context). Returns (start, end, has_suffix).
+    fn try_at(b: &[u8], ds: usize, de: usize) -> Option<(usize, usize, bool)> {
+        let gap = usize::from(byte_before(b, ds) == Some(b' '));
+        let ps = ds.checked_sub(2 + gap)?;
+        if !nino_prefix_ok(b[ps], b[ps + 1]) {
+            return None;
+        }
+        if byte_before(b, ps).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
+            return None;
+        }
+        let suffix_at = |i: usize| {
+            byte_at(b, i).is_some_and(|c| (b'A'..=b'D').contains(&c))
+                && !byte_at(b, i + 1).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+        };
+        let (end, suffix) = if suffix_at(de) {
+            (de + 1, true)
+        } else if byte_at(b, de) == Some(b' ') && suffix_at(de + 1) {
+            (de + 2, true)
+        } else {
+            (de, false)
+        };
+        if byte_at(b, end).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
+            return None;
+        }
+        Some((ps, end, suffix))
+    }
+}
+
+impl Detector for UkNinoDetector {
+    fn name(&self) -> &'static str {
+        "uk_nino"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::DigitRun { min_digits: 6 }]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        let mut groups = Vec::new();
+        for h in hits {
+            digit_groups(b, h.start, h.end, &mut groups);
+            let whole = groups.len() == 1 && h.end - h.start == 6;
+            let spaced =
+                groups.len() == 3 && grouped_span(b, &groups, 0, &[2, 2, 2], b" ").is_some();
+            let cand = if whole || spaced {
+                Self::try_at(b, h.start, h.end)
+            } else {
+                None
+            };
+            let Some((s, e, suffix)) = cand else {
+                continue;
+            };
+            let ctx = NINO_CONTEXT.near(cx.text, s, e);
+            let score = match (suffix, ctx) {
+                (_, true) => 0.95,
+                (true, false) => 0.7,
+                (false, false) => continue,
+            };
+            push(out, Entity::UkNino, "uk_nino", s, e, score);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// UK NHS
+// ---------------------------------------------------------------------------------------------
+
+const NHS_CONTEXT: Keywords = Keywords(&["nhs", "health", "patient", "nhs number", "nhs no"]);
+
+/// UK NHS numbers (10 digits, mod 11).
+#[derive(Debug, Default, Clone)]
+pub struct UkNhsDetector;
+
+impl Detector for UkNhsDetector {
+    fn name(&self) -> &'static str {
+        "uk_nhs"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::DigitRun { min_digits: 10 }]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        let mut groups = Vec::new();
+        for h in hits {
+            digit_groups(b, h.start, h.end, &mut groups);
+            for first in 0..groups.len() {
+                for lens in [&[3usize, 3, 4][..], &[10]] {
+                    let Some((s, e)) = grouped_span(b, &groups, first, lens, b" -") else {
+                        continue;
+                    };
+                    let mut d = [0u8; 10];
+                    if glued(b, s, e)
+                        || collect_digits(b, s, e, &mut d) != Some(10)
+                        || !nhs_valid(&d)
+                        || crate::detect::checks::all_same(&d)
+                    {
+                        continue;
+                    }
+                    let ctx = NHS_CONTEXT.near(cx.text, s, e);
+                    // Space-grouped 3-3-4 is the NHS print format; dash-grouped 3-3-4 is just as
+                    // often a US phone number, so it needs context.
+                    let score = match (lens.len(), ctx) {
+                        (_, true) => 0.95,
+                        (3, false) if b[s + 3] == b' ' => 0.9,
+                        _ => continue,
+                    };
+                    push(out, Entity::UkNhs, "uk_nhs", s, e, score);
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PT NIF
+// ---------------------------------------------------------------------------------------------
+
+const PT_NIF_CONTEXT: Keywords = Keywords(&[
+    "nif",
+    "nipc",
+    "contribuinte",
+    "numero fiscal",
+    "numero de identificacao fiscal",
+    "n contribuinte",
+    "identificacao fiscal",
+    "vat",
+    "nif nipc",
+]);
+
+/// PT NIF / NIPC (contribuinte): checksum + prefix + context.
+#[derive(Debug, Default, Clone)]
+pub struct PtNifDetector;
+
+impl Detector for PtNifDetector {
+    fn name(&self) -> &'static str {
+        "pt_nif"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::DigitRun { min_digits: 9 }]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        let mut groups = Vec::new();
+        for h in hits {
+            digit_groups(b, h.start, h.end, &mut groups);
+            for first in 0..groups.len() {
+                for lens in [&[3usize, 3, 3][..], &[9]] {
+                    let Some((s, e)) = grouped_span(b, &groups, first, lens, b" .-") else {
+                        continue;
+                    };
+                    let mut d = [0u8; 9];
+                    if collect_digits(b, s, e, &mut d) != Some(9)
+                        || !pt_nif_prefix_ok(&d)
+                        || !pt_nif_valid(&d)
+                    {
+                        continue;
+                    }
+                    // `PT123456789` (VAT form) counts as context; otherwise not glued.
+                    let vat = s >= 2
+                        && &b[s - 2..s] == b"PT"
+                        && !byte_before(b, s - 2).is_some_and(|c| c.is_ascii_alphanumeric());
+                    let (s, ctx) = if vat {
+                        (s - 2, true)
+                    } else {
+                        if glued(b, s, e) {
+                            continue;
+                        }
+                        (s, PT_NIF_CONTEXT.near(cx.text, s, e))
+                    };
+                    if ctx && !byte_at(b, e).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                        push(out, Entity::PtNif, "pt_nif", s, e, 0.9);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ES DNI / NIE
+// ---------------------------------------------------------------------------------------------
+
+const ES_CONTEXT: Keywords = Keywords(&[
+    "dni",
+    "nif",
+    "nie",
+    "documento nacional",
+    "documento de identidad",
+    "extranjero",
+    "identidad",
+]);
+
+/// ES DNI (`12345678Z`) and NIE (`X1234567L`), optional `-`/space before the letter.
+#[derive(Debug, Default, Clone)]
+pub struct EsNifDetector;
+
+impl Detector for EsNifDetector {
+    fn name(&self) -> &'static str {
+        "es_nif"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::DigitRun { min_digits: 7 }]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        let mut groups = Vec::new();
+        for h in hits {
+            digit_groups(b, h.start, h.end, &mut groups);
+            for &(ds, de) in &groups {
+                let n = de - ds;
+                let nie =
+                    n == 7 && byte_before(b, ds).is_some_and(|c| matches!(c, b'X' | b'Y' | b'Z'));
+                if n != 8 && !nie {
+                    continue;
+                }
+                let s = if nie { ds - 1 } else { ds };
+                if byte_before(b, s).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
+                    continue;
+                }
+                // Letter directly after, or after one `-`/space.
+                let (li, e) = match (byte_at(b, de), byte_at(b, de + 1)) {
+                    (Some(c), _) if c.is_ascii_uppercase() => (de, de + 1),
+                    (Some(b'-' | b' '), Some(c)) if c.is_ascii_uppercase() => (de + 1, de + 2),
+                    _ => continue,
+                };
+                if byte_at(b, e).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
+                    continue;
+                }
+                let mut compact = [0u8; 9];
+                compact[..de - s].copy_from_slice(&b[s..de]);
+                compact[8] = b[li];
+                if !es_nif_valid(&compact) {
+                    continue;
+                }
+                let ctx = ES_CONTEXT.near(cx.text, s, e);
+                // `16777216B`, `1048576K`: a size with a unit letter looks like a DNI.
+                let unit_like = li == de && b"BKMGT".contains(&b[li]);
+                let score = match (nie, ctx) {
+                    (_, true) => 0.95,
+                    (true, false) => 0.9,
+                    (false, false) if unit_like => 0.45,
+                    (false, false) => 0.8,
+                };
+                push(out, Entity::EsNif, "es_nif", s, e, score);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// IT codice fiscale
+// ---------------------------------------------------------------------------------------------
+
+/// IT codice fiscale (16 chars, check letter, omocodia).
+#[derive(Debug, Default, Clone)]
+pub struct ItFiscalCodeDetector;
+
+impl Detector for ItFiscalCodeDetector {
+    fn name(&self) -> &'static str {
+        "it_fiscal_code"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        // The year (positions 7–8) is a 2-digit run unless omocodia replaced it.
+        vec![Trigger::DigitRun { min_digits: 2 }]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        let mut covered = 0;
+        for h in hits {
+            // CF digit groups (year, day, municipality) are 2–3 digits between letters.
+            if h.start < covered
+                || h.end - h.start > 3
+                || !byte_before(b, h.start).is_some_and(|c| c.is_ascii_alphabetic())
+                || !byte_at(b, h.end).is_some_and(|c| c.is_ascii_alphabetic())
+            {
+                continue;
+            }
+            let (s, e) = alnum_span(b, h.start, h.start + 1);
+            covered = e;
+            if e - s != 16 || byte_before(b, s) == Some(b'_') || byte_at(b, e) == Some(b'_') {
+                continue;
+            }
+            let w = &b[s..e];
+            let upper = w.iter().all(|c| !c.is_ascii_lowercase());
+            let lower = w.iter().all(|c| !c.is_ascii_uppercase());
+            if !upper && !lower {
+                continue;
+            }
+            let mut u = [0u8; 16];
+            u.copy_from_slice(w);
+            u.make_ascii_uppercase();
+            if it_cf_valid(&u) {
+                push(out, Entity::ItFiscalCode, "it_fiscal_code", s, e, 0.95);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// NL BSN
+// ---------------------------------------------------------------------------------------------
+
+const BSN_CONTEXT: Keywords = Keywords(&[
+    "bsn",
+    "burgerservicenummer",
+    "sofinummer",
+    "sofi",
+    "sofi nummer",
+    "burger service nummer",
+]);
+
+/// NL BSN (11-proof + context).
+#[derive(Debug, Default, Clone)]
+pub struct NlBsnDetector;
+
+impl Detector for NlBsnDetector {
+    fn name(&self) -> &'static str {
+        "nl_bsn"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::DigitRun { min_digits: 8 }]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        let mut groups = Vec::new();
+        for h in hits {
+            digit_groups(b, h.start, h.end, &mut groups);
+            for first in 0..groups.len() {
+                for lens in [&[9usize][..], &[8], &[4, 2, 3], &[3, 3, 3]] {
+                    let Some((s, e)) = grouped_span(b, &groups, first, lens, b" .-") else {
+                        continue;
+                    };
+                    let mut d = [b'0'; 9];
+                    let n = lens.iter().sum::<usize>();
+                    if glued(b, s, e) || collect_digits(b, s, e, &mut d[9 - n..]) != Some(n) {
+                        continue;
+                    }
+                    if nl_bsn_valid(&d) && BSN_CONTEXT.near(cx.text, s, e) {
+                        push(out, Entity::NlBsn, "nl_bsn", s, e, 0.85);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// FR NIR
+// ---------------------------------------------------------------------------------------------
+
+const NIR_CONTEXT: Keywords = Keywords(&[
+    "nir",
+    "insee",
+    "securite sociale",
+    "secu",
+    "numero de secu",
+    "carte vitale",
+    "numero de securite sociale",
+    "ssn",
+]);
+
+/// FR NIR / INSEE (sécurité sociale) numbers, compact or grouped `1 85 05 78 006 084 36`.
+#[derive(Debug, Default, Clone)]
+pub struct FrNirDetector;
+
+impl FrNirDetector {
+    /// Read 15 NIR chars from `p`, skipping single spaces; returns (end, compact, spaced).
+    fn read(b: &[u8], p: usize) -> Option<(usize, [u8; 15], bool)> {
+        let mut c = [0u8; 15];
+        let mut n = 0;
+        let mut i = p;
+        let mut spaced = false;
+        while n < 15 {
+            let x = *b.get(i)?;
+            if x.is_ascii_digit() || (n == 6 && matches!(x, b'A' | b'B') && c[5] == b'2') {
+                c[n] = x;
+                n += 1;
+                i += 1;
+            } else if x == b' ' && n > 0 && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) {
+                spaced = true;
+                i += 1;
+            } else {
+                return None;
+            }
+        }
+        Some((i, c, spaced))
+    }
+}
+
+impl Detector for FrNirDetector {
+    fn name(&self) -> &'static str {
+        "fr_nir"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::DigitRun { min_digits: 6 }]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        for h in hits {
+            let s = h.start;
+            if !matches!(b[s], b'1' | b'2' | b'3' | b'4' | b'7' | b'8') {
+                continue;
+            }
+            let Some((e, c, spaced)) = Self::read(b, s) else {
+                continue;
+            };
+            if glued(b, s, e) || !fr_nir_valid(&c) {
+                continue;
+            }
+            let month = (c[3] - b'0') * 10 + (c[4] - b'0');
+            let corsica = c[6].is_ascii_alphabetic();
+            let score = if spaced || corsica || NIR_CONTEXT.near(cx.text, s, e) {
+                0.95
+            } else if matches!(c[0], b'1' | b'2') && (1..=12).contains(&month) {
+                0.8
+            } else {
+                continue;
+            };
+            push(out, Entity::FrNir, "fr_nir", s, e, score);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// DE Steuer-ID
+// ---------------------------------------------------------------------------------------------
+
+const DE_TAX_CONTEXT: Keywords = Keywords(&[
+    "steuer id",
+    "steuerid",
+    "steuer identifikationsnummer",
+    "steueridentifikationsnummer",
+    "steuerliche identifikationsnummer",
+    "identifikationsnummer",
+    "idnr",
+    "id nr",
+    "tin",
+    "tax id",
+    "steuernummer",
+]);
+
+/// DE Steueridentifikationsnummer (11 digits, frequency rule + MOD 11,10, context).
+#[derive(Debug, Default, Clone)]
+pub struct DeTaxIdDetector;
+
+impl Detector for DeTaxIdDetector {
+    fn name(&self) -> &'static str {
+        "de_tax_id"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::DigitRun { min_digits: 11 }]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        let mut groups = Vec::new();
+        for h in hits {
+            digit_groups(b, h.start, h.end, &mut groups);
+            for first in 0..groups.len() {
+                for lens in [&[11usize][..], &[2, 3, 3, 3], &[3, 3, 3, 2]] {
+                    let Some((s, e)) = grouped_span(b, &groups, first, lens, b" /") else {
+                        continue;
+                    };
+                    let mut d = [0u8; 11];
+                    if glued(b, s, e)
+                        || collect_digits(b, s, e, &mut d) != Some(11)
+                        || !de_steuer_id_valid(&d)
+                    {
+                        continue;
+                    }
+                    if DE_TAX_CONTEXT.near(cx.text, s, e) {
+                        push(out, Entity::DeTaxId, "de_tax_id", s, e, 0.9);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{found, scores};
+    use super::*;
+    use crate::detect::checks::{es_dni_letter, iso7064_mod11_10_check, it_cf_check_letter, mod97};
+
+    #[test]
+    fn ssn() {
+        let d = UsSsnDetector;
+        assert_eq!(found(&d, "SSN: 536-90-2784"), vec!["536-90-2784"]);
+        assert_eq!(scores(&d, "call 536-90-2784"), vec![0.75]);
+        assert_eq!(scores(&d, "ssn 536902784"), vec![0.85]);
+        assert_eq!(scores(&d, "social security number 536 90 2784"), vec![0.95]);
+        // Scored 0.4: below the engine's default minimum, so never redacted.
+        assert!(found(&d, "value 536 90 2784").is_empty());
+        for t in [
+            "id 536902784",
+            "ssn 078-05-1120",
+            "ssn 123-45-6789",
+            "ssn 666-12-3456",
+            "ssn 900-12-3456",
+            "ssn 536-00-2784",
+            "ssn 536-90-0000",
+            "ts 1705314153",
+            "ssn 536-90-27845",
+            "v536-90-2784",
+            "ssn 536-90 2784",
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn nino() {
+        let d = UkNinoDetector;
+        assert_eq!(found(&d, "NI number: JG 12 34 56 C"), vec!["JG 12 34 56 C"]);
+        assert_eq!(found(&d, "nino AB123456C."), vec!["AB123456C"]);
+        assert_eq!(found(&d, "NINO: AB 123456 C"), vec!["AB 123456 C"]);
+        assert_eq!(scores(&d, "ref AB123456C"), vec![0.7]);
+        assert_eq!(found(&d, "National Insurance AB123456"), vec!["AB123456"]);
+        for t in [
+            "ref AB123456",
+            "QQ 12 34 56 C",
+            "DA123456C",
+            "AO123456C",
+            "GB123456C",
+            "AB123456E",
+            "XAB123456C",
+            "AB1234567C",
+            "AB123456CD",
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn nhs() {
+        let d = UkNhsDetector;
+        assert_eq!(found(&d, "patient 943 476 5919"), vec!["943 476 5919"]);
+        assert_eq!(scores(&d, "ref 943 476 5919"), vec![0.9]);
+        assert_eq!(scores(&d, "NHS no. 943-476-5919"), vec![0.95]);
+        assert!(found(&d, "ref 943-476-5919").is_empty());
+        assert_eq!(found(&d, "NHS number 9434765919"), vec!["9434765919"]);
+        for t in [
+            "ts 9434765919",
+            "nhs 943 476 5918",
+            "epoch 1705314153",
+            "nhs 0000000000",
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn pt_nif() {
+        let d = PtNifDetector;
+        assert_eq!(found(&d, "NIF: 123456789"), vec!["123456789"]);
+        assert_eq!(
+            found(&d, "nº contribuinte 501 964 843"),
+            vec!["501 964 843"]
+        );
+        assert_eq!(found(&d, "VAT PT501964843"), vec!["PT501964843"]);
+        assert_eq!(
+            found(&d, "Número de Identificação Fiscal 501964843"),
+            vec!["501964843"]
+        );
+        for t in [
+            "order 123456789",
+            "nif 123456788",
+            "nif 401964843",
+            "bytes 501964843",
+            "nif 5019648430",
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn es_nif() {
+        let d = EsNifDetector;
+        assert_eq!(found(&d, "DNI 12345678Z"), vec!["12345678Z"]);
+        assert_eq!(found(&d, "dni: 12345678-Z"), vec!["12345678-Z"]);
+        assert_eq!(scores(&d, "x 12345678Z"), vec![0.8]);
+        assert_eq!(scores(&d, "NIE X1234567L"), vec![0.95]);
+        let n = 87654321u32;
+        let t = format!("ref {n}{}", char::from(es_dni_letter(n)));
+        assert_eq!(scores(&d, &t), vec![0.8]);
+        for t in [
+            "12345678A",
+            "12345678Za",
+            "x12345678Z",
+            "20240115T102233Z",
+            "12345678z",
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn it_cf() {
+        let d = ItFiscalCodeDetector;
+        assert_eq!(found(&d, "CF: RSSMRA85T10A562S."), vec!["RSSMRA85T10A562S"]);
+        assert_eq!(found(&d, "cf rssmra85t10a562s"), vec!["rssmra85t10a562s"]);
+        let mut omo = *b"RSSMRA85T10A5RNX";
+        omo[15] = it_cf_check_letter(&omo[..15]).unwrap();
+        let omo = String::from_utf8(omo.to_vec()).unwrap();
+        assert_eq!(found(&d, &omo), vec![omo.as_str()]);
+        for t in [
+            "RSSMRA85T10A562T",
+            "XRSSMRA85T10A562S",
+            "RSSMRA85T10A562S_x",
+            "RssMRA85T10A562S",
+            "a1b2c3d4e5f60718",
+            "0123456789abcdef",
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn nl_bsn() {
+        let d = NlBsnDetector;
+        assert_eq!(found(&d, "BSN: 111222333"), vec!["111222333"]);
+        assert_eq!(
+            found(&d, "burgerservicenummer 1234.56.782"),
+            vec!["1234.56.782"]
+        );
+        for t in ["id 111222333", "bsn 123456789", "bsn 000000000"] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+
+    fn nir(body13: &str) -> String {
+        let sub = body13.replace("2A", "19").replace("2B", "18");
+        let key = 97 - mod97(sub.as_bytes()).unwrap();
+        format!("{body13}{key:02}")
+    }
+
+    #[test]
+    fn fr_nir() {
+        let d = FrNirDetector;
+        let n = nir("1850578006084");
+        assert_eq!(scores(&d, &format!("ref {n}")), vec![0.8]);
+        assert_eq!(scores(&d, &format!("numéro de sécu {n}")), vec![0.95]);
+        let spaced = format!(
+            "{} {} {} {} {} {} {}",
+            &n[0..1],
+            &n[1..3],
+            &n[3..5],
+            &n[5..7],
+            &n[7..10],
+            &n[10..13],
+            &n[13..15]
+        );
+        assert_eq!(found(&d, &spaced), vec![spaced.as_str()]);
+        let corse = nir("185052A006084");
+        assert_eq!(found(&d, &corse), vec![corse.as_str()]);
+        let bad_month = nir("1851378006084");
+        assert!(found(&d, &bad_month).is_empty());
+        let mut wrong = n.clone().into_bytes();
+        wrong[14] = if wrong[14] == b'0' { b'1' } else { b'0' };
+        assert!(found(&d, std::str::from_utf8(&wrong).unwrap()).is_empty());
+        assert!(found(&d, "epoch_us 170531415300000").is_empty());
+    }
+
+    #[test]
+    fn de_tax_id() {
+        let d = DeTaxIdDetector;
+        assert_eq!(found(&d, "Steuer-ID: 86095742719"), vec!["86095742719"]);
+        assert_eq!(found(&d, "IdNr 86 095 742 719"), vec!["86 095 742 719"]);
+        let mut v = b"1123456789".to_vec();
+        v.push(b'0' + iso7064_mod11_10_check(&v).unwrap());
+        let s = String::from_utf8(v).unwrap();
+        assert_eq!(
+            found(&d, &format!("steueridentifikationsnummer {s}")),
+            vec![s.as_str()]
+        );
+        for t in [
+            "order 86095742719",
+            "steuer-id 86095742718",
+            "tax id 12345678901",
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+}

@@ -1,0 +1,553 @@
+//! IP addresses (v4 and v6) and MAC addresses.
+//!
+//! # Which IP addresses are personal data (decision, DETECTORS §5.9)
+//! Only **globally routable** addresses are flagged by default: EU case law treats an IP that
+//! can be linked to a subscriber as personal data. Never flagged: unspecified, loopback,
+//! `0/8`, broadcast and `240/4`, multicast (`224/4`, `ff00::/8`), link-local (`169.254/16`,
+//! which includes the cloud metadata address, `fe80::/10`), documentation (`192.0.2/24`,
+//! `198.51.100/24`, `203.0.113/24`, `2001:db8::/32`), benchmarking (`198.18/15`,
+//! `2001:2::/48`), IETF protocol assignments (`192.0.0/24`), and the well-known public DNS
+//! resolvers (`8.8.8.8`, `1.1.1.1`, `9.9.9.9`, …: infrastructure, not people). IPv6 is
+//! flagged only inside global unicast `2000::/3` (or IPv4-mapped global addresses).
+//! **Private ranges** (RFC 1918 `10/8`, `172.16/12`, `192.168/16`, CGNAT `100.64/10`, ULA
+//! `fc00::/7`, site-local `fec0::/10`) identify no subscriber and fill DevOps prompts; they are
+//! flagged only when the detector is built with `include_private` (policy opt-in).
+//!
+//! # Shapes
+//! IPv4: exactly four dot-separated decimal octets ≤ 255 without leading zeros, not preceded
+//! by a letter/digit/`.` or a version word (`v`, `version`, `release`, …), not followed by
+//! `.digit` (the digit-run scan joins dotted numbers, so `1.2.3.4.5` is one run and rejected).
+//! IPv6: the maximal `[0-9A-Fa-f:.]` token around a digit run, ≥ 2 colons, parsed by
+//! `std::net::Ipv6Addr`; rejects times (`10:22:33`), `::` alone and tokens glued to words.
+//! MAC: six hex octets separated consistently by `:` or `-`, or Cisco `xxxx.xxxx.xxxx`; not
+//! part of a longer colon-hex run (IPv6, fingerprints); all-zero, broadcast and multicast
+//! (I/G bit set) are rejected.
+//!
+//! Trigger: digit runs (any length). A hit is dropped after looking at a few bytes unless it
+//! holds dots (IPv4) or a `:`/`-`/`.` hex shape surrounds it (IPv6, MAC).
+
+use std::borrow::Cow;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::str::FromStr;
+
+use super::util::{byte_at, byte_before, digit_groups, is_word, prev_word, word_in, Keywords};
+use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
+
+const IP_CONTEXT: Keywords = Keywords(&[
+    "ip",
+    "ipv4",
+    "ipv6",
+    "client ip",
+    "remote addr",
+    "x forwarded for",
+    "src",
+    "dst",
+    "address",
+    "endereco ip",
+    "ip adresse",
+    "adresse ip",
+    "direccion ip",
+    "indirizzo ip",
+    "ip adres",
+]);
+
+const MAC_CONTEXT: Keywords = Keywords(&[
+    "mac",
+    "hwaddr",
+    "ether",
+    "bssid",
+    "link ether",
+    "mac address",
+]);
+
+/// Words before a dotted quad that make it a version, OID or section number.
+const NOT_IP_WORDS: &[&str] = &[
+    "v",
+    "version",
+    "ver",
+    "release",
+    "build",
+    "firmware",
+    "fw",
+    "oid",
+    "section",
+    "sec",
+    "chapter",
+    "step",
+    "item",
+    "rule",
+    "clause",
+    "art",
+    "article",
+    "figure",
+    "fig",
+    "table",
+    "page",
+    "para",
+    "paragraph",
+    "version",
+    "rev",
+    "revision",
+    "kernel",
+    "driver",
+];
+
+/// How an address is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Global,
+    Private,
+    Never,
+}
+
+const PUBLIC_RESOLVERS: &[[u8; 4]] = &[
+    [8, 8, 8, 8],
+    [8, 8, 4, 4],
+    [1, 1, 1, 1],
+    [1, 0, 0, 1],
+    [9, 9, 9, 9],
+    [149, 112, 112, 112],
+    [208, 67, 222, 222],
+    [208, 67, 220, 220],
+];
+
+fn class_v4(ip: Ipv4Addr) -> Class {
+    let o = ip.octets();
+    if ip.is_unspecified()
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || ip.is_multicast()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || o[0] == 0
+        || o[0] >= 240
+        || (o[0] == 198 && (o[1] & 0xfe) == 18)
+        || (o[0] == 192 && o[1] == 0 && o[2] == 0)
+        || PUBLIC_RESOLVERS.contains(&o)
+    {
+        Class::Never
+    } else if ip.is_private() || (o[0] == 100 && (o[1] & 0xc0) == 64) {
+        Class::Private
+    } else {
+        Class::Global
+    }
+}
+
+fn class_v6(ip: Ipv6Addr) -> Class {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return class_v4(v4);
+    }
+    let s = ip.segments();
+    if (s[0] & 0xfe00) == 0xfc00 || (s[0] & 0xffc0) == 0xfec0 {
+        return Class::Private;
+    }
+    let global_unicast = (s[0] & 0xe000) == 0x2000;
+    let doc = s[0] == 0x2001 && s[1] == 0x0db8;
+    let bench = s[0] == 0x2001 && s[1] == 0x0002 && s[2] == 0;
+    if global_unicast && !doc && !bench {
+        Class::Global
+    } else {
+        Class::Never
+    }
+}
+
+/// IPv4 and IPv6 addresses.
+#[derive(Debug, Clone, Default)]
+pub struct IpDetector {
+    include_private: bool,
+}
+
+impl IpDetector {
+    /// Flag globally routable addresses only (the default).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Also flag private, CGNAT and ULA addresses (the "infrastructure" policy).
+    pub fn include_private(include_private: bool) -> Self {
+        Self { include_private }
+    }
+
+    fn keep(&self, c: Class) -> bool {
+        c == Class::Global || (c == Class::Private && self.include_private)
+    }
+
+    fn score(&self, text: &str, s: usize, e: usize) -> f32 {
+        if IP_CONTEXT.near(text, s, e) {
+            0.95
+        } else {
+            0.9
+        }
+    }
+
+    fn v4(
+        &self,
+        cx: &ScanCtx<'_>,
+        h: &Hit,
+        groups: &mut Vec<(usize, usize)>,
+        out: &mut Vec<Finding>,
+    ) {
+        let b = cx.bytes();
+        digit_groups(b, h.start, h.end, groups);
+        let mut i = 0;
+        while i < groups.len() {
+            // Maximal chain of groups joined by '.'.
+            let mut j = i;
+            while j + 1 < groups.len() && b[groups[j].1] == b'.' {
+                j += 1;
+            }
+            let chain = &groups[i..=j];
+            i = j + 1;
+            if chain.len() != 4 {
+                continue;
+            }
+            let (s, e) = (chain[0].0, chain[3].1);
+            let mut oct = [0u8; 4];
+            let ok = chain.iter().zip(oct.iter_mut()).all(|(&(gs, ge), o)| {
+                let g = &b[gs..ge];
+                if g.len() > 3 || (g.len() > 1 && g[0] == b'0') {
+                    return false;
+                }
+                let v = g.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+                *o = v as u8;
+                v <= 255
+            });
+            if !ok {
+                continue;
+            }
+            if byte_before(b, s).is_some_and(|c| is_word(c) || c == b'.')
+                || byte_at(b, e).is_some_and(|c| {
+                    is_word(c)
+                        || c == b'.' && byte_at(b, e + 1).is_some_and(|d| d.is_ascii_alphanumeric())
+                })
+            {
+                continue;
+            }
+            if prev_word(b, s).is_some_and(|w| word_in(w, NOT_IP_WORDS)) {
+                continue;
+            }
+            if self.keep(class_v4(Ipv4Addr::from(oct))) {
+                out.push(Finding {
+                    entity: Entity::IpAddress,
+                    start: s,
+                    end: e,
+                    score: self.score(cx.text, s, e),
+                    detector: Cow::Borrowed("ip_address"),
+                });
+            }
+        }
+    }
+
+    /// Returns the end of the token examined (to skip hits inside it).
+    fn v6(&self, cx: &ScanCtx<'_>, h: &Hit, out: &mut Vec<Finding>) -> usize {
+        let b = cx.bytes();
+        let tok = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
+        // Fast reject: a colon must be within 5 bytes of the run.
+        let near_colon = b[h.start.saturating_sub(5)..h.start].contains(&b':')
+            || b[h.end..(h.end + 5).min(b.len())].contains(&b':');
+        if !near_colon {
+            return h.end;
+        }
+        let mut s = h.start;
+        while s > 0 && tok(b[s - 1]) && h.start - s < 45 {
+            s -= 1;
+        }
+        let mut e = h.end;
+        while e < b.len() && tok(b[e]) && e - s < 64 {
+            e += 1;
+        }
+        // Trim sentence punctuation and a single leading/trailing ':' that is not part of `::`.
+        while e > s && b[e - 1] == b'.' {
+            e -= 1;
+        }
+        if e - s >= 2 && b[e - 1] == b':' && b[e - 2] != b':' {
+            e -= 1;
+        }
+        if e - s >= 2 && b[s] == b':' && b[s + 1] != b':' {
+            s += 1;
+        }
+        let token = &b[s..e];
+        if token.iter().filter(|&&c| c == b':').count() < 2
+            || token.len() < 3
+            || byte_before(b, s).is_some_and(|c| is_word(c) || c == b':')
+            || byte_at(b, e).is_some_and(|c| is_word(c) || c == b':')
+        {
+            return e;
+        }
+        let Ok(txt) = std::str::from_utf8(token) else {
+            return e;
+        };
+        if let Ok(ip) = Ipv6Addr::from_str(txt) {
+            if self.keep(class_v6(ip)) {
+                out.push(Finding {
+                    entity: Entity::IpAddress,
+                    start: s,
+                    end: e,
+                    score: self.score(cx.text, s, e),
+                    detector: Cow::Borrowed("ip_address"),
+                });
+            }
+        }
+        e
+    }
+}
+
+impl Detector for IpDetector {
+    fn name(&self) -> &'static str {
+        "ip_address"
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::DigitRun { min_digits: 1 }]
+    }
+
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let mut groups = Vec::new();
+        let mut v6_covered = 0;
+        let b = cx.bytes();
+        for h in hits {
+            // A dotted quad is one digit run with ≥ 4 digits and 3 dots.
+            if h.end - h.start >= 7 && b[h.start..h.end].contains(&b'.') {
+                self.v4(cx, h, &mut groups, out);
+            }
+            if h.start >= v6_covered {
+                v6_covered = self.v6(cx, h, out);
+            }
+        }
+    }
+}
+
+/// MAC addresses.
+#[derive(Debug, Clone, Default)]
+pub struct MacDetector;
+
+/// Parse the MAC at `b[s..s+17]` (`:`/`-`) or `b[s..s+14]` (Cisco dotted). Returns octets.
+fn parse_mac(t: &[u8]) -> Option<[u8; 6]> {
+    let hexv = |c: u8| -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    };
+    let mut o = [0u8; 6];
+    match t.len() {
+        17 => {
+            let sep = t[2];
+            if sep != b':' && sep != b'-' {
+                return None;
+            }
+            for (k, oct) in o.iter_mut().enumerate() {
+                let p = k * 3;
+                if k < 5 && t[p + 2] != sep {
+                    return None;
+                }
+                *oct = hexv(t[p])? << 4 | hexv(t[p + 1])?;
+            }
+        }
+        14 => {
+            if t[4] != b'.' || t[9] != b'.' {
+                return None;
+            }
+            let hex: Vec<u8> = t.iter().copied().filter(|&c| c != b'.').collect();
+            if hex.len() != 12 {
+                return None;
+            }
+            for (k, oct) in o.iter_mut().enumerate() {
+                *oct = hexv(hex[2 * k])? << 4 | hexv(hex[2 * k + 1])?;
+            }
+        }
+        _ => return None,
+    }
+    Some(o)
+}
+
+impl Detector for MacDetector {
+    fn name(&self) -> &'static str {
+        "mac_address"
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::DigitRun { min_digits: 1 }]
+    }
+
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        let tok = |c: u8| c.is_ascii_hexdigit() || matches!(c, b':' | b'-' | b'.');
+        let mut covered = 0;
+        for h in hits {
+            if h.start < covered {
+                continue;
+            }
+            // Fast reject: a separator must be within 3 bytes of the run.
+            let lo = h.start.saturating_sub(3);
+            let hi = (h.end + 3).min(b.len());
+            if !b[lo..hi].iter().any(|&c| matches!(c, b':' | b'-' | b'.')) {
+                continue;
+            }
+            let mut s = h.start;
+            while s > 0 && tok(b[s - 1]) && h.start - s < 20 {
+                s -= 1;
+            }
+            let mut e = h.end;
+            while e < b.len() && tok(b[e]) && e - s < 24 {
+                e += 1;
+            }
+            covered = e;
+            while e > s && matches!(b[e - 1], b'.' | b'-' | b':') && e - s != 17 && e - s != 14 {
+                e -= 1;
+            }
+            while s < e && matches!(b[s], b'.' | b'-' | b':') {
+                s += 1;
+            }
+            if byte_before(b, s).is_some_and(|c| is_word(c) || c == b':' || c == b'-')
+                || byte_at(b, e).is_some_and(|c| is_word(c) || c == b':')
+            {
+                continue;
+            }
+            let Some(o) = parse_mac(&b[s..e]) else {
+                continue;
+            };
+            if o == [0; 6] || o == [0xff; 6] || o[0] & 1 == 1 {
+                continue;
+            }
+            let score = if MAC_CONTEXT.near(cx.text, s, e) {
+                0.95
+            } else {
+                0.9
+            };
+            out.push(Finding {
+                entity: Entity::MacAddress,
+                start: s,
+                end: e,
+                score,
+                detector: Cow::Borrowed("mac_address"),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::found;
+    use super::*;
+
+    #[test]
+    fn ipv4_global_only_by_default() {
+        let d = IpDetector::new();
+        assert_eq!(
+            found(&d, "client 81.2.69.142 connected"),
+            vec!["81.2.69.142"]
+        );
+        assert_eq!(found(&d, "from=81.2.69.142:443"), vec!["81.2.69.142"]);
+        assert_eq!(found(&d, "net 81.2.69.0/24"), vec!["81.2.69.0"]);
+        assert_eq!(found(&d, "[81.2.69.142]."), vec!["81.2.69.142"]);
+        for t in [
+            "10.0.0.1",
+            "172.16.5.4",
+            "192.168.1.10",
+            "100.64.0.1",
+            "127.0.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "255.255.255.0",
+            "169.254.169.254",
+            "224.0.0.251",
+            "192.0.2.10",
+            "198.51.100.7",
+            "203.0.113.9",
+            "198.18.0.1",
+            "8.8.8.8",
+            "version 81.2.69.142",
+            "v81.2.69.142",
+            "1.2.3.4.5",
+            "81.2.69.142.7",
+            "81.02.69.142",
+            "81.2.69.256",
+            "oid 1.3.6.1",
+            "see section 2.3.1.4",
+            "Version: 81.2.69.142",
+            "2024.01.15.10",
+            "img-81.2.69.142a",
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn ipv4_private_opt_in() {
+        let d = IpDetector::include_private(true);
+        assert_eq!(found(&d, "pod 10.244.1.17 ready"), vec!["10.244.1.17"]);
+        assert!(found(&d, "127.0.0.1").is_empty());
+    }
+
+    #[test]
+    fn ipv6() {
+        let d = IpDetector::new();
+        assert_eq!(
+            found(&d, "src 2a00:1450:4001:81b::200e port"),
+            vec!["2a00:1450:4001:81b::200e"]
+        );
+        assert_eq!(
+            found(&d, "[2606:4700:4700::1111]:443"),
+            vec!["2606:4700:4700::1111"]
+        );
+        assert_eq!(
+            found(&d, "addr=2a00:1450:4001:081b:0000:0000:0000:200e."),
+            vec!["2a00:1450:4001:081b:0000:0000:0000:200e"]
+        );
+        assert_eq!(found(&d, "::ffff:81.2.69.142"), vec!["::ffff:81.2.69.142"]);
+        let d_priv = IpDetector::include_private(true);
+        assert_eq!(
+            found(&d_priv, "ula fd12:3456:789a::1"),
+            vec!["fd12:3456:789a::1"]
+        );
+        for t in [
+            "::",
+            "::1",
+            "fe80::1ff:fe23:4567:890a",
+            "2001:db8::8a2e:370:7334",
+            "ff02::1",
+            "fd12:3456:789a::1",
+            "at 10:22:33",
+            "2024-01-15T10:22:33Z",
+            "std::u32::MAX",
+            "Foo::Bar2::baz",
+            "00:1a:2b:3c:4d:5e",
+            "1:2:3:4:5:6:7:8",
+            "sha256:2a00:1450::1",
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn mac() {
+        let d = MacDetector;
+        assert_eq!(
+            found(&d, "link/ether 00:1a:2b:3c:4d:5e brd"),
+            vec!["00:1a:2b:3c:4d:5e"]
+        );
+        assert_eq!(
+            found(&d, "MAC 00-1A-2B-3C-4D-5E."),
+            vec!["00-1A-2B-3C-4D-5E"]
+        );
+        assert_eq!(found(&d, "mac 001a.2b3c.4d5e"), vec!["001a.2b3c.4d5e"]);
+        for t in [
+            "00:00:00:00:00:00",
+            "ff:ff:ff:ff:ff:ff",
+            "01:00:5e:00:00:fb",
+            "00:1a:2b:3c:4d:5e:6f",
+            "aa:00:1a:2b:3c:4d:5e",
+            "00:1a:2b-3c:4d:5e",
+            "SHA256:00:1a:2b:3c:4d:5e",
+            "x00:1a:2b:3c:4d:5e",
+            "fe80::1a:2b:3c:4d:5e",
+            "at 10:22:33",
+            "123e4567-e89b-12d3-a456-426614174000",
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+}

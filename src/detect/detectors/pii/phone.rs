@@ -1,0 +1,504 @@
+//! Phone numbers, validated with libphonenumber metadata (crate `phonenumber`, `is_valid`).
+//!
+//! Trigger: digit runs of ≥ 5 digits. Around each run the detector takes the phone-shaped
+//! span (digits, spaces, `-./()`, a leading `+`), 7–15 digits, and rejects cheaply before any
+//! parsing: glued to words/ids, unbalanced parentheses, dates (`2024-01-15`, `15/01/2024`),
+//! dotted quads, currency amounts and units, and values after `port`, `pid`, `id`, `order`, ….
+//! Then:
+//! - `+…` / `00…`: parsed as international; valid → 0.9 (0.95 with a phone context word;
+//!   `00` without grouping or context 0.7).
+//! - national format: only with typical grouping (separators) or a context word; valid in one
+//!   of the default regions PT, DE, FR, ES, IT, NL, GB, US, BR → 0.85 with context, 0.6
+//!   grouped without context. Bare digit strings without context are never parsed.
+//!
+//! Parsing is comparatively slow, so it runs only on candidates that passed every cheap check,
+//! at most twice per candidate (whole span, then without a trailing group).
+
+use std::borrow::Cow;
+
+use phonenumber::country::Id;
+
+use super::util::{byte_at, byte_before, glued, is_word, prev_word, word_in, Keywords};
+use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
+
+const CONTEXT: Keywords = Keywords(&[
+    "phone*",
+    "tel",
+    "telephone*",
+    "telefone*",
+    "telefono*",
+    "mobile",
+    "mob",
+    "cell*",
+    "call",
+    "whatsapp",
+    "fax",
+    "sms",
+    "contact*",
+    "telefon*",
+    "handy*",
+    "rufnummer",
+    "mobil*",
+    "portable",
+    "movil",
+    "celular",
+    "telemovel",
+    "tlm",
+    "tlf",
+    "fone",
+    "cellulare",
+    "telefoon*",
+    "mobiel*",
+    "gsm",
+    "numero de telefone",
+    "ligue",
+    "llame",
+    "chiama",
+    "appelez",
+    "anrufen",
+    "bellen",
+]);
+
+/// Words right before a number that make it something else.
+const REJECT_PREV: &[&str] = &[
+    "port",
+    "pid",
+    "id",
+    "uid",
+    "gid",
+    "ppid",
+    "tid",
+    "order",
+    "invoice",
+    "ref",
+    "ticket",
+    "build",
+    "version",
+    "ver",
+    "serial",
+    "sn",
+    "pin",
+    "zip",
+    "postcode",
+    "code",
+    "txn",
+    "job",
+    "run",
+    "pr",
+    "issue",
+    "bytes",
+    "size",
+    "len",
+    "length",
+    "count",
+    "total",
+    "nif",
+    "nipc",
+    "dni",
+    "ssn",
+    "bsn",
+    "iban",
+    "account",
+    "acct",
+    "card",
+    "cvv",
+    "epoch",
+    "ts",
+    "timestamp",
+];
+
+/// Words right after a number that make it a quantity.
+const REJECT_NEXT: &[&str] = &[
+    "ms", "s", "sec", "secs", "seconds", "bytes", "b", "kb", "mb", "gb", "tb", "kib", "mib", "gib",
+    "eur", "usd", "gbp", "brl", "euros", "dollars", "reais", "km", "m", "kg", "items", "rows",
+    "records", "tokens", "users", "ns", "us",
+];
+
+const REGIONS: &[Id] = &[
+    Id::PT,
+    Id::DE,
+    Id::FR,
+    Id::ES,
+    Id::IT,
+    Id::NL,
+    Id::GB,
+    Id::US,
+    Id::BR,
+];
+
+fn phone_char(c: u8) -> bool {
+    c.is_ascii_digit() || matches!(c, b' ' | b'-' | b'.' | b'(' | b')' | b'/')
+}
+
+/// Phone numbers.
+#[derive(Debug, Default, Clone)]
+pub struct PhoneDetector;
+
+/// Load the libphonenumber metadata now (start-up) rather than on the first request.
+pub fn warm_up() {
+    let _ = phonenumber::parse(None, "+351912345678").map(|n| phonenumber::is_valid(&n));
+}
+
+/// Digit groups of the candidate: (len, separator-before).
+fn group_shape(t: &[u8], out: &mut Vec<(usize, u8)>) {
+    out.clear();
+    let mut i = 0;
+    let mut sep = 0u8;
+    while i < t.len() {
+        if t[i].is_ascii_digit() {
+            let s = i;
+            while i < t.len() && t[i].is_ascii_digit() {
+                i += 1;
+            }
+            out.push((i - s, sep));
+            sep = 0;
+        } else {
+            if sep == 0 || sep == b' ' {
+                sep = t[i];
+            }
+            i += 1;
+        }
+    }
+}
+
+fn looks_like_date_or_ip(shape: &[(usize, u8)]) -> bool {
+    // Dotted quad.
+    if shape.len() == 4 && shape.iter().all(|g| g.0 <= 3) && shape[1..].iter().all(|g| g.1 == b'.')
+    {
+        return true;
+    }
+    // Dates: 4-2-2, 2-2-4, 1/2-1/2-4 with '-', '/', '.' (also as a prefix of the candidate).
+    for w in shape.windows(3) {
+        let (a, b, c) = (w[0].0, w[1].0, w[2].0);
+        let s1 = w[1].1;
+        let s2 = w[2].1;
+        if s1 == s2 && matches!(s1, b'-' | b'/' | b'.') {
+            if a == 4 && b <= 2 && c <= 2 {
+                return true;
+            }
+            if a <= 2 && b <= 2 && c == 4 {
+                return true;
+            }
+            if shape.len() == 3 && a <= 2 && b <= 2 && c == 2 && s1 != b'-' {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Decimal numbers and dotted versions: `.` mixed with other separators (`3.14 2.71`), or
+/// up to four dotted groups that are all ≤ 255 (`255.255.255`, `10.20.30`).
+fn decimal_or_version(t: &[u8], shape: &[(usize, u8)]) -> bool {
+    let dots = shape.iter().skip(1).filter(|g| g.1 == b'.').count();
+    if dots == 0 {
+        return false;
+    }
+    if dots != shape.len() - 1 {
+        return true;
+    }
+    if shape.len() > 4 {
+        // `06.12.34.56.78`: French dotted grouping.
+        return false;
+    }
+    let mut small = true;
+    let mut v = 0u32;
+    let mut len = 0;
+    for &c in t.iter().chain(std::iter::once(&b'.')) {
+        if c.is_ascii_digit() {
+            v = v * 10 + u32::from(c - b'0');
+            len += 1;
+        } else if c == b'.' {
+            small &= len <= 3 && v <= 255;
+            v = 0;
+            len = 0;
+        }
+    }
+    small
+}
+
+/// Cheap pre-filter for national numbers in the default regions, before any context check
+/// or parsing: trunk `0` (DE, FR, NL, GB, IT landlines, BR), PT/ES 9 digits, IT mobiles
+/// `3…`, US 10 digits (`1` + 10), parenthesised area codes (US, BR).
+fn national_plausible(t: &[u8], digits: usize) -> bool {
+    let first = t.iter().copied().find(u8::is_ascii_digit).unwrap_or(b'x');
+    first == b'0'
+        || (digits == 9 && matches!(first, b'2' | b'6' | b'7' | b'8' | b'9'))
+        || (first == b'3' && (9..=10).contains(&digits))
+        || (digits == 10 && (b'2'..=b'9').contains(&first))
+        || (digits == 11 && first == b'1')
+        || (t[0] == b'(' && (10..=11).contains(&digits))
+}
+
+impl PhoneDetector {
+    /// The phone-shaped span around a digit run.
+    fn span(b: &[u8], h: &Hit) -> (usize, usize) {
+        let mut s = h.start;
+        while s > 0 && h.start - s < 14 {
+            let c = b[s - 1];
+            if c == b'+' {
+                s -= 1;
+                break;
+            }
+            if !phone_char(c) || (c == b' ' && byte_before(b, s - 1) == Some(b' ')) {
+                break;
+            }
+            s -= 1;
+        }
+        while s < h.start && !(b[s].is_ascii_digit() || b[s] == b'+' || b[s] == b'(') {
+            s += 1;
+        }
+        let mut e = h.end;
+        while e < b.len() && e - h.end < 14 {
+            let c = b[e];
+            if !phone_char(c) || (c == b' ' && byte_at(b, e + 1) == Some(b' ')) {
+                break;
+            }
+            e += 1;
+        }
+        while e > h.end && !b[e - 1].is_ascii_digit() {
+            e -= 1;
+        }
+        (s, e)
+    }
+
+    fn parse_valid(cand: &str, intl: bool) -> bool {
+        if intl {
+            let normalised: Cow<'_, str> = match cand.strip_prefix("00") {
+                Some(rest) => Cow::Owned(format!("+{rest}")),
+                None => Cow::Borrowed(cand),
+            };
+            return phonenumber::parse(None, normalised.as_ref())
+                .map(|n| phonenumber::is_valid(&n))
+                .unwrap_or(false);
+        }
+        // Where national numbers are always written with the trunk prefix `0`, a number
+        // without it is not a national phone number (FR `123 456 789` would otherwise parse).
+        let first = cand.bytes().find(u8::is_ascii_digit);
+        let paren = cand.starts_with('(');
+        REGIONS.iter().any(|&r| {
+            let trunk_ok = match r {
+                Id::DE | Id::FR | Id::NL | Id::GB => first == Some(b'0'),
+                Id::BR => first == Some(b'0') || paren,
+                _ => true,
+            };
+            trunk_ok
+                && phonenumber::parse(Some(r), cand)
+                    .map(|n| phonenumber::is_valid(&n))
+                    .unwrap_or(false)
+        })
+    }
+
+    fn check(cx: &ScanCtx<'_>, s: usize, e: usize, shape: &mut Vec<(usize, u8)>) -> Option<f32> {
+        let b = cx.bytes();
+        let t = &b[s..e];
+        let digits = t.iter().filter(|c| c.is_ascii_digit()).count();
+        if !(7..=15).contains(&digits) {
+            return None;
+        }
+        let opens = t.iter().filter(|&&c| c == b'(').count();
+        let closes = t.iter().filter(|&&c| c == b')').count();
+        if opens != closes || opens > 1 {
+            return None;
+        }
+        group_shape(t, shape);
+        let intl = t[0] == b'+' || (t.starts_with(b"00") && t.get(2) != Some(&b'0'));
+        if looks_like_date_or_ip(shape)
+            || shape.iter().skip(2).any(|g| g.0 == 1)
+            || (!intl && shape.get(1).is_some_and(|g| g.0 == 1 && g.1 != b')'))
+            || decimal_or_version(t, shape)
+        {
+            return None;
+        }
+        let grouped = shape.len() > 1;
+        if !intl && !national_plausible(t, digits) {
+            return None;
+        }
+        // Bare national digit strings are only worth parsing with context.
+        let ctx = CONTEXT.near(cx.text, s, e);
+        if !intl && !grouped && !ctx {
+            return None;
+        }
+        let cand = cx.text.get(s..e)?;
+        if !Self::parse_valid(cand, intl) {
+            return None;
+        }
+        Some(match (intl, t[0] == b'+', grouped, ctx) {
+            (true, _, _, true) => 0.95,
+            (true, true, _, false) => 0.9,
+            (true, false, true, false) => 0.85,
+            (true, false, false, false) => 0.7,
+            (false, _, _, true) => 0.85,
+            (false, _, _, false) => 0.6,
+        })
+    }
+
+    fn rejected_by_neighbours(b: &[u8], s: usize, e: usize) -> bool {
+        // Glued to an identifier, a path, a version or a word.
+        if glued(b, s, e) {
+            return true;
+        }
+        if byte_before(b, s).is_some_and(|c| matches!(c, b'$' | b'.' | b'/' | b'\\' | b'@'))
+            || byte_at(b, e).is_some_and(|c| c == b'%' || c == b'@')
+        {
+            return true;
+        }
+        // Currency symbols right before (`€ 250 000 000`, `$1 234 567`).
+        let before = &b[s.saturating_sub(4)..s];
+        let cur = ["€".as_bytes(), "£".as_bytes(), b"$", "R$".as_bytes()];
+        let trimmed = before.strip_suffix(b" ").unwrap_or(before);
+        if cur.iter().any(|c| trimmed.ends_with(c)) {
+            return true;
+        }
+        if prev_word(b, s).is_some_and(|w| word_in(w, REJECT_PREV)) {
+            return true;
+        }
+        // Unit or currency right after.
+        let mut i = e;
+        if byte_at(b, i) == Some(b' ') {
+            i += 1;
+        }
+        let ws = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() && i - ws < 10 {
+            i += 1;
+        }
+        if i > ws && !byte_at(b, i).is_some_and(is_word) && word_in(&b[ws..i], REJECT_NEXT) {
+            return true;
+        }
+        if b[e..].starts_with("€".as_bytes()) || b[e..].starts_with(b" \xe2\x82\xac") {
+            return true;
+        }
+        false
+    }
+}
+
+impl Detector for PhoneDetector {
+    fn name(&self) -> &'static str {
+        "phone_number"
+    }
+
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::DigitRun { min_digits: 5 }]
+    }
+
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        let mut shape = Vec::new();
+        let mut covered = 0;
+        for h in hits {
+            if h.start < covered {
+                continue;
+            }
+            let (s, e) = Self::span(b, h);
+            if e <= s || Self::rejected_by_neighbours(b, s, e) {
+                continue;
+            }
+            let mut found = Self::check(cx, s, e, &mut shape).map(|sc| (e, sc));
+            if found.is_none() {
+                // Retry without a trailing group (`call 912 345 678 2 times`).
+                if let Some(cut) = b[s..e].iter().rposition(|&c| !c.is_ascii_digit()) {
+                    let e2 = s + cut;
+                    let e2 = (s + 1..=e2)
+                        .rev()
+                        .find(|&i| b[i - 1].is_ascii_digit())
+                        .unwrap_or(s);
+                    if e2 > s {
+                        found = Self::check(cx, s, e2, &mut shape).map(|sc| (e2, sc));
+                    }
+                }
+            }
+            if let Some((end, score)) = found {
+                covered = end;
+                out.push(Finding {
+                    entity: Entity::PhoneNumber,
+                    start: s,
+                    end,
+                    score,
+                    detector: Cow::Borrowed("phone_number"),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{found, scores};
+    use super::*;
+
+    #[test]
+    fn international() {
+        let d = PhoneDetector;
+        for p in [
+            "+351 912 345 678",
+            "+351912345678",
+            "+44 20 7946 0958",
+            "+49 30 12345678",
+            "+33 6 12 34 56 78",
+            "+1 (415) 555-2671",
+            "+34 612 34 56 78",
+            "+39 06 6982 1234",
+            "+31 6 12345678",
+            "+55 11 98765-4321",
+        ] {
+            assert_eq!(found(&d, &format!("x {p}.")), vec![p], "{p}");
+        }
+        assert_eq!(scores(&d, "Telefone: +351 912 345 678"), vec![0.95]);
+        assert_eq!(found(&d, "00351 912 345 678"), vec!["00351 912 345 678"]);
+    }
+
+    #[test]
+    fn national_needs_grouping_or_context() {
+        let d = PhoneDetector;
+        assert_eq!(scores(&d, "ring 912 345 678 today"), vec![0.6]);
+        assert_eq!(scores(&d, "telemóvel 912345678"), vec![0.85]);
+        assert_eq!(found(&d, "Tel. 06 12 34 56 78"), vec!["06 12 34 56 78"]);
+        assert_eq!(found(&d, "tél. 06.12.34.56.78"), vec!["06.12.34.56.78"]);
+        assert_eq!(found(&d, "telefone 912.345.678"), vec!["912.345.678"]);
+        assert_eq!(
+            found(&d, "Handynummer 0151 23456789"),
+            vec!["0151 23456789"]
+        );
+        assert_eq!(found(&d, "phone (415) 555-2671"), vec!["(415) 555-2671"]);
+        assert_eq!(found(&d, "call 020 7946 0958"), vec!["020 7946 0958"]);
+        assert!(found(&d, "912345678").is_empty());
+        assert!(found(&d, "telemetry 912345678").is_empty());
+        assert_eq!(found(&d, "téléphone: 0612345678"), vec!["0612345678"]);
+        assert!(found(&d, "ref 4155552671 ok").is_empty());
+    }
+
+    #[test]
+    fn hard_negatives() {
+        let d = PhoneDetector;
+        for t in [
+            "2024-01-15T10:22:33Z",
+            "on 15/01/2024 at 10:22",
+            "2024-01-15 10:22:33",
+            "epoch 1705314153123",
+            "ts=1705314153",
+            "listening on :8080",
+            "port 51234",
+            "pid 4155552671",
+            "id: 912 345 678",
+            "order 912 345 678",
+            "81.2.69.142",
+            "version 1.22.333.4444",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "sha 4155552671abc",
+            "cost € 250 000 000",
+            "took 912 345 678 ms",
+            "size 912 345 678 bytes",
+            "pod web-7d9f8c6b5-x2kq9",
+            "/var/log/912345678",
+            "v912.345.678",
+            "+1 (415 555-2671",
+            "phone 123 456 789",
+            "3.14159 2.71828",
+            "14159 2.71828",
+            "mask 255.255.255",
+            "ver 10.200.30",
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+}

@@ -1,0 +1,390 @@
+//! Small helpers shared by the PII detectors: byte-class tests, bounded windows, context
+//! keywords (multilingual, accent- and case-insensitive, on word boundaries).
+//!
+//! Never allocates on the fast reject paths; context matching allocates one short string per
+//! candidate that already passed its structural checks.
+
+/// Bytes inspected before a candidate when looking for context words.
+pub(super) const CONTEXT_BEFORE: usize = 48;
+/// Bytes inspected after a candidate when looking for context words.
+pub(super) const CONTEXT_AFTER: usize = 24;
+
+/// ASCII letter, digit or underscore.
+#[inline]
+pub(super) fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The byte before `i`, if any.
+#[inline]
+pub(super) fn byte_before(b: &[u8], i: usize) -> Option<u8> {
+    i.checked_sub(1).and_then(|j| b.get(j).copied())
+}
+
+/// The byte at `i`, if any.
+#[inline]
+pub(super) fn byte_at(b: &[u8], i: usize) -> Option<u8> {
+    b.get(i).copied()
+}
+
+/// Largest char boundary `<= i`.
+pub(super) fn floor_boundary(text: &str, mut i: usize) -> usize {
+    if i >= text.len() {
+        return text.len();
+    }
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Smallest char boundary `>= i`.
+pub(super) fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    if i >= text.len() {
+        return text.len();
+    }
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Split the digit run `[start, end)` (digits joined by single separators) into digit groups.
+pub(super) fn digit_groups(b: &[u8], start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    out.clear();
+    let mut i = start;
+    while i < end {
+        let s = i;
+        while i < end && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i > s {
+            out.push((s, i));
+        }
+        i += 1;
+    }
+}
+
+/// Consecutive groups `groups[first..first + lens.len()]` whose lengths are `lens`, joined by
+/// one separator byte from `seps`, and not continued by that same separator on either side.
+/// Returns the span.
+pub(super) fn grouped_span(
+    b: &[u8],
+    groups: &[(usize, usize)],
+    first: usize,
+    lens: &[usize],
+    seps: &[u8],
+) -> Option<(usize, usize)> {
+    let win = groups.get(first..first + lens.len())?;
+    if !win.iter().zip(lens).all(|(g, &l)| g.1 - g.0 == l) {
+        return None;
+    }
+    let (s, e) = (win.first()?.0, win.last()?.1);
+    if win.len() == 1 {
+        return Some((s, e));
+    }
+    let sep = b[win[0].1];
+    if !seps.contains(&sep) || win.windows(2).any(|w| b[w[0].1] != sep) {
+        return None;
+    }
+    if (first > 0 && b[s - 1] == sep) || (first + lens.len() < groups.len() && b[e] == sep) {
+        return None;
+    }
+    Some((s, e))
+}
+
+/// Copy the ASCII digits of `b[start..end]` into `buf`; returns how many (None if > buf).
+pub(super) fn collect_digits(b: &[u8], start: usize, end: usize, buf: &mut [u8]) -> Option<usize> {
+    let mut n = 0;
+    for &c in &b[start..end] {
+        if c.is_ascii_digit() {
+            *buf.get_mut(n)? = c;
+            n += 1;
+        }
+    }
+    Some(n)
+}
+
+/// True if the span is glued to a word character (or a `.`/`-`/`/` followed by a digit or
+/// letter, i.e. it continues an id) on either side.
+pub(super) fn glued(b: &[u8], start: usize, end: usize) -> bool {
+    let left = match byte_before(b, start) {
+        Some(c) if is_word(c) => true,
+        Some(b'.' | b'-' | b'/' | b'@' | b'#' | b'$') => {
+            byte_before(b, start - 1).is_some_and(|c| c.is_ascii_alphanumeric())
+        }
+        _ => false,
+    };
+    let right = match byte_at(b, end) {
+        Some(c) if is_word(c) => true,
+        Some(b'.' | b'-' | b'/' | b':') => {
+            byte_at(b, end + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+        }
+        _ => false,
+    };
+    left || right
+}
+
+/// The maximal run of ASCII alphanumerics containing `[start, end)` (unbounded: callers skip
+/// later hits inside the returned span, so total work stays linear).
+pub(super) fn alnum_span(b: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let mut s = start;
+    while s > 0 && b[s - 1].is_ascii_alphanumeric() {
+        s -= 1;
+    }
+    let mut e = end;
+    while e < b.len() && b[e].is_ascii_alphanumeric() {
+        e += 1;
+    }
+    (s, e)
+}
+
+/// Fold a lower-cased char to ASCII for keyword matching (common Latin accents only).
+fn fold(c: char) -> Option<char> {
+    Some(match c {
+        'á' | 'à' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'õ' | 'ö' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        'ß' => 's',
+        c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+        _ => return None,
+    })
+}
+
+/// One folded word of a context window (longer words are truncated and marked).
+#[derive(Clone, Copy)]
+struct Word {
+    buf: [u8; 40],
+    len: usize,
+    long: bool,
+}
+
+impl Word {
+    const EMPTY: Word = Word {
+        buf: [0; 40],
+        len: 0,
+        long: false,
+    };
+
+    fn push(&mut self, c: char) {
+        let mut tmp = [0u8; 4];
+        for &b in c.encode_utf8(&mut tmp).as_bytes() {
+            match self.buf.get_mut(self.len) {
+                Some(slot) => {
+                    *slot = b;
+                    self.len += 1;
+                }
+                None => self.long = true,
+            }
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// Exact match (or prefix match when `prefix`).
+    fn is(&self, part: &str, prefix: bool) -> bool {
+        if prefix {
+            self.bytes().starts_with(part.as_bytes())
+        } else {
+            !self.long && self.bytes() == part.as_bytes()
+        }
+    }
+}
+
+/// A keyword list. Entries are lower-case ASCII (accents folded), words separated by single
+/// spaces (at most 4 words); a trailing `*` makes the last word a prefix (`telefon*` matches
+/// `telefonnummer`).
+pub(super) struct Keywords(pub(super) &'static [&'static str]);
+
+impl Keywords {
+    /// Does a keyword end at the newest word of `ring` (`head` = index of the newest word,
+    /// `count` = words seen so far)?
+    fn ends_here(&self, ring: &[Word; 4], head: usize, count: usize) -> bool {
+        let newest = ring[head].bytes().first().copied();
+        self.0.iter().any(|kw| {
+            let (kw, prefix) = match kw.strip_suffix('*') {
+                Some(k) => (k, true),
+                None => (*kw, false),
+            };
+            // Cheap filter: the keyword's last word must start like the newest word.
+            let kb = kw.as_bytes();
+            let mut last_start = 0;
+            for (i, &c) in kb.iter().enumerate() {
+                if c == b' ' {
+                    last_start = i + 1;
+                }
+            }
+            if kb.get(last_start).copied() != newest {
+                return false;
+            }
+            let n = kw.bytes().filter(|&b| b == b' ').count() + 1;
+            if n > count.min(4) {
+                return false;
+            }
+            kw.split(' ').enumerate().all(|(j, part)| {
+                let back = n - 1 - j;
+                let w = &ring[(head + 4 - back) % 4];
+                w.is(part, prefix && back == 0)
+            })
+        })
+    }
+
+    /// True if any keyword occurs, on word boundaries, in `window`. Words are lower-cased and
+    /// accent-folded; camelCase, snake_case, kebab-case and dotted keys are split into words.
+    /// Allocation-free.
+    pub(super) fn matches_in(&self, window: &str) -> bool {
+        let mut ring = [Word::EMPTY; 4];
+        let mut head = 3;
+        let mut count = 0;
+        let mut cur = Word::EMPTY;
+        let mut prev_lower = false;
+        let mut finish = |cur: &mut Word, ring: &mut [Word; 4], head: &mut usize| -> bool {
+            if cur.len == 0 {
+                return false;
+            }
+            *head = (*head + 1) % 4;
+            ring[*head] = *cur;
+            *cur = Word::EMPTY;
+            count += 1;
+            self.ends_here(ring, *head, count)
+        };
+        for c in window.chars() {
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            match fold(lower) {
+                Some(f) => {
+                    if c.is_uppercase() && prev_lower && finish(&mut cur, &mut ring, &mut head) {
+                        return true;
+                    }
+                    cur.push(f);
+                    prev_lower = c.is_lowercase() || c.is_ascii_digit();
+                }
+                None => {
+                    if finish(&mut cur, &mut ring, &mut head) {
+                        return true;
+                    }
+                    prev_lower = false;
+                }
+            }
+        }
+        finish(&mut cur, &mut ring, &mut head)
+    }
+
+    /// Context check for the value at `[start, end)`: the same line, up to
+    /// [`CONTEXT_BEFORE`] bytes before and [`CONTEXT_AFTER`] bytes after.
+    pub(super) fn near(&self, text: &str, start: usize, end: usize) -> bool {
+        let (before, after) = context_window(text, start, end, CONTEXT_BEFORE, CONTEXT_AFTER);
+        self.matches_in(before) || self.matches_in(after)
+    }
+}
+
+/// The same-line text up to `nb` bytes before `start` and `na` bytes after `end`.
+pub(super) fn context_window(
+    text: &str,
+    start: usize,
+    end: usize,
+    nb: usize,
+    na: usize,
+) -> (&str, &str) {
+    let b = text.as_bytes();
+    let mut s = floor_boundary(text, start.saturating_sub(nb));
+    if let Some(nl) = b[s..start].iter().rposition(|&c| c == b'\n') {
+        s += nl + 1;
+    }
+    let mut e = ceil_boundary(text, (end + na).min(text.len()));
+    if let Some(nl) = b[end..e].iter().position(|&c| c == b'\n') {
+        e = end + nl;
+    }
+    (
+        text.get(s..start).unwrap_or(""),
+        text.get(end..e).unwrap_or(""),
+    )
+}
+
+/// The nearest word (ASCII letters only, ≤ 16 bytes) before `start`, skipping spaces and `:`,
+/// `=`, `#`, `"`, `'`, `-`, `(`, `[`. Used to reject `port 8080`, `pid=1234`. Compare it
+/// with [`word_in`] (ASCII case-insensitive).
+pub(super) fn prev_word(b: &[u8], start: usize) -> Option<&[u8]> {
+    let mut i = start;
+    let mut skipped = 0;
+    while i > 0
+        && matches!(
+            b[i - 1],
+            b' ' | b':' | b'=' | b'#' | b'"' | b'\'' | b'-' | b'(' | b'[' | b'\t'
+        )
+    {
+        i -= 1;
+        skipped += 1;
+        if skipped > 4 {
+            return None;
+        }
+    }
+    let e = i;
+    while i > 0 && b[i - 1].is_ascii_alphabetic() && e - i < 16 {
+        i -= 1;
+    }
+    if i == e || byte_before(b, i).is_some_and(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some(&b[i..e])
+}
+
+/// True if `word` equals one of `list` (lower-case), ignoring ASCII case.
+pub(super) fn word_in(word: &[u8], list: &[&str]) -> bool {
+    list.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KW: Keywords = Keywords(&[
+        "phone",
+        "tel",
+        "telefon*",
+        "social security",
+        "numero fiscal",
+    ]);
+
+    #[test]
+    fn keywords_on_word_boundaries() {
+        assert!(KW.matches_in("Phone: "));
+        assert!(KW.matches_in("customerPhone="));
+        assert!(KW.matches_in("user_tel:"));
+        assert!(KW.matches_in("Telefonnummer"));
+        assert!(KW.matches_in("Social  Security no"));
+        assert!(KW.matches_in("número fiscal"));
+        assert!(!KW.matches_in("telemetry hotel"));
+        assert!(!KW.matches_in("smartphones"));
+    }
+
+    #[test]
+    fn window_stays_on_line() {
+        let t = "tel\nvalue 123 x\nnext";
+        let s = t.find("123").unwrap();
+        let (b, a) = context_window(t, s, s + 3, 48, 24);
+        assert_eq!(b, "value ");
+        assert_eq!(a, " x");
+        assert!(!KW.near(t, s, s + 3));
+    }
+
+    #[test]
+    fn prev_word_skips_punctuation() {
+        let t = b"port: 8080";
+        assert_eq!(prev_word(t, 6), Some(&b"port"[..]));
+        assert!(word_in(prev_word(b"PID=7", 4).unwrap(), &["pid"]));
+        assert_eq!(prev_word(b"8080", 0), None);
+    }
+
+    #[test]
+    fn alnum_span_bounds() {
+        let t = b"x RSSMRA85T10A562S y";
+        assert_eq!(alnum_span(t, 8, 10), (2, 18));
+        assert_eq!(alnum_span(b"12", 0, 1), (0, 2));
+    }
+}

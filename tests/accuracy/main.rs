@@ -309,7 +309,14 @@ fn accuracy_meets_the_contract() {
             println!("  {f}");
         }
     }
-    let _ = &report.kinds;
+    for (kind, k) in &report.kinds {
+        if !k.misses.is_empty() {
+            println!("misses of {kind} (first {}):", k.misses.len());
+            for m in &k.misses {
+                println!("  {m}");
+            }
+        }
+    }
     assert!(
         report.failures.is_empty(),
         "accuracy gates failed:\n  {}",

@@ -103,6 +103,7 @@ pub fn generate(seed: u64, n: usize) -> Vec<Doc> {
         ("kubeconfig", kubeconfig),
         ("docker_config", docker_config),
         ("clean", clean),
+        ("clean_ops", clean_ops),
     ];
     (0..n)
         .map(|id| {
@@ -1234,4 +1235,64 @@ fn clean(rng: &mut Rng, lang: &str, b: &mut Builder) {
         v::private_ipv4(rng)
     ));
     b.t(AFTER[i]);
+}
+
+/// More hard negatives: look-alikes that fail validation, public material, tool names,
+/// non-birth dates, ids next to secret-ish words. Nothing here may be reported.
+fn clean_ops(rng: &mut Rng, lang: &str, b: &mut Builder) {
+    let i = li(lang);
+    let bad_iban = {
+        let good = v::iban(rng).replace(' ', "");
+        let check: u32 = good[2..4].parse().unwrap();
+        format!("{}{:02}{}", &good[..2], (check + 1) % 97 + 2, &good[4..])
+    };
+    let bad_nif = {
+        let good = v::pt_nif(rng);
+        let last = good.as_bytes()[8] - b'0';
+        format!("{}{}", &good[..8], (last + 1) % 10)
+    };
+    b.t(SALUTE[i]).t("team,\n\n");
+    b.t("Jenkins job failed again; Kafka consumer lag is 1200 and Ansible retried twice.\n");
+    b.t(&format!(
+        "Deployed on {:02}/{:02}/2024, certificate expires 2026-01-31, epoch {}.\n",
+        rng.range(1, 28),
+        rng.range(1, 12),
+        1_700_000_000 + rng.below(9_000_000)
+    ));
+    b.t(&format!(
+        "pid {} port {} order #{} md5 {} oid 1.3.6.1.4.1.311.{}\n",
+        rng.range(1000, 99999),
+        rng.pick(&[5432, 6379, 8443]),
+        rng.digits(8),
+        rng.string(v::HEX, 32),
+        rng.below(100)
+    ));
+    b.t("assets: icon@2x.png logo@3x.webp, clone git@github.com:acme/api.git, mail noreply@example.com\n");
+    b.t(&format!(
+        "\"integrity\": \"sha512-{}==\"\n",
+        v::mixed(rng, v::B64, 86)
+    ));
+    b.t(&format!(
+        "key_id: {}\ntoken_ttl: 3600\npassword_policy: strong\n",
+        v::uuid(rng)
+    ));
+    b.t(&format!(
+        "public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{} deploy@ci\n",
+        v::mixed(rng, v::B64, 43)
+    ));
+    b.t("Authorization: Bearer $TOKEN\nAuthorization: Bearer <token>\n");
+    b.t(&format!(
+        "docs example (checksum fails): {}\n",
+        v::github_token_bad_crc(rng)
+    ));
+    b.t(&format!(
+        "IBAN {bad_iban} was rejected (bad check digits); NIF {bad_nif} is invalid.\n"
+    ));
+    b.t("-----BEGIN CERTIFICATE-----\n");
+    let der = v::b64(&v::mixed(rng, v::ALNUM, 300));
+    for chunk in der.as_bytes().chunks(64) {
+        b.t(std::str::from_utf8(chunk).unwrap()).t("\n");
+    }
+    b.t("-----END CERTIFICATE-----\n");
+    b.t(CLOSING[i]).t("\nThe Platform Team\n");
 }

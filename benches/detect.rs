@@ -103,6 +103,26 @@ fn scan(c: &mut Criterion) {
     g.finish();
 }
 
+/// Clean-text throughput per detector family, to show where the time goes.
+fn by_family(c: &mut Criterion) {
+    use promptwall::detect::detectors::{natural, pii, secrets};
+    let clean = clean_corpus(2 << 20);
+    let mut g = c.benchmark_group("clean_by_family");
+    g.sample_size(10).measurement_time(Duration::from_secs(4));
+    g.throughput(Throughput::Bytes(clean.len() as u64));
+    let families: [(&str, fn() -> Vec<Box<dyn promptwall::detect::Detector>>); 4] = [
+        ("none", Vec::new),
+        ("secrets", secrets::all),
+        ("pii", pii::all),
+        ("natural", natural::all),
+    ];
+    for (name, all) in families {
+        let engine = Engine::with_detectors(all()).expect("engine builds");
+        g.bench_function(name, |b| b.iter(|| engine.scan(black_box(&clean))));
+    }
+    g.finish();
+}
+
 fn build(c: &mut Criterion) {
     let mut g = c.benchmark_group("engine");
     g.sample_size(10);
@@ -112,5 +132,5 @@ fn build(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, scan, build);
+criterion_group!(benches, scan, by_family, build);
 criterion_main!(benches);

@@ -103,6 +103,8 @@ fn scan(c: &mut Criterion) {
     g.finish();
 }
 
+type Family = fn() -> Vec<Box<dyn promptwall::detect::Detector>>;
+
 /// Clean-text throughput per detector family, to show where the time goes.
 fn by_family(c: &mut Criterion) {
     use promptwall::detect::detectors::{natural, pii, secrets};
@@ -110,7 +112,7 @@ fn by_family(c: &mut Criterion) {
     let mut g = c.benchmark_group("clean_by_family");
     g.sample_size(10).measurement_time(Duration::from_secs(4));
     g.throughput(Throughput::Bytes(clean.len() as u64));
-    let families: [(&str, fn() -> Vec<Box<dyn promptwall::detect::Detector>>); 4] = [
+    let families: [(&str, Family); 4] = [
         ("none", Vec::new),
         ("secrets", secrets::all),
         ("pii", pii::all),

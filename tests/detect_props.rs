@@ -275,3 +275,23 @@ fn hundred_megabytes_without_newlines() {
     );
     assert_roughly_linear("100 MB mix", unit, 25 * 1024 * 1024);
 }
+
+/// Inputs the `engine_scan` fuzz target crashed on (kept as regressions, one per crash).
+/// 2026-11: all five are dotted digit runs with a 10+ digit group: `u32` overflow in the phone
+/// detector's dotted-group check (`pii/phone.rs`, `v = v * 10 + ...`).
+const FUZZ_CRASHES: &[&str] = &[
+    "\u{1b}0.41504004087",
+    "82000820000.82",
+    "\u{1b}00.4400109149",
+    "2..28292960000",
+    "1.920499654990",
+];
+
+#[test]
+fn fuzz_regressions() {
+    for (i, text) in FUZZ_CRASHES.iter().enumerate() {
+        let result = std::panic::catch_unwind(|| engine().scan(text));
+        let findings = result.unwrap_or_else(|_| panic!("fuzz crash #{i} ({text:?}) still panics"));
+        check_invariants(text, &findings).unwrap();
+    }
+}

@@ -85,7 +85,6 @@ const NOT_IP_WORDS: &[&str] = &[
     "page",
     "para",
     "paragraph",
-    "version",
     "rev",
     "revision",
     "kernel",

@@ -490,7 +490,14 @@ fn assignment(cx: &ScanCtx<'_>, h: &Hit) -> Option<(usize, Option<Finding>)> {
             sep_colon = false;
             i += 2;
         }
-        (Some(b'='), Some(b'=')) | (Some(b'='), Some(b'~')) => return Some((ke, None)),
+        // Comparisons (`password == "x"`, `pw =~ /re/`) are not assignments; `KEY==x` in an
+        // env file is the value `=x`.
+        (Some(b'='), Some(b'=' | b'~'))
+            if after_key_ws > ke
+                || matches!(b.get(i + 2), Some(b' ' | b'"' | b'\'' | b'/' | b'$')) =>
+        {
+            return Some((ke, None))
+        }
         (Some(b'='), _) => {
             sep_colon = false;
             i += 1;
@@ -733,10 +740,10 @@ fn score_value(
             || v.contains('(')
             || v.contains('[')
             || v.contains('{')
-            || matches!(
-                v.as_bytes().first(),
-                Some(b'!' | b'|' | b'>' | b'&' | b'*' | b'%' | b'@' | b'/')
-            )
+            // YAML tags, block scalars, anchors and aliases (`key: !Ref x`, `key: *pw`); in
+            // `.env`/INI (`KEY=*x!9`) these are ordinary password characters.
+            || (prose_like && matches!(v.as_bytes().first(), Some(b'!' | b'|' | b'>' | b'&' | b'*')))
+            || v.starts_with('/')
             || v.eq_ignore_ascii_case(key)
             || is_env_var_name(v)
             || is_member_access(v)
@@ -888,6 +895,13 @@ mod tests {
             "a1B2c3D4e5F6g7"
         );
         assert_eq!(one("my password is Hunter2!x, thanks"), "Hunter2!x");
+        assert_eq!(one("POSTGRES_PASSWORD=*Zx9%q^k~"), "*Zx9%q^k~");
+        assert_eq!(one("DB_PASSWORD=%k9Zq+w=e"), "%k9Zq+w=e");
+        assert_eq!(one("POSTGRES_PASSWORD==9AhT*2LRpJt"), "=9AhT*2LRpJt");
+        assert_eq!(
+            one("POSTGRES_PASSWORD=~bA~2sA=cGFgy!ZTN"),
+            "~bA~2sA=cGFgy!ZTN"
+        );
         assert_eq!(one("mein Passwort ist Sommer2024 ok"), "Sommer2024");
         assert_eq!(one("a minha senha é Lisboa#77"), "Lisboa#77");
         assert_eq!(one("Kennwort = \"Geheim!789\""), "Geheim!789");
@@ -950,6 +964,10 @@ mod tests {
             "the password is required for login",
             "your password is correct",
             "the token is valid",
+            "if password==\"hunter2x\":",
+            "next if $password =~ /^secret99$/;",
+            "password: *default_pw",
+            "password: !vault |",
             "- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef:\n      name: db",
             "secret: my-secret-name",
             "tokenSecretRef: tls-cert-store",

@@ -104,6 +104,7 @@ pub fn generate(seed: u64, n: usize) -> Vec<Doc> {
         ("docker_config", docker_config),
         ("clean", clean),
         ("clean_ops", clean_ops),
+        ("prose", prose),
     ];
     (0..n)
         .map(|id| {
@@ -1295,4 +1296,255 @@ fn clean_ops(rng: &mut Rng, lang: &str, b: &mut Builder) {
     }
     b.t("-----END CERTIFICATE-----\n");
     b.t(CLOSING[i]).t("\nThe Platform Team\n");
+}
+
+const HONORIFIC: [&[&str]; 7] = [
+    &["Mr.", "Mrs.", "Ms.", "Dr."],
+    &["Sr.", "Sra.", "Dr.", "Dra."],
+    &["Herr", "Frau", "Dr."],
+    &["M.", "Mme", "Dr"],
+    &["Sr.", "Sra.", "Dr."],
+    &["Sig.", "Sig.ra", "Dott."],
+    &["dhr.", "mevr.", "Dr."],
+];
+
+const MONTHS: [&[&str]; 7] = [
+    &[
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    &[
+        "janeiro",
+        "fevereiro",
+        "março",
+        "abril",
+        "maio",
+        "junho",
+        "julho",
+        "agosto",
+        "setembro",
+        "outubro",
+        "novembro",
+        "dezembro",
+    ],
+    &[
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ],
+    &[
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    &[
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    &[
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ],
+    &[
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+];
+
+/// Worded date of birth in the language's usual order.
+fn dob_worded(rng: &mut Rng, lang: &str) -> String {
+    let (d, m, y) = (rng.range(1, 28), rng.below(12), rng.range(1950, 2004));
+    let month = MONTHS[li(lang)][m];
+    match lang {
+        "en" => format!("{month} {d}, {y}"),
+        "pt" | "es" => format!("{d} de {month} de {y}"),
+        "de" => format!("{d}. {month} {y}"),
+        _ => format!("{d} {month} {y}"),
+    }
+}
+
+/// A national-format mobile number (no `+`), valid per libphonenumber.
+fn phone_national(rng: &mut Rng, lang: &str) -> String {
+    use phonenumber::country::Id;
+    for _ in 0..200 {
+        let (id, s) = match lang {
+            "pt" => (
+                Id::PT,
+                format!(
+                    "9{}{} {} {}",
+                    rng.pick(&["1", "2", "3", "6"]),
+                    rng.digits(1),
+                    rng.digits(3),
+                    rng.digits(3)
+                ),
+            ),
+            "de" => (
+                Id::DE,
+                format!("015{} {}", rng.pick(&["1", "2", "7"]), rng.digits(8)),
+            ),
+            "fr" => (
+                Id::FR,
+                format!(
+                    "06 {} {} {} {}",
+                    rng.digits(2),
+                    rng.digits(2),
+                    rng.digits(2),
+                    rng.digits(2)
+                ),
+            ),
+            "es" => (
+                Id::ES,
+                format!("6{} {} {}", rng.digits(2), rng.digits(3), rng.digits(3)),
+            ),
+            "it" => (
+                Id::IT,
+                format!(
+                    "3{} {} {}",
+                    rng.pick(&["20", "33", "47", "91"]),
+                    rng.digits(3),
+                    rng.digits(4)
+                ),
+            ),
+            "nl" => (Id::NL, format!("06-{}", rng.digits(8))),
+            _ => (
+                Id::GB,
+                format!("07{} {}", rng.range(400, 999), rng.digits(6)),
+            ),
+        };
+        if let Ok(n) = phonenumber::parse(Some(id), &s) {
+            if phonenumber::is_valid(&n) {
+                return s;
+            }
+        }
+    }
+    panic!("no valid national {lang} phone number in 200 attempts: fix the pattern");
+}
+
+const BORN: [&str; 7] = [
+    "she was born on ",
+    "nasceu a ",
+    "sie wurde am ",
+    "elle est née le ",
+    "nació el ",
+    "è nata il ",
+    "zij is geboren op ",
+];
+const BORN_AFTER: [&str; 7] = ["", "", " geboren", "", "", "", ""];
+const ABOUT: [&str; 7] = [
+    "I need to update the file of ",
+    "Preciso de atualizar a ficha do ",
+    "Ich muss die Akte von ",
+    "Je dois mettre à jour le dossier de ",
+    "Necesito actualizar la ficha de ",
+    "Devo aggiornare la scheda di ",
+    "Ik moet het dossier bijwerken van ",
+];
+const CALL: [&str; 7] = [
+    "Call her on ",
+    "Liga-lhe para o ",
+    "Ruf sie unter ",
+    "Appelle-la au ",
+    "Llámala al ",
+    "Chiamala al ",
+    "Bel haar op ",
+];
+
+/// Free prose: honorific + name, a worded birth date behind a verb cue, a national phone.
+fn prose(rng: &mut Rng, lang: &str, b: &mut Builder) {
+    let i = li(lang);
+    let (g, s) = person(rng, lang);
+    let hon = HONORIFIC[i][rng.below(HONORIFIC[i].len())];
+    b.t(ABOUT[i]).t(hon).t(" ");
+    b.v(
+        "person_honorific",
+        Entity::Person,
+        Tier::Natural,
+        &format!("{g} {s}"),
+    );
+    b.t(if lang == "de" {
+        " aktualisieren: "
+    } else {
+        ": "
+    });
+    b.t(BORN[i])
+        .v(
+            "dob_worded",
+            Entity::DateOfBirth,
+            Tier::Natural,
+            &dob_worded(rng, lang),
+        )
+        .t(BORN_AFTER[i])
+        .t(". ");
+    b.t(CALL[i]).v(
+        "phone_national",
+        Entity::PhoneNumber,
+        Tier::Structured,
+        &phone_national(rng, lang),
+    );
+    if lang == "de" {
+        b.t(" an");
+    }
+    b.t(&format!(
+        ". Ticket {} opened {}.",
+        rng.range(1000, 99999),
+        v::timestamp(rng)
+    ));
 }

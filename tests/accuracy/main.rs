@@ -91,6 +91,8 @@ fn snippet(text: &str, start: usize, end: usize) -> String {
 
 struct Report {
     kinds: BTreeMap<&'static str, KindStats>,
+    /// (kind, lang) -> (support, found): where recall is not uniform across languages.
+    by_lang: BTreeMap<(&'static str, &'static str), (usize, usize)>,
     precision: BTreeMap<String, EntityPrecision>,
     table: String,
     failures: Vec<String>,
@@ -99,6 +101,7 @@ struct Report {
 fn evaluate(engine: &Engine, docs: &[Doc]) -> Report {
     let mut kinds: BTreeMap<&'static str, KindStats> = BTreeMap::new();
     let mut precision: BTreeMap<String, EntityPrecision> = BTreeMap::new();
+    let mut by_lang: BTreeMap<(&'static str, &'static str), (usize, usize)> = BTreeMap::new();
     for doc in docs {
         let findings = engine.scan(&doc.text);
         for l in &doc.labels {
@@ -106,8 +109,11 @@ fn evaluate(engine: &Engine, docs: &[Doc]) -> Report {
             k.tier = Some(l.tier);
             k.entity = l.entity.name().to_string();
             k.support += 1;
+            let bl = by_lang.entry((l.kind, doc.lang)).or_default();
+            bl.0 += 1;
             if covered(l, &findings) {
                 k.found += 1;
+                bl.1 += 1;
             } else if k.misses.len() < 3 {
                 let got: Vec<String> = findings
                     .iter()
@@ -277,6 +283,7 @@ fn evaluate(engine: &Engine, docs: &[Doc]) -> Report {
     }
     Report {
         kinds,
+        by_lang,
         precision,
         table,
         failures,
@@ -308,6 +315,15 @@ fn accuracy_meets_the_contract() {
         for f in fps.iter().take(30) {
             println!("  {f}");
         }
+    }
+    let uneven: Vec<String> = report
+        .by_lang
+        .iter()
+        .filter(|(_, (n, f))| f < n)
+        .map(|((kind, lang), (n, f))| format!("{kind}/{lang} {f}/{n}"))
+        .collect();
+    if !uneven.is_empty() {
+        println!("recall below 100% per kind/language: {}", uneven.join(", "));
     }
     for (kind, k) in &report.kinds {
         if !k.misses.is_empty() {

@@ -341,6 +341,20 @@ mod tests {
     }
 
     #[test]
+    fn builtin_engine_end_to_end() {
+        let engine = crate::detect::Engine::builtin().unwrap();
+        let input = "{\"id\":\"a\",\"text\":\"write to maria.silva@sapo.pt please\"}\n";
+        let mut out = Vec::new();
+        let s = scan(&engine, input.as_bytes(), &mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["id"], "a");
+        assert_eq!(v["findings"][0]["entity"], "EMAIL_ADDRESS");
+        assert_eq!(v["findings"][0]["start"], 9);
+        assert_eq!(v["findings"][0]["end"], 28);
+        assert_eq!(s.findings, 1);
+    }
+
+    #[test]
     fn bounded_reader_flags_overlong_lines_and_recovers() {
         let mut input = &b"0123456789\nabc\n"[..];
         let mut buf = Vec::new();

@@ -228,6 +228,17 @@ mod tests {
     }
 
     #[test]
+    fn builtin_engine_scrubs_email() {
+        let engine = crate::detect::Engine::builtin().unwrap();
+        let mut out = Vec::new();
+        scrub(&engine, &b"mail maria.silva@sapo.pt now\n"[..], &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "mail <EMAIL_ADDRESS> now\n"
+        );
+    }
+
+    #[test]
     fn scrub_text_handles_adjacent_findings() {
         let engine = engine();
         let (out, n) = scrub_text(&engine, "TOKEN42TOKEN42");

@@ -206,7 +206,7 @@ fn decimal_or_version(t: &[u8], shape: &[(usize, u8)]) -> bool {
     let mut len = 0;
     for &c in t.iter().chain(std::iter::once(&b'.')) {
         if c.is_ascii_digit() {
-            v = v * 10 + u32::from(c - b'0');
+            v = v.saturating_mul(10).saturating_add(u32::from(c - b'0'));
             len += 1;
         } else if c == b'.' {
             small &= len <= 3 && v <= 255;

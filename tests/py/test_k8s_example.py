@@ -5,6 +5,7 @@ and `promptwall check-config` accepts it although the mounted key files do not e
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 from conftest import REPO, binary, sha256_hex
@@ -35,9 +36,19 @@ def test_placeholder_key_hash_matches():
 
 
 def test_check_config_passes_with_missing_key_files():
+    # The deployment passes the pseudonym secret from the Secret as an env var.
+    env = dict(os.environ, PROMPTWALL_PSEUDONYM_KEY="k8s-example-pseudonym-secret-0123456789abcdef")
     r = subprocess.run([str(binary()), "check-config", "--config", str(K8S / "promptwall.toml")],
-                       capture_output=True, text=True, timeout=30)
+                       capture_output=True, text=True, timeout=30, env=env)
     out = r.stdout + r.stderr
     assert r.returncode == 0, out
     assert "unavailable" in out.lower(), out
     assert "REPLACE-ME" not in out
+    assert "generated at start-up" not in out, out
+
+
+def test_check_config_fails_without_the_pseudonym_secret():
+    env = {k: v for k, v in os.environ.items() if k != "PROMPTWALL_PSEUDONYM_KEY"}
+    r = subprocess.run([str(binary()), "check-config", "--config", str(K8S / "promptwall.toml")],
+                       capture_output=True, text=True, timeout=30, env=env)
+    assert r.returncode == 64, r.stdout + r.stderr

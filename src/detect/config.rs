@@ -757,6 +757,24 @@ score = 0.4
     }
 
     #[test]
+    fn benchmark_config_uses_only_the_builtin_catalogue() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/py/pii_leak_benchmark.toml"
+        );
+        let root: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let c: DetectionConfig = root["detection"].clone().try_into().unwrap();
+        assert!(
+            c.custom.is_empty(),
+            "no custom detectors in the benchmark config"
+        );
+        assert!(c.include_test_values);
+        let e = Engine::from_config(&c).unwrap();
+        let (text, want) = test_values_text();
+        assert_eq!(entities(&e, &text).len(), want.len());
+    }
+
+    #[test]
     fn prefix_extraction() {
         assert_eq!(required_prefixes("acme_[a-z]+"), Some(vec!["acme_".into()]));
         assert_eq!(

@@ -772,6 +772,20 @@ mod tests {
     }
 
     #[test]
+    fn benchmark_config_restores_api_keys() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/py/pii_leak_benchmark.toml"
+        );
+        let root: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let cfg: PolicyConfig = root["policy"].clone().try_into().unwrap();
+        let p = cfg.effective("bench", "capture");
+        assert_eq!(p.action_for(&Entity::ApiKey), Action::Pseudonymize);
+        assert!(p.restore && p.restores(&Entity::ApiKey));
+        assert!(!p.restores(&Entity::Password));
+    }
+
+    #[test]
     fn strictness_order() {
         let order = [
             Action::Allow,

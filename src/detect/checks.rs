@@ -417,6 +417,13 @@ pub fn us_ssn_valid(d: &[u8]) -> bool {
     !SSN_SAMPLES.iter().any(|s| &s[..] == d)
 }
 
+/// The SSN shape without the issuance rules (for `include_test_values`): 9 digits, not all
+/// the same digit (`000-00-0000`, `999-99-9999` are masks, not test data). Reserved areas
+/// (000, 666, 900–999), group 00, serial 0000 and the published samples pass.
+pub fn us_ssn_shape_ok(d: &[u8]) -> bool {
+    d.len() == 9 && all_digits(d) && !all_same(d)
+}
+
 // ---------------------------------------------------------------------------------------------
 // base58check, bech32, EIP-55
 // ---------------------------------------------------------------------------------------------
@@ -826,6 +833,18 @@ mod tests {
         assert!(!us_ssn_valid(b"078051120"));
         assert!(!us_ssn_valid(b"123456789"));
         assert!(!us_ssn_valid(b"111111111"));
+        for d in [
+            b"934274315",
+            b"078051120",
+            b"666123456",
+            b"000123456",
+            b"536000000",
+        ] {
+            assert!(us_ssn_shape_ok(d), "{d:?}");
+        }
+        assert!(!us_ssn_shape_ok(b"000000000"));
+        assert!(!us_ssn_shape_ok(b"99999999"));
+        assert!(!us_ssn_shape_ok(b"93427431x"));
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! disabled = ["PERSON"]                 # entity names (Entity::name()); or `enabled = [...]`
 //! allow_values = ["support@example.com"]
 //! allow_patterns = ['[a-z0-9.]+@example\.com']   # a finding whose whole value matches is kept clean
+//! include_test_values = false           # true: treat test/documentation data like real data
 //!
 //! [[detection.custom]]
 //! name = "acme_token"                   # detector name: [a-z0-9_-], unique
@@ -21,6 +22,28 @@
 //! validator = "none"                    # "luhn" | "mod97" | "none"
 //! score = 0.9
 //! ```
+//!
+//! # `include_test_values`
+//! Off by default: the built-in detectors skip values that are documentation, test or
+//! reserved examples by construction, because no real person or account can be behind them
+//! and reporting them would flood code reviews and docs with findings. Set it to `true` for
+//! previews, staging, test environments and benchmarks, where test data must be treated like
+//! real data ("treat anything shaped like a secret as one"). It then lifts exactly these
+//! exemptions:
+//! - e-mail: reserved domains (`example.com/.net/.org` and their subdomains, `.example`,
+//!   `.test`, `.invalid`, `.localhost`, `.local`, `localhost`) are reported (score 0.95);
+//! - vendor tokens: documentation examples (`AKIA…EXAMPLE`, `ghp_EXAMPLE…`,
+//!   `xoxb-…-EXAMPLE…`, anything containing `example`, the AWS example secret key) are
+//!   reported as `API_KEY` at the detector's usual score, and well-formed GitHub/npm tokens
+//!   failing their CRC32 checksum score 0.9 instead of 0.6;
+//! - US SSN: numbers failing only the SSA issuance rules (area 000, 666, 900–999, group 00,
+//!   serial 0000, published samples like `078-05-1120`) are scored like issuable ones: a
+//!   dashed `ddd-dd-dddd` is reported even without a context word (0.75; 0.95 next to "SSN",
+//!   "social security", ...), other shapes need the context word.
+//!
+//! Placeholders stay unreported in both modes: templates and references (`${VAR}`,
+//! `<your-key>`, `{{ token }}`, `process.env.X`), dummy words (`changeme`), masks (`****`,
+//! `ghp_XXXX…`, `000-00-0000`). `allow_values`/`allow_patterns` still apply.
 //!
 //! # Anchors for custom patterns
 //! The engine never runs a regex over the whole text. A custom detector is triggered either by
@@ -73,6 +96,8 @@ pub struct DetectionConfig {
     pub allow_patterns: Vec<String>,
     /// Custom detectors (`[[detection.custom]]`).
     pub custom: Vec<CustomDetectorConfig>,
+    /// Report documentation/test/reserved example values like real ones (see the module docs).
+    pub include_test_values: bool,
 }
 
 impl Default for DetectionConfig {
@@ -84,6 +109,7 @@ impl Default for DetectionConfig {
             allow_values: Vec::new(),
             allow_patterns: Vec::new(),
             custom: Vec::new(),
+            include_test_values: false,
         }
     }
 }
@@ -191,7 +217,9 @@ pub(crate) fn build_engine(cfg: &DetectionConfig) -> Result<Engine, EngineError>
         problems.push("detection.min_score must be within 0.0..=1.0".into());
     }
 
-    let mut detectors = super::detectors::builtin();
+    let mut detectors = super::detectors::builtin_with(super::detectors::CatalogueOptions {
+        include_test_values: cfg.include_test_values,
+    });
     let mut custom_entities: HashSet<String> = HashSet::new();
     let mut names: HashSet<&str> = HashSet::new();
     for (i, c) in cfg.custom.iter().enumerate() {
@@ -636,6 +664,114 @@ score = 0.4
         let e = Engine::from_config(&DetectionConfig::default()).unwrap();
         assert_eq!(e.detector_count(), super::super::detectors::builtin().len());
         assert_eq!(e.config().min_score, 0.5);
+    }
+
+    /// Entity names and values of the findings (split literals: no token-shaped strings in
+    /// the repository).
+    fn entities(e: &Engine, text: &str) -> Vec<(String, String)> {
+        e.scan(text)
+            .into_iter()
+            .map(|f| (f.entity.name().to_owned(), text[f.start..f.end].to_owned()))
+            .collect()
+    }
+
+    fn test_values_text() -> (String, Vec<(&'static str, String)>) {
+        let aws = format!("AK{}AIOSFODNN7EXAMPLE", "I");
+        let gh = format!("gh{}_EXAMPLENOTAREALGITHUBTOKEN0000000000", "p");
+        let slack = format!("xo{}b-00000-00000-EXAMPLENOTAREALTOKEN", "x");
+        let text = format!(
+            "Contact jane.roe@example.com (SSN 934-27-4315). Deploy with {aws}, \
+             push with {gh}, notify via {slack}."
+        );
+        let want = vec![
+            ("EMAIL_ADDRESS", "jane.roe@example.com".to_owned()),
+            ("US_SSN", "934-27-4315".to_owned()),
+            ("API_KEY", aws),
+            ("API_KEY", gh),
+            ("API_KEY", slack),
+        ];
+        (text, want)
+    }
+
+    #[test]
+    fn include_test_values_lifts_the_example_exemptions() {
+        let c = parse("[detection]\ninclude_test_values = true\n");
+        assert!(c.include_test_values);
+        let strict = Engine::from_config(&c).unwrap();
+        let (text, want) = test_values_text();
+        let got = entities(&strict, &text);
+        let want: Vec<(String, String)> =
+            want.into_iter().map(|(e, v)| (e.to_owned(), v)).collect();
+        assert_eq!(got, want);
+        // Every finding clears a raised threshold too.
+        assert!(strict.scan(&text).iter().all(|f| f.score >= 0.75));
+    }
+
+    #[test]
+    fn default_mode_keeps_the_example_exemptions() {
+        let (text, _) = test_values_text();
+        for e in [
+            Engine::from_config(&DetectionConfig::default()).unwrap(),
+            Engine::from_config(&parse("[detection]\ninclude_test_values = false\n")).unwrap(),
+        ] {
+            assert!(entities(&e, &text).is_empty(), "{:?}", entities(&e, &text));
+        }
+        assert!(entities(&Engine::builtin().unwrap(), &text).is_empty());
+    }
+
+    #[test]
+    fn include_test_values_keeps_placeholders_clean() {
+        let c = parse("[detection]\ninclude_test_values = true\n");
+        let strict = Engine::from_config(&c).unwrap();
+        for t in [
+            "api_key = \"${OPENAI_API_KEY}\"",
+            "token: <your-key>",
+            "password = changeme",
+            "secret: ****",
+            "Authorization: Bearer <token>",
+            "AWS_SECRET_ACCESS_KEY={{ aws_secret }}",
+            "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+            "SSN: 000-00-0000",
+            "SSN: XXX-XX-XXXX",
+            "xoxb-your-token-here",
+        ] {
+            assert!(
+                entities(&strict, t).is_empty(),
+                "{t}: {:?}",
+                entities(&strict, t)
+            );
+        }
+    }
+
+    #[test]
+    fn include_test_values_respects_allow_lists() {
+        let c = parse(
+            "[detection]\ninclude_test_values = true\nallow_values = [\"help@example.com\"]\n",
+        );
+        let strict = Engine::from_config(&c).unwrap();
+        assert!(entities(&strict, "write to help@example.com").is_empty());
+        assert_eq!(
+            entities(&strict, "write to ana@example.com"),
+            vec![("EMAIL_ADDRESS".to_owned(), "ana@example.com".to_owned())]
+        );
+    }
+
+    #[test]
+    fn benchmark_config_uses_only_the_builtin_catalogue() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/py/pii_leak_benchmark.toml"
+        );
+        let root: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let c: DetectionConfig = root["detection"].clone().try_into().unwrap();
+        assert!(
+            c.custom.is_empty(),
+            "no custom detectors in the benchmark config"
+        );
+        assert!(c.include_test_values);
+        let e = Engine::from_config(&c).unwrap();
+        let (text, want) = test_values_text();
+        assert_eq!(entities(&e, &text).len(), want.len());
     }
 
     #[test]

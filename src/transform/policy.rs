@@ -51,11 +51,24 @@
 //! `scan_responses`: `all > secrets > off`; `media`: `refuse > forward`; a smaller
 //! `mask_keep_last` is stricter.
 //!
-//! Built-in defaults: secrets `redact` (and never restored), `PRIVATE_KEY` `block`, PII
-//! `pseudonymize` and restored, `scan_responses = "secrets"`, `media = "forward"`,
-//! `mask_keep_last = 4`.
+//! Built-in defaults: secrets `redact`, `PRIVATE_KEY` `block`, PII `pseudonymize` and
+//! restored, `scan_responses = "secrets"`, `media = "forward"`, `mask_keep_last = 4`.
+//!
+//! # Restoring secrets
+//!
+//! Pseudonyms and surrogates of PII (and of custom entities) are restored in responses when
+//! `restore = true`. A built-in secret entity (`API_KEY`, `PASSWORD`, ...) is restored only
+//! when the operator names it in an `entities` table (any layer) with `pseudonymize` or
+//! `surrogate` and that is also the resolved action, e.g. `[policy.entities] API_KEY =
+//! "pseudonymize"`: [`EffectivePolicy::restores`]. A `default_secret = "pseudonymize"` alone
+//! gives secrets placeholders that are *not* restored. The trade-off of opting in: the
+//! provider still only sees a placeholder (`<API_KEY_3f9a2c>`), but the value travels back to
+//! the same tenant in the response (and its placeholder is a stable, per-tenant handle for
+//! it), so a model that echoes the key makes it reappear in the client's output, logs and
+//! transcripts. Use it where the caller needs its own credential back verbatim (code the
+//! model edits, configuration it reformats, test environments and benchmarks).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -338,6 +351,7 @@ impl PolicyConfig {
         names.dedup();
 
         let mut entities = BTreeMap::new();
+        let mut restored_secrets = BTreeSet::new();
         for name in names {
             let cat = category_of(&name);
             // An entity entry of a layer replaces lower layers' values; a layer's default only
@@ -364,6 +378,15 @@ impl PolicyConfig {
                 layer_value(t, p_explicit),
                 Action::stricter,
             );
+            if cat == Category::Secret
+                && Entity::from_builtin_name(&name).is_some()
+                && action.is_restorable()
+                && [&global, p, t]
+                    .iter()
+                    .any(|layer| layer.entities.get(&name).is_some_and(|a| a.is_restorable()))
+            {
+                restored_secrets.insert(name.clone());
+            }
             entities.insert(name, action);
         }
 
@@ -399,6 +422,7 @@ impl PolicyConfig {
             default_secret,
             default_pii,
             entities,
+            restored_secrets,
             restore,
             scan_responses,
             media,
@@ -408,6 +432,13 @@ impl PolicyConfig {
         eff.version = eff.compute_version();
         eff
     }
+}
+
+/// PII and custom entities are restorable; built-in secrets only when in `restored_secrets`.
+pub(crate) fn restorable_entity(entity: &Entity, restored_secrets: &BTreeSet<String>) -> bool {
+    entity.category() == Category::Pii
+        || matches!(entity, Entity::Custom(_))
+        || restored_secrets.contains(entity.name())
 }
 
 fn resolve<T: Copy>(g: T, p: Option<T>, t: Option<T>, stricter: impl Fn(T, T) -> T) -> T {
@@ -429,6 +460,9 @@ pub struct EffectivePolicy {
     pub default_pii: Action,
     /// Every built-in entity plus every entity named in any layer.
     pub entities: BTreeMap<String, Action>,
+    /// Built-in secret entities an `entities` table sets to a restorable action (and that
+    /// resolve to one): restored like PII (see "Restoring secrets" in the module docs).
+    pub restored_secrets: BTreeSet<String>,
     pub restore: bool,
     pub scan_responses: ScanResponses,
     pub media: MediaPolicy,
@@ -455,6 +489,13 @@ impl EffectivePolicy {
             })
     }
 
+    /// Whether replacements of `entity` made with a restorable action are restored in
+    /// responses (ignoring `restore`): PII and custom entities always, built-in secrets only
+    /// when listed in [`EffectivePolicy::restored_secrets`].
+    pub fn restores(&self, entity: &Entity) -> bool {
+        restorable_entity(entity, &self.restored_secrets)
+    }
+
     /// Stable hash of the effective settings (not of the tenant/provider names): 16 hex chars.
     /// Recorded in the ledger so a disclosure can be tied to the policy that allowed it.
     pub fn version(&self) -> &str {
@@ -478,6 +519,10 @@ impl EffectivePolicy {
         );
         for (name, action) in &self.entities {
             h.update(format!("{name}={action}\n").as_bytes());
+        }
+        // Only when non-empty, so policies without restored secrets keep their version.
+        for name in &self.restored_secrets {
+            h.update(format!("restored_secret={name}\n").as_bytes());
         }
         hex::encode(h.finalize()).chars().take(16).collect()
     }
@@ -515,7 +560,9 @@ impl fmt::Display for EffectivePolicy {
             };
             let restored = action.is_restorable()
                 && self.restore
-                && !(cat == "secret" && Entity::from_builtin_name(name).is_some());
+                && !(cat == "secret"
+                    && Entity::from_builtin_name(name).is_some()
+                    && !self.restored_secrets.contains(name));
             writeln!(
                 f,
                 "  {:<20} {:<8} {:<13} {}",
@@ -668,6 +715,74 @@ mod tests {
         assert!(table
             .lines()
             .any(|l| l.contains("PRIVATE_KEY") && l.contains("block")));
+    }
+
+    #[test]
+    fn secrets_are_restored_only_when_listed_explicitly() {
+        // Default: secrets redacted, never restored.
+        let d = EffectivePolicy::default();
+        assert!(d.restored_secrets.is_empty());
+        assert!(!d.restores(&Entity::ApiKey));
+        assert!(d.restores(&Entity::EmailAddress));
+        assert!(d.restores(&Entity::Custom("EMPLOYEE_ID".into())));
+
+        // A default alone gives placeholders that are not restored.
+        let p = parse("[policy]\ndefault_secret = \"pseudonymize\"\n").effective("t", "p");
+        assert_eq!(p.action_for(&Entity::ApiKey), Action::Pseudonymize);
+        assert!(!p.restores(&Entity::ApiKey));
+
+        // Any layer may opt in, per entity.
+        for text in [
+            "[policy.entities]\nAPI_KEY = \"pseudonymize\"\n",
+            "[policy.provider.p]\nentities = { API_KEY = \"surrogate\" }\n",
+            "[policy.tenant.t]\nentities = { API_KEY = \"pseudonymize\" }\n",
+        ] {
+            let p = parse(text).effective("t", "p");
+            assert!(p.restores(&Entity::ApiKey), "{text}");
+            assert!(!p.restores(&Entity::Password), "{text}");
+            assert_eq!(p.restored_secrets.len(), 1, "{text}");
+            let row = p.to_string();
+            let row = row.lines().find(|l| l.contains("API_KEY")).unwrap();
+            assert!(row.ends_with("yes"), "{row}");
+            // Other pairs without the layer keep the default.
+            let other = parse(text).effective("other", "other");
+            let global = text.starts_with("[policy.entities]");
+            assert_eq!(other.restores(&Entity::ApiKey), global, "{text}");
+        }
+
+        // A stricter resolved action wins and is not restored.
+        let p = parse(
+            "[policy.entities]\nAPI_KEY = \"pseudonymize\"\n\
+             [policy.provider.p]\nentities = { API_KEY = \"redact\" }\n\
+             [policy.tenant.t]\nentities = { API_KEY = \"pseudonymize\" }\n",
+        )
+        .effective("t", "p");
+        assert_eq!(p.action_for(&Entity::ApiKey), Action::Redact);
+        assert!(!p.restores(&Entity::ApiKey));
+
+        // The opt-in is part of the policy version.
+        let listed = parse("[policy.entities]\nAPI_KEY = \"pseudonymize\"\n").effective("t", "p");
+        let mut same_map = listed.clone();
+        same_map.restored_secrets.clear();
+        assert_ne!(listed.version(), same_map.compute_version());
+        assert_eq!(
+            EffectivePolicy::default().version(),
+            PolicyConfig::default().effective("", "").version()
+        );
+    }
+
+    #[test]
+    fn benchmark_config_restores_api_keys() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/py/pii_leak_benchmark.toml"
+        );
+        let root: toml::Value = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let cfg: PolicyConfig = root["policy"].clone().try_into().unwrap();
+        let p = cfg.effective("bench", "capture");
+        assert_eq!(p.action_for(&Entity::ApiKey), Action::Pseudonymize);
+        assert!(p.restore && p.restores(&Entity::ApiKey));
+        assert!(!p.restores(&Entity::Password));
     }
 
     #[test]

@@ -217,6 +217,16 @@ impl Restorer {
         })
     }
 
+    /// Whether `text` is exactly one of this request's replacements (plain spelling).
+    pub fn is_replacement(&self, text: &str) -> bool {
+        self.tables.as_ref().is_some_and(|t| {
+            t.plain
+                .sorted
+                .binary_search_by(|k| k.as_str().cmp(text))
+                .is_ok()
+        })
+    }
+
     /// Whether nothing can ever be restored (the filters then pass bytes through).
     pub fn is_empty(&self) -> bool {
         self.tables.is_none()

@@ -1023,6 +1023,24 @@ mod tests {
     }
 
     #[test]
+    fn explicit_secret_pseudonymize_is_restored() {
+        let s = sanitizer();
+        let p = policy("[entities]\nAPI_KEY = \"pseudonymize\"\n");
+        let mut v = vault(&p);
+        let text = format!("mail {EMAIL}, key {KEY}.");
+        let mut body = chat(&[&text]);
+        let r = s
+            .sanitize_request(Endpoint::OpenAiChat, &mut body, &p, &mut v)
+            .unwrap();
+        let out = body["messages"][0]["content"].as_str().unwrap().to_owned();
+        assert!(!out.contains(EMAIL) && !out.contains(KEY), "{out}");
+        assert!(out.contains(", key <API_KEY_"), "{out}");
+        assert_eq!(r.count(&Entity::ApiKey, Action::Pseudonymize), 1);
+        assert_eq!(v.restorable_len(), 2);
+        assert_eq!(v.restorer().unwrap().restore(&out), text);
+    }
+
+    #[test]
     fn leaves_without_findings_are_untouched() {
         let s = sanitizer();
         let p = EffectivePolicy::default();
@@ -1061,7 +1079,7 @@ mod tests {
         assert_eq!(r.count(&Entity::ApiKey, Action::Redact), 1);
         assert_eq!(r.rewritten_fields, 1);
         assert_eq!(r.neutralized, 0, "our own placeholders are not neutralised");
-        // Only the e-mail is restorable; the key never is.
+        // Only the e-mail is restorable; the key is not by default.
         assert_eq!(v.restorable_len(), 1);
         let restorer = v.restorer().unwrap();
         assert_eq!(

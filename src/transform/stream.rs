@@ -41,8 +41,9 @@
 //!
 //! An optional [`TextScanner`] (the detection engine via [`EngineScanner`], filtered by the
 //! policy's `scan_responses`) finds values to redact as `<ENTITY>` in generated text, before
-//! restoration (so the user's own restored values are not re-flagged). Non-streaming bodies and
-//! full-text events: every text leaf is scanned whole. Streams: each output stream holds text
+//! restoration (so the user's own restored values are not re-flagged; a finding that is exactly
+//! one of the request's replacements, e.g. a surrogate key, is left for restoration too).
+//! Non-streaming bodies and full-text events: every text leaf is scanned whole. Streams: each output stream holds text
 //! until a whitespace boundary (at most 1 KiB), scans it with 64 bytes of already-sent context,
 //! and holds a finding that reaches the held end until it is complete (see `ScanState`).
 //! Scanning therefore adds word-level latency to streams; with `scan_responses = "off"` (no
@@ -92,6 +93,33 @@ impl TextScanner for EngineScanner {
                         i += 1;
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Wraps the response scanner of one request: a finding whose text is exactly one of the
+/// request's restorable replacements (a surrogate the model copied, e.g. a fake key for an
+/// `API_KEY = "surrogate"` policy) is left for restoration instead of being redacted.
+struct SkipReplacements {
+    inner: Arc<dyn TextScanner>,
+    restorer: Restorer,
+}
+
+impl TextScanner for SkipReplacements {
+    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        let start = out.len();
+        self.inner.find(text, out);
+        let mut i = start;
+        while i < out.len() {
+            let own = out
+                .get(i)
+                .and_then(|f| text.get(f.start..f.end))
+                .is_some_and(|v| self.restorer.is_replacement(v));
+            if own {
+                out.remove(i);
+            } else {
+                i += 1;
             }
         }
     }
@@ -164,8 +192,16 @@ impl FilterOptions {
 pub fn response_filter(
     endpoint: Endpoint,
     streaming: bool,
-    opts: FilterOptions,
+    mut opts: FilterOptions,
 ) -> Box<dyn ResponseFilter> {
+    if !opts.restorer.is_empty() {
+        opts.scanner = opts.scanner.take().map(|inner| {
+            Arc::new(SkipReplacements {
+                inner,
+                restorer: opts.restorer.clone(),
+            }) as Arc<dyn TextScanner>
+        });
+    }
     let generates = matches!(
         endpoint,
         Endpoint::OpenAiChat

@@ -5,7 +5,8 @@
 //! [`Vault`] (one per request and tenant: applies [`Action`]s, records restorable
 //! replacements, neutralises placeholder look-alikes typed by the user).
 //! Never: shares state across requests, tenants or replicas; logs values; records
-//! non-restorable replacements (redact, hash, mask) or built-in secrets.
+//! non-restorable replacements (redact, hash, mask) or built-in secrets the policy does not
+//! explicitly restore (`EffectivePolicy::restored_secrets`, see `policy`).
 //! Called by: the sanitizer's leaf visitor (`server::service`, `cli` scrub), then
 //! [`Vault::restorer`] for the response filter.
 //!
@@ -57,16 +58,16 @@
 //! the request is re-drawn.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::policy::{Action, EffectivePolicy};
+use super::policy::{restorable_entity, Action, EffectivePolicy};
 use super::restore::Restorer;
 use super::TransformError;
-use crate::detect::{Category, Entity, Finding};
+use crate::detect::{Entity, Finding};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -211,10 +212,13 @@ pub struct Vault {
     taken: HashMap<String, String>,
     /// Restorable replacements only: replacement -> original.
     restore: HashMap<String, String>,
+    /// Built-in secret entities whose pseudonyms/surrogates are restored (from the policy).
+    restored_secrets: BTreeSet<String>,
 }
 
 impl Vault {
-    /// An empty vault; `mask_keep_last` from the effective policy.
+    /// An empty vault; `mask_keep_last` from the effective policy. Built-in secrets are never
+    /// restored (the default policy); use [`Vault::for_policy`] to honour an explicit opt-in.
     pub fn new(key: TenantKey, mask_keep_last: usize) -> Self {
         Vault {
             key,
@@ -222,12 +226,16 @@ impl Vault {
             issued: HashMap::new(),
             taken: HashMap::new(),
             restore: HashMap::new(),
+            restored_secrets: BTreeSet::new(),
         }
     }
 
-    /// An empty vault configured from the effective policy.
+    /// An empty vault configured from the effective policy (`mask_keep_last`, and the
+    /// built-in secrets the policy explicitly restores).
     pub fn for_policy(key: TenantKey, policy: &EffectivePolicy) -> Self {
-        Self::new(key, policy.mask_keep_last)
+        let mut v = Self::new(key, policy.mask_keep_last);
+        v.restored_secrets = policy.restored_secrets.clone();
+        v
     }
 
     /// Number of restorable replacements recorded.
@@ -282,7 +290,7 @@ impl Vault {
         };
         if action.is_restorable() {
             self.taken.insert(replacement.clone(), original.to_owned());
-            if restorable_entity(entity) {
+            if restorable_entity(entity, &self.restored_secrets) {
                 self.restore
                     .insert(replacement.clone(), original.to_owned());
             }
@@ -420,11 +428,6 @@ impl Vault {
     pub fn restorable(&self) -> impl Iterator<Item = (&str, &str)> {
         self.restore.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
-}
-
-/// Built-in secrets are never restored, whatever the action (custom entities may be).
-fn restorable_entity(entity: &Entity) -> bool {
-    entity.category() == Category::Pii || matches!(entity, Entity::Custom(_))
 }
 
 /// Spans of `<NAME_hex>` look-alikes: NAME `[A-Z][A-Z0-9_]*`, hex 6..=16 lowercase.
@@ -799,12 +802,17 @@ mod tests {
     }
 
     #[test]
-    fn secrets_are_never_restorable() {
+    fn secrets_are_not_restored_by_default() {
         let mut v = vault("acme");
         let p = v
             .replace(&Entity::ApiKey, "sk-abc", Action::Pseudonymize)
             .unwrap();
         assert!(p.starts_with("<API_KEY_"));
+        assert!(v.is_empty());
+        // The default policy does not opt in either.
+        let mut v = Vault::for_policy(key("acme"), &EffectivePolicy::default());
+        v.replace(&Entity::ApiKey, "sk-abc", Action::Pseudonymize)
+            .unwrap();
         assert!(v.is_empty());
         v.replace(
             &Entity::Custom("EMPLOYEE_ID".into()),
@@ -813,6 +821,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(v.restorable_len(), 1);
+    }
+
+    #[test]
+    fn secrets_listed_as_restorable_in_the_policy_are_restored() {
+        let cfg: PolicyConfig =
+            toml::from_str("[entities]\nAPI_KEY = \"pseudonymize\"\nPASSWORD = \"surrogate\"\n")
+                .unwrap();
+        let policy = cfg.effective("acme", "openai");
+        let mut v = Vault::for_policy(key("acme"), &policy);
+        let k = v
+            .replace(&Entity::ApiKey, "sk-abc123", Action::Pseudonymize)
+            .unwrap();
+        let pw = v
+            .replace(&Entity::Password, "Hunter2!x", Action::Surrogate)
+            .unwrap();
+        assert!(k.starts_with("<API_KEY_") && pw != "Hunter2!x");
+        // Not listed: still never restored.
+        v.replace(
+            &Entity::GenericSecret,
+            "wJalrXUtnFEMIabc",
+            Action::Pseudonymize,
+        )
+        .unwrap();
+        assert_eq!(v.restorable_len(), 2);
+        let r = v.restorer().unwrap();
+        assert_eq!(
+            r.restore(&format!("use {k} and {pw}")),
+            "use sk-abc123 and Hunter2!x"
+        );
+        // Another tenant's vault with the same policy does not hold these values.
+        let other = Vault::for_policy(key("globex"), &policy);
+        assert!(other.is_empty());
     }
 
     #[test]

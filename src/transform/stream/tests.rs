@@ -760,6 +760,47 @@ fn scanner_redacts_non_streaming_text() {
     );
 }
 
+/// A secret surrogate copied by the model is restored, not redacted by the response scanner;
+/// other keys in the output still are.
+#[test]
+fn scanner_leaves_the_requests_own_surrogates_for_restoration() {
+    let r = Restorer::new([("sk-live-4f9q2z".to_owned(), "sk-live-real007".to_owned())]).unwrap();
+    let o = opts(&r).with_scanner(Arc::new(FakeKeys));
+    let mut f = response_filter(Endpoint::OpenAiChat, false, o.clone());
+    let body =
+        json!({"choices": [{"message": {"content": "use sk-live-4f9q2z, not sk-live-999"}}]});
+    let out = feed(f.as_mut(), body.to_string().as_bytes(), &[]);
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        v["choices"][0]["message"]["content"],
+        "use sk-live-real007, not <API_KEY>"
+    );
+    // Streaming, one character per event.
+    let text = "use sk-live-4f9q2z, not sk-live-999 ok";
+    let mut up = String::new();
+    for c in text.chars() {
+        up += &format!(
+            "data: {}\n\n",
+            json!({"choices": [{"index": 0, "delta": {"content": c.to_string()}}]})
+        );
+    }
+    up += "data: [DONE]\n\n";
+    let mut f = response_filter(Endpoint::OpenAiChat, true, o);
+    let out = feed(f.as_mut(), up.as_bytes(), &[]);
+    let got: String = events(&out)
+        .iter()
+        .filter_map(|e| e.data.as_deref())
+        .filter(|d| *d != "[DONE]")
+        .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+        .filter_map(|v| {
+            v["choices"][0]["delta"]["content"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .collect();
+    assert_eq!(got, "use sk-live-real007, not <API_KEY> ok");
+}
+
 #[test]
 fn error_frames_have_the_provider_shape() {
     let g = String::from_utf8(stream_error_frame(

@@ -7,6 +7,11 @@
 //! file names (`icon@2x.png`), scp-style SSH remotes (`git@github.com:org/repo`), user-info in
 //! URLs (`https://user@host`, left to the secrets detectors). npm scopes and decorators have
 //! no local part and never match.
+//!
+//! With `include_test_values` ([`EmailDetector::new`]`(true)`, from `[detection]`), reserved
+//! domains are reported like any other (score unchanged): `user@example.com`,
+//! `a@mail.example.org`, `me@host.test`, `x@foo.invalid`, `svc@db.local`, `root@localhost`
+//! (the reserved names stand in for the IANA TLD check). Every other rule still applies.
 
 use std::borrow::Cow;
 
@@ -18,7 +23,10 @@ const SCORE: f32 = 0.95;
 
 /// The e-mail detector.
 #[derive(Debug, Default, Clone)]
-pub struct EmailDetector;
+pub struct EmailDetector {
+    /// Report reserved (documentation/test) domains too.
+    include_test_values: bool,
+}
 
 fn is_tld(label: &str) -> bool {
     if label.len() < 2 || label.len() > 24 || !label.bytes().all(|b| b.is_ascii_alphabetic()) {
@@ -32,6 +40,14 @@ fn is_tld(label: &str) -> bool {
         return false;
     };
     TLDS.binary_search(&lower).is_ok()
+}
+
+/// Reserved top-level names (RFC 2606 / 6761 / 6762) accepted as a TLD when test values are
+/// included.
+fn is_reserved_tld(label: &str) -> bool {
+    ["example", "test", "invalid", "localhost", "local"]
+        .iter()
+        .any(|t| label.eq_ignore_ascii_case(t))
 }
 
 fn is_reserved(domain: &str) -> bool {
@@ -50,10 +66,14 @@ fn is_reserved(domain: &str) -> bool {
     EXACT.contains(&d.as_str()) || SUFFIX.iter().any(|s| d.ends_with(s))
 }
 
-/// Validate the domain labels; returns false on any structural problem.
-fn domain_ok(domain: &str) -> bool {
+/// Validate the domain labels; returns false on any structural problem. `reserved_ok`: a
+/// reserved top-level name counts as a TLD and a bare `localhost` is a domain.
+fn domain_ok(domain: &str, reserved_ok: bool) -> bool {
     if domain.len() > 253 {
         return false;
+    }
+    if reserved_ok && domain.eq_ignore_ascii_case("localhost") {
+        return true;
     }
     let mut labels = 0;
     let mut last = "";
@@ -70,7 +90,7 @@ fn domain_ok(domain: &str) -> bool {
         labels += 1;
         last = label;
     }
-    if labels < 2 || !is_tld(last) {
+    if labels < 2 || !(is_tld(last) || (reserved_ok && is_reserved_tld(last))) {
         return false;
     }
     // Retina / density suffixes: `icon@2x.png`, `logo@3x.pl`.
@@ -92,7 +112,14 @@ fn local_char(c: char) -> bool {
 }
 
 impl EmailDetector {
-    fn candidate(text: &str, at: usize) -> Option<(usize, usize)> {
+    /// `include_test_values`: also report addresses at reserved domains (see the module docs).
+    pub fn new(include_test_values: bool) -> Self {
+        EmailDetector {
+            include_test_values,
+        }
+    }
+
+    fn candidate(&self, text: &str, at: usize) -> Option<(usize, usize)> {
         let b = text.as_bytes();
         // Local part, walking back by chars.
         let mut s = at;
@@ -134,7 +161,8 @@ impl EmailDetector {
             }
         }
         let domain = text.get(at + 1..e)?;
-        if !domain_ok(domain) || is_reserved(domain) {
+        let tv = self.include_test_values;
+        if !domain_ok(domain, tv) || (!tv && is_reserved(domain)) {
             return None;
         }
         // scp-style SSH remote: `git@github.com:org/repo.git`.
@@ -170,7 +198,7 @@ impl Detector for EmailDetector {
             if h.start < covered {
                 continue;
             }
-            if let Some((s, e)) = Self::candidate(cx.text, h.start) {
+            if let Some((s, e)) = self.candidate(cx.text, h.start) {
                 covered = e;
                 out.push(Finding {
                     entity: Entity::EmailAddress,
@@ -190,7 +218,11 @@ mod tests {
     use super::*;
 
     fn det() -> EmailDetector {
-        EmailDetector
+        EmailDetector::default()
+    }
+
+    fn strict() -> EmailDetector {
+        EmailDetector::new(true)
     }
 
     #[test]
@@ -251,5 +283,47 @@ mod tests {
         ] {
             assert!(found(&det(), t).is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn test_values_mode_reports_reserved_domains() {
+        for t in [
+            "user@example.com",
+            "admin@mail.example.org",
+            "ops@example.net",
+            "me@host.test",
+            "me@foo.invalid",
+            "svc@db.local",
+            "dev@shop.example",
+            "root@localhost",
+        ] {
+            assert_eq!(found(&strict(), t), vec![t], "{t}");
+            assert!(found(&det(), t).is_empty(), "default mode: {t}");
+        }
+        assert_eq!(
+            found(&strict(), "mail jane.doe@example.com today"),
+            vec!["jane.doe@example.com"]
+        );
+    }
+
+    #[test]
+    fn test_values_mode_keeps_the_other_rules() {
+        for t in [
+            "icon@2x.png",
+            "git@github.com:org/repo.git",
+            "https://user@example.com/path",
+            "foo@bar",
+            "x@y.notatld",
+            "a..b@example.com",
+            "pkg@1.2.3",
+            "${USER}@${DOMAIN}",
+        ] {
+            assert!(found(&strict(), t).is_empty(), "{t}");
+        }
+        // Ordinary addresses: same result in both modes.
+        assert_eq!(
+            found(&strict(), "write to john.doe+tag@gmail.com now"),
+            found(&det(), "write to john.doe+tag@gmail.com now")
+        );
     }
 }

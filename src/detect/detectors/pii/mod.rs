@@ -18,6 +18,7 @@
 //! Scores: validated (checksum/structure) ≥ 0.9; context-dependent 0.6–0.85; signals we would
 //! not redact < 0.5 (the engine drops them by default).
 
+use super::CatalogueOptions;
 use crate::detect::Detector;
 
 mod card;
@@ -43,12 +44,18 @@ pub use phone::PhoneDetector;
 
 /// Every PII detector with default settings.
 pub fn all() -> Vec<Box<dyn Detector>> {
+    all_with(CatalogueOptions::default())
+}
+
+/// Every PII detector with `opts` (`include_test_values` reaches the e-mail and US SSN
+/// detectors: reserved domains and never-issued SSN ranges).
+pub fn all_with(opts: CatalogueOptions) -> Vec<Box<dyn Detector>> {
     phone::warm_up();
     vec![
-        Box::new(EmailDetector),
+        Box::new(EmailDetector::new(opts.include_test_values)),
         Box::new(CardDetector),
         Box::new(IbanDetector),
-        Box::new(UsSsnDetector),
+        Box::new(UsSsnDetector::new(opts.include_test_values)),
         Box::new(UkNinoDetector),
         Box::new(UkNhsDetector),
         Box::new(PtNifDetector),

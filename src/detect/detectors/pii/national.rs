@@ -11,6 +11,12 @@
 //! | US SSN `AAA-GG-SSSS` | 0.75 | 0.95 |
 //! | US SSN spaced/dotted | 0.4 (not redacted) | 0.9 |
 //! | US SSN bare 9 digits | — | 0.85 |
+//!
+//! US SSN and `include_test_values` (from `[detection]`): numbers that fail only the SSA
+//! issuance rules (area 000, 666 or 900–999, group 00, serial 0000, published samples such as
+//! `078-05-1120` or `123-45-6789`) are scored exactly like issuable ones (row above), so a
+//! dashed `ddd-dd-dddd` is reported even without a context word and the other shapes need
+//! one. All-same-digit numbers (`000-00-0000`) stay unreported (masks).
 //! | UK NINO (suffix A–D) | 0.7 | 0.95 |
 //! | UK NHS 3-3-4 space-grouped | 0.9 | 0.95 |
 //! | UK NHS 3-3-4 dash-grouped (US phone shape) | — | 0.95 |
@@ -31,7 +37,7 @@ use super::util::{
 };
 use crate::detect::checks::{
     de_steuer_id_valid, es_nif_valid, fr_nir_valid, it_cf_valid, nhs_valid, nl_bsn_valid,
-    pt_nif_prefix_ok, pt_nif_valid, us_ssn_valid,
+    pt_nif_prefix_ok, pt_nif_valid, us_ssn_shape_ok, us_ssn_valid,
 };
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
@@ -60,7 +66,19 @@ const SSN_CONTEXT: Keywords = Keywords(&[
 
 /// US Social Security numbers.
 #[derive(Debug, Default, Clone)]
-pub struct UsSsnDetector;
+pub struct UsSsnDetector {
+    /// Report numbers in never-issued ranges too (see the module docs).
+    include_test_values: bool,
+}
+
+impl UsSsnDetector {
+    /// `include_test_values`: lift the SSA issuance rules (reserved areas, samples).
+    pub fn new(include_test_values: bool) -> Self {
+        UsSsnDetector {
+            include_test_values,
+        }
+    }
+}
 
 impl Detector for UsSsnDetector {
     fn name(&self) -> &'static str {
@@ -83,7 +101,12 @@ impl Detector for UsSsnDetector {
                         continue;
                     }
                     let mut d = [0u8; 9];
-                    if collect_digits(b, s, e, &mut d) != Some(9) || !us_ssn_valid(&d) {
+                    let ok = if self.include_test_values {
+                        us_ssn_shape_ok
+                    } else {
+                        us_ssn_valid
+                    };
+                    if collect_digits(b, s, e, &mut d) != Some(9) || !ok(&d) {
                         continue;
                     }
                     let ctx = SSN_CONTEXT.near(cx.text, s, e);
@@ -619,7 +642,7 @@ mod tests {
 
     #[test]
     fn ssn() {
-        let d = UsSsnDetector;
+        let d = UsSsnDetector::default();
         assert_eq!(found(&d, "SSN: 536-90-2784"), vec!["536-90-2784"]);
         assert_eq!(scores(&d, "call 536-90-2784"), vec![0.75]);
         assert_eq!(scores(&d, "ssn 536902784"), vec![0.85]);
@@ -641,6 +664,44 @@ mod tests {
         ] {
             assert!(found(&d, t).is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn ssn_test_values_mode() {
+        let strict = UsSsnDetector::new(true);
+        let default = UsSsnDetector::default();
+        for (t, v, score) in [
+            ("SSN: 934-27-4315", "934-27-4315", 0.95),
+            ("ssn 078-05-1120", "078-05-1120", 0.95),
+            ("ssn 123-45-6789", "123-45-6789", 0.95),
+            ("ssn 666-12-3456", "666-12-3456", 0.95),
+            ("ssn 000-12-3456", "000-12-3456", 0.95),
+            ("ssn 536-00-2784", "536-00-2784", 0.95),
+            ("ssn 934274315", "934274315", 0.85),
+            // Dashed shape without a context word: scored like an issuable number.
+            ("ref 934-27-4315", "934-27-4315", 0.75),
+        ] {
+            assert_eq!(found(&strict, t), vec![v], "{t}");
+            assert_eq!(scores(&strict, t), vec![score], "{t}");
+            assert!(found(&default, t).is_empty(), "default mode: {t}");
+        }
+        // Masks, shapes and weak forms stay unreported.
+        for t in [
+            "ssn 000-00-0000",
+            "ssn 999-99-9999",
+            "id 934274315",
+            "value 934 27 4315",
+            "ssn 934-27-43155",
+            "v934-27-4315",
+            "ssn XXX-XX-XXXX",
+        ] {
+            assert!(found(&strict, t).is_empty(), "{t}");
+        }
+        // Issuable numbers: same result in both modes.
+        assert_eq!(
+            scores(&strict, "call 536-90-2784"),
+            scores(&default, "call 536-90-2784")
+        );
     }
 
     #[test]

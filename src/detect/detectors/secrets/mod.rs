@@ -25,13 +25,21 @@ mod tokens;
 mod uri;
 pub(crate) mod util;
 
+use super::CatalogueOptions;
 use crate::detect::Detector;
 
-/// Every secret detector, most specific first (the order breaks score ties).
+/// Every secret detector with the default options, most specific first (the order breaks
+/// score ties).
 pub fn all() -> Vec<Box<dyn Detector>> {
+    all_with(CatalogueOptions::default())
+}
+
+/// Every secret detector with `opts` (`include_test_values` reaches the vendor-token
+/// detectors: documentation `EXAMPLE` tokens and checksum-failing GitHub/npm tokens).
+pub fn all_with(opts: CatalogueOptions) -> Vec<Box<dyn Detector>> {
     let mut v: Vec<Box<dyn Detector>> =
         vec![Box::new(pem::PemPrivateKey), Box::new(jwt::JwtDetector)];
-    v.extend(tokens::all());
+    v.extend(tokens::all(opts.include_test_values));
     v.push(Box::new(uri::UriCredentials));
     v.push(Box::new(headers::AuthHeader));
     v.push(Box::new(k8s::KubernetesSecret));

@@ -10,15 +10,25 @@
 //! Scores: checksum-validated 0.99; unique prefix with exact shape 0.9–0.95; shape-only with a
 //! short or common prefix 0.8–0.85; a well-formed GitHub/npm token failing its checksum 0.6
 //! (often a documentation example, still redacted by default).
+//!
+//! `include_test_values` (from `[detection]`, passed to [`all`]): vendor documentation
+//! examples (`AKIAIOSFODNN7EXAMPLE`, `ghp_EXAMPLE…`, `xoxb-…-EXAMPLE…`, the AWS example secret
+//! key) are reported at the spec's score instead of being skipped, and a well-formed GitHub/npm
+//! token failing its checksum scores [`UNVERIFIED_TEST_SCORE`] instead of 0.6. Placeholders
+//! (`${VAR}`, `<your-key>`, `xoxb-your-token-here`, `ghp_XXXX…`) stay unreported.
 
 use std::borrow::Cow;
 
 use regex::Regex;
 
 use super::util::{
-    finding, is_b62, is_b64, is_b64url, is_hex, is_placeholder, run_left, run_right,
+    finding, is_b62, is_b64, is_b64url, is_hex, is_placeholder_in, run_left, run_right,
 };
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
+
+/// Score of a well-formed GitHub/npm token failing its checksum when test values are included
+/// (a unique prefix with the exact shape; 0.6 otherwise).
+pub const UNVERIFIED_TEST_SCORE: f32 = 0.9;
 
 /// Body alphabet.
 #[derive(Debug, Clone, Copy)]
@@ -573,9 +583,13 @@ struct TokenDetector {
     re: Option<Regex>,
     /// The regex failed to compile: never match (the catalogue test catches this).
     broken: bool,
+    /// Report documentation examples and checksum-failing tokens at full strength.
+    include_test_values: bool,
 }
 
-pub fn all() -> Vec<Box<dyn Detector>> {
+/// Every vendor-token detector; `include_test_values` lifts the documentation-example
+/// exemptions (see the module docs).
+pub fn all(include_test_values: bool) -> Vec<Box<dyn Detector>> {
     let mut out: Vec<Box<dyn Detector>> = Vec::new();
     for spec in specs() {
         let (re, broken) = match spec.check {
@@ -585,12 +599,19 @@ pub fn all() -> Vec<Box<dyn Detector>> {
             },
             _ => (None, false),
         };
-        out.push(Box::new(TokenDetector { spec, re, broken }));
+        out.push(Box::new(TokenDetector {
+            spec,
+            re,
+            broken,
+            include_test_values,
+        }));
     }
     out.push(Box::new(OpenAiLegacy));
     out.push(Box::new(AzureIdentifiableKey));
     out.push(Box::new(TelegramBotToken));
-    out.push(Box::new(AwsSecretPair));
+    out.push(Box::new(AwsSecretPair {
+        include_test_values,
+    }));
     out.push(Box::new(AzureSasSignature));
     out
 }
@@ -635,7 +656,9 @@ impl Detector for TokenDetector {
             let Some(value) = text.get(start..end) else {
                 continue;
             };
-            if is_placeholder(value) || value.ends_with("EXAMPLE") || value.ends_with("EXAMPLEKEY")
+            let tv = self.include_test_values;
+            if is_placeholder_in(value, tv)
+                || (!tv && (value.ends_with("EXAMPLE") || value.ends_with("EXAMPLEKEY")))
             {
                 continue;
             }
@@ -697,6 +720,8 @@ impl TokenDetector {
                 let body = token.split_once('_').map(|(_, b)| b)?;
                 if crc32_b62_valid(body) {
                     s.score
+                } else if self.include_test_values {
+                    UNVERIFIED_TEST_SCORE
                 } else {
                     0.6
                 }
@@ -921,7 +946,9 @@ impl Detector for TelegramBotToken {
 /// AWS secret access key next to an access key id (pairing, DETECTORS.md §1.1): a 40-char
 /// `[A-Za-z0-9/+]` run within 256 bytes after `AKIA…`/`ASIA…`, entropy >= 4.25, mixed case.
 /// Keyed forms (`aws_secret_access_key = …`) are caught by the assignment detector.
-struct AwsSecretPair;
+struct AwsSecretPair {
+    include_test_values: bool,
+}
 
 const AWS_PAIR_WINDOW: usize = 256;
 
@@ -961,7 +988,11 @@ impl Detector for AwsSecretPair {
                 if n == 40 && !b.get(i + n).is_some_and(|c| is_b64(*c) || *c == b'=') {
                     if let Some(v) = cx.text.get(i..i + n) {
                         let (lo, up, _, _) = super::util::classes(v);
-                        if lo && up && super::util::entropy(v) >= 4.25 && !is_placeholder(v) {
+                        if lo
+                            && up
+                            && super::util::entropy(v) >= 4.25
+                            && !is_placeholder_in(v, self.include_test_values)
+                        {
                             out.push(finding(
                                 Entity::ApiKey,
                                 i,
@@ -1036,7 +1067,7 @@ mod tests {
     use crate::detect::Engine;
 
     fn engine() -> Engine {
-        Engine::with_detectors(all()).unwrap()
+        Engine::with_detectors(all(false)).unwrap()
     }
 
     /// Deterministic pseudo-random b62 string (no real tokens in the repo).
@@ -1249,6 +1280,64 @@ mod tests {
             "disk_size and sk_ alone",
             "AIzaSy...",
             "ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+            "Zm9v/cioAbCdEfGhIjKlMnOpQrStUvWxYz012345+YmFy",
+        ] {
+            assert!(found(&e, t).is_empty(), "{t}");
+        }
+    }
+
+    fn strict_engine() -> Engine {
+        Engine::with_detectors(all(true)).unwrap()
+    }
+
+    #[test]
+    fn test_values_mode_reports_vendor_doc_examples() {
+        let (e, d) = (strict_engine(), engine());
+        // Split so the repository holds no literal token-shaped strings.
+        let aws = format!("AK{}AIOSFODNN7EXAMPLE", "I");
+        let gh = format!("gh{}_EXAMPLENOTAREALGITHUBTOKEN0000000000", "p");
+        let slack = format!("xo{}b-00000-00000-EXAMPLENOTAREALTOKEN", "x");
+        for (tok, det, score) in [
+            (&aws, "aws_access_key_id", 0.9),
+            (&gh, "github_token", UNVERIFIED_TEST_SCORE),
+            (&slack, "slack_token", 0.9),
+        ] {
+            let text = format!("creds: {tok} end");
+            assert_eq!(found(&e, &text), vec![(det.into(), tok.clone(), score)]);
+            assert!(found(&d, &text).is_empty(), "default mode: {tok}");
+        }
+        // The AWS documentation secret key next to its key id.
+        let secret = format!("wJalrXUtnFEMI/K7MDENG/bPxRfiCY{}KEY", "EXAMPLE");
+        let text = format!("id {aws} secret {secret}");
+        let f = found(&e, &text);
+        assert!(f
+            .iter()
+            .any(|x| x.0 == "aws_secret_access_key" && x.1 == secret));
+        assert!(!found(&d, &text).iter().any(|x| x.1 == secret));
+        // A well-formed GitHub token failing its checksum: full strength in this mode.
+        let body = with_crc(&b62(30, 1));
+        let mut bad = body.clone();
+        bad.replace_range(35..36, if body.ends_with('A') { "B" } else { "A" });
+        let tok = format!("gh{}_{}", "s", bad);
+        assert_eq!(found(&e, &tok)[0].2, UNVERIFIED_TEST_SCORE);
+        assert!((found(&d, &tok)[0].2 - 0.6).abs() < 1e-6);
+        // Valid tokens: same result in both modes.
+        let good = format!("gh{}_{}", "p", body);
+        assert_eq!(found(&e, &good), found(&d, &good));
+    }
+
+    #[test]
+    fn test_values_mode_keeps_placeholders_clean() {
+        let e = strict_engine();
+        for t in [
+            "xoxb-your-token-here",
+            "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
+            "ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+            "AKIA${AWS_ACCESS_KEY_ID}",
+            "xoxb-<your-slack-token>",
+            "ghp_****************************************",
+            "AIzaSy...",
+            "changeme",
             "Zm9v/cioAbCdEfGhIjKlMnOpQrStUvWxYz012345+YmFy",
         ] {
             assert!(found(&e, t).is_empty(), "{t}");

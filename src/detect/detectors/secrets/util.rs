@@ -256,7 +256,6 @@ const MARKERS: &[&str] = &[
     "replace-me",
     "replaceme",
     "placeholder",
-    "example",
     "redacted",
     "[filtered]",
     "changeme",
@@ -277,9 +276,21 @@ const MARKERS: &[&str] = &[
     "…",
 ];
 
-/// True for placeholders, references, masks and dummy values (DETECTORS.md §3), including
-/// promptwall's own replacement tokens (`<ENTITY>` / `<ENTITY_ab12>`).
+/// Substrings that mark a vendor's documentation example (`AKIAIOSFODNN7EXAMPLE`,
+/// `ghp_EXAMPLE…`): exempt by default, reported with `include_test_values`.
+const DOC_EXAMPLE_MARKERS: &[&str] = &["example"];
+
+/// True for placeholders, references, masks, dummy values (DETECTORS.md §3) and
+/// documentation examples, including promptwall's own replacement tokens (`<ENTITY>` /
+/// `<ENTITY_ab12>`).
 pub fn is_placeholder(value: &str) -> bool {
+    is_placeholder_in(value, false)
+}
+
+/// [`is_placeholder`], except that with `include_test_values` documentation examples
+/// (values containing `example`) are not exempt. Templates, references, masks, dummy words
+/// and sequences are placeholders in both modes.
+pub fn is_placeholder_in(value: &str, include_test_values: bool) -> bool {
     let v = value
         .trim()
         .trim_matches(|c| c == '"' || c == '\'' || c == '`');
@@ -303,6 +314,9 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     if MARKERS.iter().any(|m| lower.contains(m)) {
+        return true;
+    }
+    if !include_test_values && DOC_EXAMPLE_MARKERS.iter().any(|m| lower.contains(m)) {
         return true;
     }
     // Masks: only x/X/*/#/•/-/_/. (at least 3 of them).

@@ -5,6 +5,10 @@
 //! Dates without a cue are never flagged (logs are full of dates). The date must start within a
 //! few words of the cue, with no other digits in between, and be plausible: a real calendar date,
 //! not in the future, at most 120 years ago (today = system clock when the detector is built).
+//! Verb cues cover the narrative forms (`nasceu a`, `nació el`, `elle est née le`, `nacque il`);
+//! `geboren` also works as a trailing cue, since German and Dutch put the participle last
+//! (`sie wurde am 16. März 1959 geboren`, `zij is op 3 mei 1980 geboren`): the date must then
+//! end at most [`TRAIL_GAP`] bytes / three words before it, in the same clause.
 //! A year alone (`born in 1990`) is not a date of birth here: too weak to redact.
 //! Span: the date only.
 
@@ -33,6 +37,11 @@ const CUES: &[(&str, bool)] = &[
     ("geburtstag", true),
     ("geb.", true),
     ("geboren", false),
+    ("nasceu", false),
+    ("nasci", false),
+    ("nació", false),
+    ("nacio", false),
+    ("nacque", false),
     ("date de naissance", true),
     ("naissance", true),
     ("fecha de nacimiento", true),
@@ -170,6 +179,12 @@ const MONTHS: &[(&str, u32)] = &[
 const GAP: usize = 40;
 /// Bytes of text examined after a cue.
 const WINDOW: usize = 80;
+/// Trailing cue (`... 1959 geboren`): bytes examined before the cue, and the longest gap
+/// allowed between the date's end and the cue.
+const TRAIL_WINDOW: usize = 60;
+const TRAIL_GAP: usize = 30;
+/// The cue that may also follow its date.
+const TRAILING_CUE: &str = "geboren";
 
 struct Patterns {
     numeric: Regex,
@@ -243,11 +258,15 @@ pub struct DobDetector {
     literals: Vec<String>,
     /// Literals from this index on are the ` le <digit>` anchors of `né le` / `née le`.
     ne_le_from: usize,
+    /// The literal of [`TRAILING_CUE`].
+    trailing: Option<usize>,
 }
 
 /// `né le 3 mars 1985`: the accented cue has no usable ASCII anchor, so the detector anchors on
 /// ` le ` + the date's first digit and checks `né`/`née` before it.
-const NE_LE: &[&str] = &[" le 0", " le 1", " le 2", " le 3"];
+const NE_LE: &[&str] = &[
+    " le 0", " le 1", " le 2", " le 3", " le 4", " le 5", " le 6", " le 7", " le 8", " le 9",
+];
 const NE_FORMS: &[&str] = &["née", "né", "nee", "ne"];
 
 impl Default for DobDetector {
@@ -273,11 +292,13 @@ impl DobDetector {
         let mut literals = cues.literals().to_vec();
         let ne_le_from = literals.len();
         literals.extend(NE_LE.iter().map(|s| s.to_string()));
+        let trailing = literals.iter().position(|l| l == TRAILING_CUE);
         DobDetector {
             today,
             cues,
             literals,
             ne_le_from,
+            trailing,
         }
     }
 
@@ -325,12 +346,31 @@ impl DobDetector {
 
     /// The first plausible date in `win` (offsets relative to `win`).
     fn find_date(&self, win: &str) -> Option<(usize, usize)> {
-        let p = patterns()?;
         let mut best: Option<(usize, usize)> = None;
-        let mut consider = |s: usize, e: usize| {
+        self.each_date(win, true, |s, e| {
             if best.is_none_or(|(bs, _)| s < bs) {
                 best = Some((s, e));
             }
+        });
+        best
+    }
+
+    /// The plausible date in `win` that ends last (offsets relative to `win`).
+    fn find_last_date(&self, win: &str) -> Option<(usize, usize)> {
+        let mut best: Option<(usize, usize)> = None;
+        self.each_date(win, false, |s, e| {
+            if best.is_none_or(|(bs, be)| e > be || (e == be && s < bs)) {
+                best = Some((s, e));
+            }
+        });
+        best
+    }
+
+    /// Call `consider(start, end)` for plausible dates in `win`: per pattern the first one only
+    /// when `first_only`, else every one.
+    fn each_date(&self, win: &str, first_only: bool, mut consider: impl FnMut(usize, usize)) {
+        let Some(p) = patterns() else {
+            return;
         };
         for c in p.numeric.captures_iter(win) {
             let (Some(a), Some(s1), Some(b), Some(s2), Some(y), Some(all)) =
@@ -350,7 +390,9 @@ impl DobDetector {
             };
             if self.plausible(y, b, a) || self.plausible(y, a, b) {
                 consider(all.start(), all.end());
-                break;
+                if first_only {
+                    break;
+                }
             }
         }
         for c in p.iso.captures_iter(win) {
@@ -369,7 +411,9 @@ impl DobDetector {
             };
             if self.plausible(y, m, d) {
                 consider(all.start(), all.end());
-                break;
+                if first_only {
+                    break;
+                }
             }
         }
         for c in p.worded_dmy.captures_iter(win) {
@@ -384,7 +428,9 @@ impl DobDetector {
             };
             if self.plausible(y, m, d) {
                 consider(all.start(), all.end());
-                break;
+                if first_only {
+                    break;
+                }
             }
         }
         for c in p.worded_mdy.captures_iter(win) {
@@ -399,17 +445,52 @@ impl DobDetector {
             };
             if self.plausible(y, m, d) {
                 consider(all.start(), all.end());
-                break;
+                if first_only {
+                    break;
+                }
             }
         }
-        best
     }
+
+    /// `... 16. März 1959 geboren`: the date ending shortly before a trailing cue starting at
+    /// `cue_start`, within its line and clause; absolute byte range.
+    fn date_before(&self, text: &str, cue_start: usize) -> Option<(usize, usize)> {
+        let (ls, _) = line_bounds(text, cue_start);
+        let mut ws = ceil_boundary(text, cue_start.saturating_sub(TRAIL_WINDOW).max(ls));
+        // Never start inside a word or number (`6. März` cut out of `16. März`).
+        while ws < cue_start && !boundary_before(text, ws) {
+            ws = ceil_boundary(text, ws + 1);
+        }
+        let win = text.get(ws..cue_start)?;
+        let (s, e) = self.find_last_date(win)?;
+        let gap = win.get(e..)?;
+        if gap.len() > TRAIL_GAP || !trail_gap_ok(gap) {
+            return None;
+        }
+        Some((ws + s, ws + e))
+    }
+}
+
+/// Between a date and a trailing cue: blanks, a comma, at most three words (`in Köln`), no
+/// digits and no clause punctuation.
+fn trail_gap_ok(gap: &str) -> bool {
+    if gap
+        .chars()
+        .any(|c| c.is_ascii_digit() || matches!(c, '.' | ';' | ':' | '!' | '?' | '(' | ')'))
+    {
+        return false;
+    }
+    gap.split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .count()
+        <= 3
 }
 
 /// Words allowed between a cue and the date (`born on`, `geb. am`, `née le`, `nacido el`).
 const FILLER: &[&str] = &[
     "on", "is", "was", "the", "of", "at", "am", "ist", "le", "est", "el", "es", "fue", "em", "é",
     "foi", "a", "il", "è", "op", "is", "dd", "mm", "yyyy", "yy", "jjjj", "tt", "jj", "aaaa", "gg",
+    "no", "dia", "día",
 ];
 
 /// The text between a cue and its date: separators and at most three filler words, no digits.
@@ -455,6 +536,7 @@ impl Detector for DobDetector {
             let Some((cs, ce, strong)) = self.cue_at(text, hit) else {
                 continue;
             };
+            let trailing = self.trailing.is_some_and(|t| t == hit.trigger);
             let hit = &Hit {
                 start: cs,
                 end: ce,
@@ -467,6 +549,21 @@ impl Detector for DobDetector {
                 && !boundary_after(text, hit.end)
             {
                 continue;
+            }
+            if trailing {
+                if let Some((start, end)) = self.date_before(text, hit.start) {
+                    if start >= last_end {
+                        last_end = end;
+                        out.push(Finding {
+                            entity: Entity::DateOfBirth,
+                            start,
+                            end,
+                            score: 0.8,
+                            detector: Cow::Borrowed("date_of_birth"),
+                        });
+                        continue;
+                    }
+                }
             }
             // Window: rest of the cue's line; the next line too when the rest is only a label end.
             let (_, le) = line_bounds(text, hit.end);
@@ -528,5 +625,90 @@ mod tests {
         assert!(!d.plausible(2026, 7, 1)); // future
         assert_eq!(d.year4("85"), Some(1985));
         assert_eq!(d.year4("05"), Some(2005));
+    }
+
+    fn dates(text: &str) -> Vec<String> {
+        let e = crate::detect::Engine::with_detectors(vec![Box::new(DobDetector::with_today((
+            2026, 6, 15,
+        )))])
+        .unwrap();
+        e.scan(text)
+            .into_iter()
+            .map(|f| text[f.start..f.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn verb_cues_and_trailing_geboren() {
+        let cases: &[(&str, &str)] = &[
+            // PT / ES verb cues
+            (
+                "Beatriz Pereira: nasceu a 19 de junho de 1982.",
+                "19 de junho de 1982",
+            ),
+            (
+                "Nasceu em 3 de março de 1970, em Braga",
+                "3 de março de 1970",
+            ),
+            ("ela nasceu no dia 4 de maio de 1990", "4 de maio de 1990"),
+            ("nascida em 12/01/2003", "12/01/2003"),
+            (
+                "Sergio Martínez: nació el 7 de agosto de 1985.",
+                "7 de agosto de 1985",
+            ),
+            ("NACIÓ EL 1 de enero de 1960", "1 de enero de 1960"),
+            ("nacio el 02/03/1977", "02/03/1977"),
+            ("nació el día 9 de mayo de 1999", "9 de mayo de 1999"),
+            ("nacque il 5 aprile 1966", "5 aprile 1966"),
+            // FR: single-digit days 4-9 after `née le`
+            ("elle est née le 6 août 1963.", "6 août 1963"),
+            ("il est né le 9 mars 1971", "9 mars 1971"),
+            // DE / NL: the participle comes last
+            (
+                "sie wurde am 16. März 1959 geboren. Ruf sie an",
+                "16. März 1959",
+            ),
+            ("Er ist am 3.4.1980 in Köln geboren.", "3.4.1980"),
+            ("am 1. Mai 1990, geboren in Wien", "1. Mai 1990"),
+            ("zij is op 3 mei 1980 geboren", "3 mei 1980"),
+            // A date both before and after: the labelled one after `geboren am` wins.
+            ("geboren am 2. Juni 1975", "2. Juni 1975"),
+        ];
+        let mut missed = Vec::new();
+        for (text, want) in cases {
+            let got = dates(text);
+            if got != [*want] {
+                missed.push(format!("{text:?}: want {want:?}, got {got:?}"));
+            }
+        }
+        assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+    }
+
+    #[test]
+    fn verb_cue_hard_negatives() {
+        let texts = [
+            // Stems inside other words
+            "O evento internacional de 19 de junho de 1982 foi adiado.",
+            "la selección nacional ganó el 7 de agosto de 1985",
+            "Nascimento do projeto? Não: nascer do sol a 19 de junho de 2020 é irrelevante",
+            // Trailing `geboren` too far, across a clause, or after a non-date
+            "Termin am 16. März 2020. Das Kind wurde gestern geboren.",
+            "Vertrag vom 16. März 1959 wurde in einer alten Berliner Stadt im Norden geboren",
+            "sie wurde 1959 geboren",
+            "am 31. Februar 1959 geboren",
+            "am 16. März 2999 geboren",
+            "ungeboren am 16. März 1959",
+            "am 16. März 1959 geborene Kinder",
+            // Day 4-9 after `le` without `né(e)`
+            "le 6 août 1963 le contrat a été signé",
+        ];
+        let mut bad = Vec::new();
+        for t in texts {
+            let got = dates(t);
+            if !got.is_empty() {
+                bad.push(format!("{t:?} -> {got:?}"));
+            }
+        }
+        assert!(bad.is_empty(), "false positives:\n{}", bad.join("\n"));
     }
 }

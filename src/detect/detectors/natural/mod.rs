@@ -10,7 +10,7 @@
 //! | Detector (`Finding::detector`) | Entity | Triggers | Scores |
 //! |---|---|---|---|
 //! | `person` | `PERSON` | self-introductions, salutations, honorifics, signature closings, name fields, commit trailers | 0.55–0.92 by cue strength × dictionary evidence |
-//! | `date_of_birth` | `DATE_OF_BIRTH` | birth cues | 0.8 (verb cue) / 0.85 (label cue) |
+//! | `date_of_birth` | `DATE_OF_BIRTH` | birth cues (labels; verbs `born`/`nasceu`/`nació`/`née le`; trailing `geboren`) | 0.8 (verb cue) / 0.85 (label cue) |
 //! | `passport`, `mrz` | `PASSPORT` | passport cues; `P<` / `I<` MRZ lines | 0.6–0.85 by shape; 0.9–0.98 ICAO-validated |
 //! | `street_address` | `LOCATION` | street lexicon, address cues | 0.5–0.9 by agreeing signals |
 //!

@@ -18,7 +18,7 @@
 //! dashed `ddd-dd-dddd` is reported even without a context word and the other shapes need
 //! one. All-same-digit numbers (`000-00-0000`) stay unreported (masks).
 //! | UK NINO (suffix A–D) | 0.7 | 0.95 |
-//! | UK NHS 3-3-4 space-grouped | 0.9 | 0.95 |
+//! | UK NHS 3-3-4 space-grouped | 0.9 (0.55 when also a valid non-US national phone number) | 0.95 |
 //! | UK NHS 3-3-4 dash-grouped (US phone shape) | — | 0.95 |
 //! | UK NHS bare 10 digits | — | 0.9 |
 //! | PT NIF | — | 0.9 |
@@ -32,6 +32,7 @@
 
 use std::borrow::Cow;
 
+use super::phone::valid_national_phone_outside_nanp;
 use super::util::{
     alnum_span, byte_at, byte_before, collect_digits, digit_groups, glued, grouped_span, Keywords,
 };
@@ -256,10 +257,23 @@ impl Detector for UkNhsDetector {
                     }
                     let ctx = NHS_CONTEXT.near(cx.text, s, e);
                     // Space-grouped 3-3-4 is the NHS print format; dash-grouped 3-3-4 is just as
-                    // often a US phone number, so it needs context.
+                    // often a US phone number, so it needs context. Without context, a
+                    // space-grouped number that is also a valid national phone number outside
+                    // the US (IT mobile `333 049 8587`; 1 in 11 pass mod 11) scores below the
+                    // phone detector's grouped national score (0.6), so the phone finding wins.
                     let score = match (lens.len(), ctx) {
                         (_, true) => 0.95,
-                        (3, false) if b[s + 3] == b' ' => 0.9,
+                        (3, false) if b[s + 3] == b' ' => {
+                            if cx
+                                .text
+                                .get(s..e)
+                                .is_some_and(valid_national_phone_outside_nanp)
+                            {
+                                0.55
+                            } else {
+                                0.9
+                            }
+                        }
                         _ => continue,
                     };
                     push(out, Entity::UkNhs, "uk_nhs", s, e, score);
@@ -735,6 +749,19 @@ mod tests {
         assert_eq!(scores(&d, "NHS no. 943-476-5919"), vec![0.95]);
         assert!(found(&d, "ref 943-476-5919").is_empty());
         assert_eq!(found(&d, "NHS number 9434765919"), vec!["9434765919"]);
+        // Also a valid Italian mobile (mod 11 passes): weak without NHS context, so the phone
+        // finding wins; with context it is an NHS number again.
+        assert_eq!(scores(&d, "Chiamala al 333 049 8587."), vec![0.55]);
+        assert_eq!(scores(&d, "NHS number 333 049 8587"), vec![0.95]);
+        let p = super::super::PhoneDetector;
+        assert_eq!(scores(&p, "Chiamala al 333 049 8587."), vec![0.6]);
+        let e = crate::detect::Engine::builtin().unwrap();
+        let f = e.scan("Chiamala al 333 049 8587. Ticket 6570 opened");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].entity, Entity::PhoneNumber);
+        let f = e.scan("Patient NHS number 333 049 8587");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].entity, Entity::UkNhs);
         for t in [
             "ts 9434765919",
             "nhs 943 476 5918",

@@ -126,6 +126,34 @@ const REGIONS: &[Id] = &[
     Id::BR,
 ];
 
+/// True when `cand` (digits with separators, no `+`) is a valid national phone number in one of
+/// the default regions outside the North American plan (US numbers are 3-3-4 like NHS numbers
+/// and cover most of that space, but are written with dashes or parentheses). For detectors
+/// whose digit shapes collide with national phone formats (UK NHS `333 049 8587`, an IT
+/// mobile); slow (libphonenumber parse), so call it only on checksum-valid candidates.
+pub(crate) fn valid_national_phone_outside_nanp(cand: &str) -> bool {
+    valid_national(cand, |r| r != Id::US)
+}
+
+/// National parse in the default regions accepted by `keep`.
+fn valid_national(cand: &str, keep: impl Fn(Id) -> bool) -> bool {
+    // Where national numbers are always written with the trunk prefix `0`, a number
+    // without it is not a national phone number (FR `123 456 789` would otherwise parse).
+    let first = cand.bytes().find(u8::is_ascii_digit);
+    let paren = cand.starts_with('(');
+    REGIONS.iter().filter(|&&r| keep(r)).any(|&r| {
+        let trunk_ok = match r {
+            Id::DE | Id::FR | Id::NL | Id::GB => first == Some(b'0'),
+            Id::BR => first == Some(b'0') || paren,
+            _ => true,
+        };
+        trunk_ok
+            && phonenumber::parse(Some(r), cand)
+                .map(|n| phonenumber::is_valid(&n))
+                .unwrap_or(false)
+    })
+}
+
 fn phone_char(c: u8) -> bool {
     c.is_ascii_digit() || matches!(c, b' ' | b'-' | b'.' | b'(' | b')' | b'/')
 }
@@ -272,21 +300,7 @@ impl PhoneDetector {
                 .map(|n| phonenumber::is_valid(&n))
                 .unwrap_or(false);
         }
-        // Where national numbers are always written with the trunk prefix `0`, a number
-        // without it is not a national phone number (FR `123 456 789` would otherwise parse).
-        let first = cand.bytes().find(u8::is_ascii_digit);
-        let paren = cand.starts_with('(');
-        REGIONS.iter().any(|&r| {
-            let trunk_ok = match r {
-                Id::DE | Id::FR | Id::NL | Id::GB => first == Some(b'0'),
-                Id::BR => first == Some(b'0') || paren,
-                _ => true,
-            };
-            trunk_ok
-                && phonenumber::parse(Some(r), cand)
-                    .map(|n| phonenumber::is_valid(&n))
-                    .unwrap_or(false)
-        })
+        valid_national(cand, |_| true)
     }
 
     fn check(cx: &ScanCtx<'_>, s: usize, e: usize, shape: &mut Vec<(usize, u8)>) -> Option<f32> {

@@ -189,18 +189,23 @@ fn timed_scan(text: &str) -> Duration {
     took
 }
 
-/// Scan `unit` repeated to `size` and to `4 * size`; the larger must take < 10x the smaller
-/// (linear is 4x; quadratic would be 16x). A 20 ms floor keeps timer noise out.
+/// Scan `unit` repeated to `size` and to `8 * size`; the larger must take < 32x the smaller
+/// (linear is 8x; quadratic would be 64x, so the wide margin absorbs a shared machine's noise
+/// and the other tests of this binary running in parallel). Runs are interleaved and the best
+/// of each is compared; a 10 ms floor keeps timer resolution out.
 fn assert_roughly_linear(name: &str, unit: &str, size: usize) {
     let small = unit.repeat(size / unit.len().max(1));
-    let large = unit.repeat(4 * size / unit.len().max(1));
-    // Best of several runs: the machine is shared, and a slow outlier is noise, not scaling.
-    let t1 = (0..3).map(|_| timed_scan(&small)).min().unwrap_or_default();
-    let t4 = (0..2).map(|_| timed_scan(&large)).min().unwrap_or_default();
-    let floor = Duration::from_millis(20);
+    let large = unit.repeat(8 * size / unit.len().max(1));
+    let mut t1 = Duration::MAX;
+    let mut t8 = Duration::MAX;
+    for _ in 0..3 {
+        t1 = t1.min(timed_scan(&small));
+        t8 = t8.min(timed_scan(&large));
+    }
+    let floor = Duration::from_millis(10);
     assert!(
-        t4 < t1.max(floor) * 10,
-        "{name}: {} bytes took {t1:?}, {} bytes took {t4:?} (> 10x)",
+        t8 < t1.max(floor) * 32,
+        "{name}: {} bytes took {t1:?}, {} bytes took {t8:?} (> 32x for 8x the input)",
         small.len(),
         large.len()
     );
@@ -229,9 +234,9 @@ const PATHOLOGICAL: &[(&str, &str)] = &[
 
 #[test]
 fn pathological_inputs_complete_and_scale_linearly() {
-    // 128 KiB vs 512 KiB per shape: fast enough for debug CI.
+    // 64 KiB vs 512 KiB per shape: fast enough for debug CI.
     for (name, unit) in PATHOLOGICAL {
-        assert_roughly_linear(name, unit, 128 * 1024);
+        assert_roughly_linear(name, unit, 64 * 1024);
     }
 }
 

@@ -135,9 +135,78 @@ fn phone_char(c: u8) -> bool {
 pub struct PhoneDetector;
 
 /// Load the libphonenumber metadata now (start-up) rather than on the first request.
+///
+/// Also widens the crate's shared regex LRU (100 entries by default): validating a national
+/// candidate in the default regions (and `+1` numbers, which walk every NANPA region) touches
+/// a few hundred metadata regexes, so the default size evicts and recompiles them on nearly
+/// every candidate. Results are unchanged; only recompilation is avoided.
 pub fn warm_up() {
+    if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
+        if cache.capacity() < REGEX_CACHE {
+            cache.set_capacity(REGEX_CACHE);
+        }
+    }
+    let _ = lengths_by_code();
     let _ = phonenumber::parse(None, "+351912345678").map(|n| phonenumber::is_valid(&n));
 }
+
+/// `phonenumber::is_valid`, with an exact length pre-check first. A number is valid only if
+/// the general descriptor of the region chosen for it matches, and that descriptor first
+/// requires the national number's length to be one of its possible lengths. That region is
+/// always one of the regions of the country calling code, so when no region of the code
+/// allows the length, `is_valid` is false without running any metadata regex (the costly
+/// part: `+1`/US candidates otherwise walk the leading-digit patterns of every NANPA region).
+fn is_valid(n: &phonenumber::PhoneNumber) -> bool {
+    let code = usize::from(n.country().code());
+    let mask = lengths_by_code().get(code).copied().unwrap_or(u32::MAX);
+    let national = n.national();
+    let mut len = u32::from(national.zeros()) + 1;
+    let mut v = national.value();
+    while v >= 10 {
+        v /= 10;
+        len += 1;
+    }
+    if len < 32 && mask & (1 << len) == 0 {
+        return false;
+    }
+    phonenumber::is_valid(n)
+}
+
+/// For each country calling code (index), a bit per national-number length that the general
+/// descriptor of at least one of its regions allows; `u32::MAX` (no shortcut) when a region
+/// has no length list, a length does not fit the mask, or the code is unknown.
+fn lengths_by_code() -> &'static [u32] {
+    static TABLE: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let db = &*phonenumber::metadata::DATABASE;
+        (0..1000u16)
+            .map(|code| {
+                let mut metas = db.by_code(&code).unwrap_or_default();
+                for r in db.region(&code).unwrap_or_default() {
+                    metas.extend(db.by_id(r));
+                }
+                if metas.is_empty() {
+                    return u32::MAX;
+                }
+                let mut mask = 0u32;
+                for m in metas {
+                    let lens = m.descriptors().general().possible_length();
+                    if lens.is_empty() || lens.iter().any(|&l| l >= 32) {
+                        return u32::MAX;
+                    }
+                    for &l in lens {
+                        mask |= 1 << l;
+                    }
+                }
+                mask
+            })
+            .collect()
+    })
+}
+
+/// Compiled metadata regexes kept by `phonenumber` (every region we parse in, with room for
+/// international numbers of other countries).
+const REGEX_CACHE: usize = 2048;
 
 /// Digit groups of the candidate: (len, separator-before).
 fn group_shape(t: &[u8], out: &mut Vec<(usize, u8)>) {
@@ -269,7 +338,7 @@ impl PhoneDetector {
                 None => Cow::Borrowed(cand),
             };
             return phonenumber::parse(None, normalised.as_ref())
-                .map(|n| phonenumber::is_valid(&n))
+                .map(|n| is_valid(&n))
                 .unwrap_or(false);
         }
         // Where national numbers are always written with the trunk prefix `0`, a number
@@ -284,7 +353,7 @@ impl PhoneDetector {
             };
             trunk_ok
                 && phonenumber::parse(Some(r), cand)
-                    .map(|n| phonenumber::is_valid(&n))
+                    .map(|n| is_valid(&n))
                     .unwrap_or(false)
         })
     }
@@ -314,15 +383,18 @@ impl PhoneDetector {
         if !intl && !national_plausible(t, digits) {
             return None;
         }
-        // Bare national digit strings are only worth parsing with context.
-        let ctx = CONTEXT.near(cx.text, s, e);
-        if !intl && !grouped && !ctx {
+        // Bare national digit strings are only worth parsing with context. Otherwise the
+        // context only sets the score: look it up after parsing, for valid numbers only.
+        let bare = !intl && !grouped;
+        let ctx_first = bare && CONTEXT.near(cx.text, s, e);
+        if bare && !ctx_first {
             return None;
         }
         let cand = cx.text.get(s..e)?;
         if !Self::parse_valid(cand, intl) {
             return None;
         }
+        let ctx = ctx_first || (!bare && CONTEXT.near(cx.text, s, e));
         Some(match (intl, t[0] == b'+', grouped, ctx) {
             (true, _, _, true) => 0.95,
             (true, true, _, false) => 0.9,
@@ -425,6 +497,40 @@ impl Detector for PhoneDetector {
 mod tests {
     use super::super::tests::{found, scores};
     use super::*;
+
+    #[test]
+    fn length_precheck_agrees_with_is_valid() {
+        // Pseudo-random digit strings of every length, parsed nationally in every default
+        // region and internationally: the pre-checked validation must agree exactly.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut checked = 0;
+        let mut valid = 0;
+        for i in 0..6000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = 4 + (i % 13);
+            let digits: String = (0..len)
+                .map(|k| char::from(b'0' + ((x >> (k * 4 % 60)) % 10) as u8))
+                .collect();
+            let mut cands = vec![format!("+{digits}")];
+            for &r in REGIONS {
+                if let Ok(n) = phonenumber::parse(Some(r), &digits) {
+                    assert_eq!(is_valid(&n), phonenumber::is_valid(&n), "{r:?} {digits}");
+                    checked += 1;
+                    valid += usize::from(phonenumber::is_valid(&n));
+                }
+            }
+            for c in cands.drain(..) {
+                if let Ok(n) = phonenumber::parse(None, &c) {
+                    assert_eq!(is_valid(&n), phonenumber::is_valid(&n), "{c}");
+                    checked += 1;
+                    valid += usize::from(phonenumber::is_valid(&n));
+                }
+            }
+        }
+        assert!(checked > 10_000 && valid > 100, "{checked} {valid}");
+    }
 
     #[test]
     fn international() {

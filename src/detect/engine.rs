@@ -23,6 +23,14 @@
 //! 335–400 MB/s; mixed text with ~1 finding/KB 200–260 MB/s; a 4 KiB text with reused
 //! scratch ~10 µs.
 //!
+//! Digit runs are collected once per distinct `min_digits` and shared by every detector whose
+//! only trigger is that digit run (already in text order: no copies per detector, no sort).
+//! `examples/detect_perf.rs` scans deterministic log-heavy corpora (prose, nginx/app/JSON
+//! logs, metrics, manifests, configs, stack traces; mixed adds ~1 finding/KiB) and is the
+//! callgrind driver: ~183 instructions/byte clean, ~198 mixed (most in PII digit-run checks;
+//! the literal skip pass alone is ~18/byte, ~530 MB/s: 619 literals leave the automaton
+//! without a prefilter, short natural-language cues cost only ~3% of it).
+//!
 //! # API
 //! - [`Engine::builtin`], [`Engine::from_config`], [`Engine::with_detectors`],
 //!   [`Engine::with_config`]: build once, share behind an `Arc`.

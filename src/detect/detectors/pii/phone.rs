@@ -12,7 +12,11 @@
 //!   grouped without context. Bare digit strings without context are never parsed.
 //!
 //! Parsing is comparatively slow, so it runs only on candidates that passed every cheap check,
-//! at most twice per candidate (whole span, then without a trailing group).
+//! at most twice per candidate (whole span, then without a trailing group). Validity is
+//! `phonenumber::is_valid` computed with our own compiled copies of the metadata regexes
+//! (compiled per calling code on first use; the crate's shared LRU takes a lock and hashes
+//! each pattern per use), after an exact length pre-check; the context lookup only runs when
+//! it changes the outcome or the score.
 
 use std::borrow::Cow;
 

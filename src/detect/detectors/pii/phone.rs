@@ -12,7 +12,11 @@
 //!   grouped without context. Bare digit strings without context are never parsed.
 //!
 //! Parsing is comparatively slow, so it runs only on candidates that passed every cheap check,
-//! at most twice per candidate (whole span, then without a trailing group).
+//! at most twice per candidate (whole span, then without a trailing group). Validity is
+//! `phonenumber::is_valid` computed with our own compiled copies of the metadata regexes
+//! (compiled per calling code on first use; the crate's shared LRU takes a lock and hashes
+//! each pattern per use), after an exact length pre-check; the context lookup only runs when
+//! it changes the outcome or the score.
 
 use std::borrow::Cow;
 
@@ -149,7 +153,7 @@ fn valid_national(cand: &str, keep: impl Fn(Id) -> bool) -> bool {
         };
         trunk_ok
             && phonenumber::parse(Some(r), cand)
-                .map(|n| phonenumber::is_valid(&n))
+                .map(|n| is_valid(&n))
                 .unwrap_or(false)
     })
 }
@@ -163,9 +167,220 @@ fn phone_char(c: u8) -> bool {
 pub struct PhoneDetector;
 
 /// Load the libphonenumber metadata now (start-up) rather than on the first request.
+///
+/// Also widens the crate's shared regex LRU (100 entries by default): validating a national
+/// candidate in the default regions (and `+1` numbers, which walk every NANPA region) touches
+/// a few hundred metadata regexes, so the default size evicts and recompiles them on nearly
+/// every candidate. Results are unchanged; only recompilation is avoided.
 pub fn warm_up() {
+    if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
+        if cache.capacity() < REGEX_CACHE {
+            cache.set_capacity(REGEX_CACHE);
+        }
+    }
+    let _ = lengths_by_code();
     let _ = phonenumber::parse(None, "+351912345678").map(|n| phonenumber::is_valid(&n));
 }
+
+/// `phonenumber::is_valid`, with an exact length pre-check first. A number is valid only if
+/// the general descriptor of the region chosen for it matches, and that descriptor first
+/// requires the national number's length to be one of its possible lengths. That region is
+/// always one of the regions of the country calling code, so when no region of the code
+/// allows the length, `is_valid` is false without running any metadata regex (the costly
+/// part: `+1`/US candidates otherwise walk the leading-digit patterns of every NANPA region).
+fn is_valid(n: &phonenumber::PhoneNumber) -> bool {
+    let code = usize::from(n.country().code());
+    let mask = lengths_by_code().get(code).copied().unwrap_or(u32::MAX);
+    let national = n.national();
+    let mut len = u32::from(national.zeros()) + 1;
+    let mut v = national.value();
+    while v >= 10 {
+        v /= 10;
+        len += 1;
+    }
+    if len < 32 && mask & (1 << len) == 0 {
+        return false;
+    }
+    let Some(Some(check)) = validators()
+        .get(code)
+        .map(|c| c.get_or_init(|| CodeCheck::build(code)))
+    else {
+        return phonenumber::is_valid(n);
+    };
+    check.is_valid(&national.to_string())
+}
+
+/// One metadata descriptor with its own compiled regex (the crate's `Descriptor::is_match`
+/// without its shared, locked LRU: same pattern, same options, same length list).
+struct Desc {
+    re: regex::Regex,
+    lens: Vec<u16>,
+}
+
+impl Desc {
+    fn new(d: &phonenumber::metadata::Descriptor) -> Option<Desc> {
+        Some(Desc {
+            re: compile(d.national_number().as_str())?,
+            lens: d.possible_length().to_vec(),
+        })
+    }
+
+    fn is_match(&self, v: &str) -> bool {
+        (self.lens.is_empty() || self.lens.contains(&(v.len() as u16)))
+            && self.re.find(v).is_some_and(|m| m.start() == 0)
+    }
+}
+
+/// The crate compiles metadata patterns with `ignore_whitespace` and otherwise default options.
+fn compile(src: &str) -> Option<regex::Regex> {
+    regex::RegexBuilder::new(src)
+        .ignore_whitespace(true)
+        .build()
+        .ok()
+}
+
+/// `validator::number_type(meta, v) != Unknown` for one region's metadata.
+struct RegionCheck {
+    general: Desc,
+    /// Every specific type (premium, toll-free, ..., fixed line, mobile): one must match.
+    types: Vec<Desc>,
+    leading: Option<regex::Regex>,
+}
+
+impl RegionCheck {
+    fn new(m: &phonenumber::metadata::Metadata) -> Option<RegionCheck> {
+        let d = m.descriptors();
+        let mut types = Vec::new();
+        for t in [
+            d.premium_rate(),
+            d.toll_free(),
+            d.shared_cost(),
+            d.voip(),
+            d.personal_number(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+            d.fixed_line(),
+            d.mobile(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            types.push(Desc::new(t)?);
+        }
+        let leading = match m.leading_digits() {
+            Some(l) => Some(compile(l.as_str())?),
+            None => None,
+        };
+        Some(RegionCheck {
+            general: Desc::new(d.general())?,
+            types,
+            leading,
+        })
+    }
+
+    fn known_type(&self, v: &str) -> bool {
+        self.general.is_match(v) && self.types.iter().any(|t| t.is_match(v))
+    }
+}
+
+/// `phonenumber::is_valid` for one calling code, replicating `validator::source_for`: a
+/// single region is used directly; otherwise the first region whose leading digits match
+/// (or, without leading digits, whose types accept the number) decides.
+enum CodeCheck {
+    Single(RegionCheck),
+    Many(Vec<RegionCheck>),
+}
+
+impl CodeCheck {
+    fn build(code: usize) -> Option<CodeCheck> {
+        let db = &*phonenumber::metadata::DATABASE;
+        let code = u16::try_from(code).ok()?;
+        let regions = db.region(&code)?;
+        if let [only] = regions.as_slice() {
+            let meta = if *only == "001" {
+                db.by_code(&code)?.into_iter().next()?
+            } else {
+                only.parse::<Id>().ok()?;
+                db.by_id(*only)?
+            };
+            return Some(CodeCheck::Single(RegionCheck::new(meta)?));
+        }
+        let mut all = Vec::new();
+        for r in regions {
+            // `source_for` unwraps these; without them keep the crate's own path.
+            r.parse::<Id>().ok()?;
+            all.push(RegionCheck::new(db.by_id(r)?)?);
+        }
+        Some(CodeCheck::Many(all))
+    }
+
+    fn is_valid(&self, national: &str) -> bool {
+        match self {
+            CodeCheck::Single(r) => r.known_type(national),
+            CodeCheck::Many(all) => {
+                for r in all {
+                    match &r.leading {
+                        Some(l) => {
+                            if l.find(national).is_some_and(|m| m.start() == 0) {
+                                return r.known_type(national);
+                            }
+                        }
+                        None => {
+                            if r.known_type(national) {
+                                return true;
+                            }
+                        }
+                    }
+                }
+                false
+            }
+        }
+    }
+}
+
+/// Per calling code, its validator, compiled on first use (`None`: use the crate's path).
+fn validators() -> &'static [std::sync::OnceLock<Option<CodeCheck>>] {
+    static TABLE: std::sync::OnceLock<Vec<std::sync::OnceLock<Option<CodeCheck>>>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| (0..1000).map(|_| std::sync::OnceLock::new()).collect())
+}
+
+/// For each country calling code (index), a bit per national-number length that the general
+/// descriptor of at least one of its regions allows; `u32::MAX` (no shortcut) when a region
+/// has no length list, a length does not fit the mask, or the code is unknown.
+fn lengths_by_code() -> &'static [u32] {
+    static TABLE: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let db = &*phonenumber::metadata::DATABASE;
+        (0..1000u16)
+            .map(|code| {
+                let mut metas = db.by_code(&code).unwrap_or_default();
+                for r in db.region(&code).unwrap_or_default() {
+                    metas.extend(db.by_id(r));
+                }
+                if metas.is_empty() {
+                    return u32::MAX;
+                }
+                let mut mask = 0u32;
+                for m in metas {
+                    let lens = m.descriptors().general().possible_length();
+                    if lens.is_empty() || lens.iter().any(|&l| l >= 32) {
+                        return u32::MAX;
+                    }
+                    for &l in lens {
+                        mask |= 1 << l;
+                    }
+                }
+                mask
+            })
+            .collect()
+    })
+}
+
+/// Compiled metadata regexes kept by `phonenumber` (every region we parse in, with room for
+/// international numbers of other countries).
+const REGEX_CACHE: usize = 2048;
 
 /// Digit groups of the candidate: (len, separator-before).
 fn group_shape(t: &[u8], out: &mut Vec<(usize, u8)>) {
@@ -297,7 +512,7 @@ impl PhoneDetector {
                 None => Cow::Borrowed(cand),
             };
             return phonenumber::parse(None, normalised.as_ref())
-                .map(|n| phonenumber::is_valid(&n))
+                .map(|n| is_valid(&n))
                 .unwrap_or(false);
         }
         valid_national(cand, |_| true)
@@ -328,15 +543,18 @@ impl PhoneDetector {
         if !intl && !national_plausible(t, digits) {
             return None;
         }
-        // Bare national digit strings are only worth parsing with context.
-        let ctx = CONTEXT.near(cx.text, s, e);
-        if !intl && !grouped && !ctx {
+        // Bare national digit strings are only worth parsing with context. Otherwise the
+        // context only sets the score: look it up after parsing, for valid numbers only.
+        let bare = !intl && !grouped;
+        let ctx_first = bare && CONTEXT.near(cx.text, s, e);
+        if bare && !ctx_first {
             return None;
         }
         let cand = cx.text.get(s..e)?;
         if !Self::parse_valid(cand, intl) {
             return None;
         }
+        let ctx = ctx_first || (!bare && CONTEXT.near(cx.text, s, e));
         Some(match (intl, t[0] == b'+', grouped, ctx) {
             (true, _, _, true) => 0.95,
             (true, true, _, false) => 0.9,
@@ -439,6 +657,62 @@ impl Detector for PhoneDetector {
 mod tests {
     use super::super::tests::{found, scores};
     use super::*;
+
+    #[test]
+    fn own_validation_agrees_with_phonenumber() {
+        // Pseudo-random digit strings of every length, parsed nationally in every default
+        // region and internationally: the pre-checked validation must agree exactly.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut checked = 0;
+        let mut valid = 0;
+        for i in 0..2500 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = 4 + (i % 13);
+            let digits: String = (0..len)
+                .map(|k| char::from(b'0' + ((x >> (k * 4 % 60)) % 10) as u8))
+                .collect();
+            let mut cands = vec![format!("+{digits}")];
+            for &r in REGIONS {
+                if let Ok(n) = phonenumber::parse(Some(r), &digits) {
+                    assert_eq!(is_valid(&n), phonenumber::is_valid(&n), "{r:?} {digits}");
+                    checked += 1;
+                    valid += usize::from(phonenumber::is_valid(&n));
+                }
+            }
+            for c in cands.drain(..) {
+                if let Ok(n) = phonenumber::parse(None, &c) {
+                    assert_eq!(is_valid(&n), phonenumber::is_valid(&n), "{c}");
+                    checked += 1;
+                    valid += usize::from(phonenumber::is_valid(&n));
+                }
+            }
+        }
+        // Calling codes shared by several regions (leading-digit selection) and non-geographic.
+        for c in [
+            "+1 268 464 1234",
+            "+1 650 253 0000",
+            "+1 416 555 0123",
+            "+1 809 555 1234",
+            "+1 253 0000",
+            "+44 1481 256789",
+            "+44 7700 900123",
+            "+44 1624 612345",
+            "+39 06 6981 2345",
+            "+39 06 698 12345",
+            "+7 701 123 4567",
+            "+7 912 345 6789",
+            "+800 1234 5678",
+            "+979 123456789",
+            "+262 262 123456",
+            "+599 9 123 4567",
+        ] {
+            let n = phonenumber::parse(None, c).unwrap();
+            assert_eq!(is_valid(&n), phonenumber::is_valid(&n), "{c}");
+        }
+        assert!(checked > 4_000 && valid > 30, "{checked} {valid}");
+    }
 
     #[test]
     fn international() {

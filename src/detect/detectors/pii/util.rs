@@ -235,10 +235,29 @@ impl Keywords {
         })
     }
 
+    /// Bit set of the first (ASCII) bytes of every keyword's last word: a word starting with
+    /// any other byte cannot end a keyword, so [`Keywords::ends_here`] is skipped for it.
+    fn last_initials(&self) -> u128 {
+        let mut mask = 0u128;
+        for kw in self.0 {
+            let kw = kw.strip_suffix('*').unwrap_or(kw).as_bytes();
+            let last = kw.iter().rposition(|&c| c == b' ').map_or(0, |i| i + 1);
+            if let Some(&c) = kw.get(last) {
+                mask |= 1u128 << (c & 0x7f);
+            }
+        }
+        mask
+    }
+
     /// True if any keyword occurs, on word boundaries, in `window`. Words are lower-cased and
     /// accent-folded; camelCase, snake_case, kebab-case and dotted keys are split into words.
     /// Allocation-free.
+    #[cfg(test)]
     pub(super) fn matches_in(&self, window: &str) -> bool {
+        self.matches_in_masked(window, self.last_initials())
+    }
+
+    fn matches_in_masked(&self, window: &str, initials: u128) -> bool {
         let mut ring = [Word::EMPTY; 4];
         let mut head = 3;
         let mut count = 0;
@@ -252,17 +271,33 @@ impl Keywords {
             ring[*head] = *cur;
             *cur = Word::EMPTY;
             count += 1;
+            // Folded words are ASCII; anything else goes through the full check.
+            let first = ring[*head].bytes().first().copied().unwrap_or(0x80);
+            if first < 0x80 && initials & (1u128 << first) == 0 {
+                return false;
+            }
             self.ends_here(ring, *head, count)
         };
         for c in window.chars() {
-            let lower = c.to_lowercase().next().unwrap_or(c);
-            match fold(lower) {
+            // ASCII fast path: the same results as the Unicode case mapping and `fold`.
+            let (folded, upper, lower_or_digit) = if c.is_ascii() {
+                let l = c.to_ascii_lowercase();
+                (
+                    l.is_ascii_alphanumeric().then_some(l),
+                    c.is_ascii_uppercase(),
+                    c.is_ascii_lowercase() || c.is_ascii_digit(),
+                )
+            } else {
+                let lower = c.to_lowercase().next().unwrap_or(c);
+                (fold(lower), c.is_uppercase(), c.is_lowercase())
+            };
+            match folded {
                 Some(f) => {
-                    if c.is_uppercase() && prev_lower && finish(&mut cur, &mut ring, &mut head) {
+                    if upper && prev_lower && finish(&mut cur, &mut ring, &mut head) {
                         return true;
                     }
                     cur.push(f);
-                    prev_lower = c.is_lowercase() || c.is_ascii_digit();
+                    prev_lower = lower_or_digit;
                 }
                 None => {
                     if finish(&mut cur, &mut ring, &mut head) {
@@ -279,7 +314,8 @@ impl Keywords {
     /// [`CONTEXT_BEFORE`] bytes before and [`CONTEXT_AFTER`] bytes after.
     pub(super) fn near(&self, text: &str, start: usize, end: usize) -> bool {
         let (before, after) = context_window(text, start, end, CONTEXT_BEFORE, CONTEXT_AFTER);
-        self.matches_in(before) || self.matches_in(after)
+        let initials = self.last_initials();
+        self.matches_in_masked(before, initials) || self.matches_in_masked(after, initials)
     }
 }
 

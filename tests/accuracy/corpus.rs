@@ -1282,6 +1282,20 @@ fn clean_ops(rng: &mut Rng, lang: &str, b: &mut Builder) {
         v::mixed(rng, v::B64, 43)
     ));
     b.t("Authorization: Bearer $TOKEN\nAuthorization: Bearer <token>\n");
+    // nginx access log: `status bytes` pairs that parse as IT mobiles (`304 180158`) and
+    // browser versions shaped like global IPv4 addresses (`Chrome/120.0.0.0`). Fixed per
+    // language (no draws: the rest of the corpus stays as it was).
+    let bytes = [
+        "180158", "247385", "234777", "228834", "205502", "192590", "187420",
+    ];
+    b.t(&format!(
+        "10.20.{i}.7 - - [12/Mar/2024:10:22:33 +0000] \"GET /static/js/app.min.js HTTP/1.1\" 304 {} \"-\" \"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36\" rt=0.004\n",
+        bytes[i]
+    ));
+    b.t(&format!(
+        "10.20.{i}.8 - - [12/Mar/2024:10:22:34 +0000] \"GET /api/v1/items HTTP/1.1\" 200 113214 \"https://shop.example.com/\" \"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/121.0.0.0 Safari/537.36 Edg/121.0.0.0\"\n10.20.{i}.9 - - [12/Mar/2024:10:22:35 +0000] \"GET /healthz HTTP/1.1\" 304 {} \"-\" \"kube-probe/1.28\"\n",
+        bytes[(i + 3) % 7]
+    ));
     b.t(&format!(
         "docs example (checksum fails): {}\n",
         v::github_token_bad_crc(rng)

@@ -15,7 +15,8 @@
 //!
 //! # Shapes
 //! IPv4: exactly four dot-separated decimal octets ≤ 255 without leading zeros, not preceded
-//! by a letter/digit/`.` or a version word (`v`, `version`, `release`, …), not followed by
+//! by a letter/digit/`.`, a version word (`v`, `version`, `release`, …) or a product token
+//! (`Chrome/120.0.0.0` in user agents; URLs and CIDR suffixes stay addresses), not followed by
 //! `.digit` (the digit-run scan joins dotted numbers, so `1.2.3.4.5` is one run and rejected).
 //! IPv6: the maximal `[0-9A-Fa-f:.]` token around a digit run, ≥ 2 colons, parsed by
 //! `std::net::Ipv6Addr`; rejects times (`10:22:33`), `::` alone and tokens glued to words.
@@ -150,6 +151,30 @@ fn class_v6(ip: Ipv6Addr) -> Class {
     }
 }
 
+/// True when the dotted quad at `s` is a product version in a user agent or product token,
+/// `Name/1.2.3.4` (`Chrome/120.0.0.0`, `Edg/120.0.2210.91`): right after a `/` that follows a
+/// letter-led name which is itself not part of a URL or path (`http://1.2.3.4/`,
+/// `example.com/1.2.3.4`, `/srv/1.2.3.4` stay addresses).
+fn product_version(b: &[u8], s: usize) -> bool {
+    if s == 0 || b[s - 1] != b'/' {
+        return false;
+    }
+    let e = s - 1;
+    let mut i = e;
+    while i > 0
+        && (b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'-' | b'_'))
+        && e - i < 32
+    {
+        i -= 1;
+    }
+    i < e
+        && b[i].is_ascii_alphabetic()
+        && !byte_before(b, i).is_some_and(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, b'/' | b':' | b'.' | b'@' | b'\\' | b'-' | b'_')
+        })
+}
+
 /// IPv4 and IPv6 addresses.
 #[derive(Debug, Clone, Default)]
 pub struct IpDetector {
@@ -222,7 +247,7 @@ impl IpDetector {
             {
                 continue;
             }
-            if prev_word(b, s).is_some_and(|w| word_in(w, NOT_IP_WORDS)) {
+            if prev_word(b, s).is_some_and(|w| word_in(w, NOT_IP_WORDS)) || product_version(b, s) {
                 continue;
             }
             if self.keep(class_v4(Ipv4Addr::from(oct))) {
@@ -442,6 +467,18 @@ mod tests {
         assert_eq!(found(&d, "from=81.2.69.142:443"), vec!["81.2.69.142"]);
         assert_eq!(found(&d, "net 81.2.69.0/24"), vec!["81.2.69.0"]);
         assert_eq!(found(&d, "[81.2.69.142]."), vec!["81.2.69.142"]);
+        // A `/` before the address that is not a product token keeps it an address.
+        for t in [
+            "http://81.2.69.142/",
+            "GET https://81.2.69.142/api",
+            "src=81.2.69.142/32",
+            "see example.com/81.2.69.142",
+            "path /var/81.2.69.142",
+            "block 81.2.69.142/24 now",
+            "x /81.2.69.142",
+        ] {
+            assert_eq!(found(&d, t), vec!["81.2.69.142"], "{t}");
+        }
         for t in [
             "10.0.0.1",
             "172.16.5.4",
@@ -469,6 +506,10 @@ mod tests {
             "Version: 81.2.69.142",
             "2024.01.15.10",
             "img-81.2.69.142a",
+            "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+            "Edg/121.0.2.91",
+            "\"curl/81.2.69.142\"",
+            "(Foo-Bar_2/81.2.69.142)",
         ] {
             assert!(found(&d, t).is_empty(), "{t}");
         }

@@ -3,7 +3,8 @@
 //! Trigger: digit runs of ≥ 5 digits. Around each run the detector takes the phone-shaped
 //! span (digits, spaces, `-./()`, a leading `+`), 7–15 digits, and rejects cheaply before any
 //! parsing: glued to words/ids, unbalanced parentheses, dates (`2024-01-15`, `15/01/2024`),
-//! dotted quads, currency amounts and units, and values after `port`, `pid`, `id`, `order`, ….
+//! dotted quads, currency amounts and units, values after `port`, `pid`, `id`, `order`, …,
+//! and access-log `status bytes` pairs (`HTTP/1.1" 304 180158 "-"`).
 //! Then:
 //! - `+…` / `00…`: parsed as international; valid → 0.9 (0.95 with a phone context word;
 //!   `00` without grouping or context 0.7).
@@ -473,6 +474,22 @@ fn national_plausible(t: &[u8], digits: usize) -> bool {
         || (t[0] == b'(' && (10..=11).contains(&digits))
 }
 
+/// An access-log `status bytes` pair (`HTTP/1.1" 304 180158 "-"`): a 3-digit HTTP status
+/// (1xx–5xx) and one more digit group, right after a closing quote or followed by a quote, a
+/// `-` placeholder or another number. No default region writes a national number as
+/// three digits and one block in such a position.
+fn http_status_and_bytes(b: &[u8], s: usize, e: usize, shape: &[(usize, u8)]) -> bool {
+    let [(3, _), (_, b' ')] = shape else {
+        return false;
+    };
+    if !b.get(s).is_some_and(|c| (b'1'..=b'5').contains(c)) {
+        return false;
+    }
+    let before = &b[s.saturating_sub(2)..s];
+    let after = &b[e..(e + 2).min(b.len())];
+    before == b"\" " || matches!(after, [b' ', c] if *c == b'"' || *c == b'-' || c.is_ascii_digit())
+}
+
 impl PhoneDetector {
     /// The phone-shaped span around a digit run.
     fn span(b: &[u8], h: &Hit) -> (usize, usize) {
@@ -540,7 +557,7 @@ impl PhoneDetector {
             return None;
         }
         let grouped = shape.len() > 1;
-        if !intl && !national_plausible(t, digits) {
+        if !intl && (!national_plausible(t, digits) || http_status_and_bytes(b, s, e, shape)) {
             return None;
         }
         // Bare national digit strings are only worth parsing with context. Otherwise the
@@ -788,5 +805,24 @@ mod tests {
         ] {
             assert!(found(&d, t).is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn access_log_status_and_bytes() {
+        let d = PhoneDetector;
+        for t in [
+            r#"10.1.2.3 - - [12/Mar/2024:10:22:33 +0000] "GET /healthz HTTP/1.1" 304 180158 "-" "curl/8.4.0""#,
+            r#""GET / HTTP/1.1" 200 113214 "-""#,
+            r#""POST /api HTTP/2.0" 201 9876543 "https://example.com/""#,
+            r#"upstream: 304 180158 -"#,
+            r#"GET /x 200 113214 0.012"#,
+            r#""GET /x HTTP/1.1" 200 1234567"#,
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+        // The same digits without the log shape, or grouped like a phone, stay numbers.
+        assert_eq!(scores(&d, "ring 304 180158 today"), vec![0.6]);
+        assert_eq!(scores(&d, "ring 912 345 678 \"-\""), vec![0.6]);
+        assert_eq!(found(&d, r#"tel "320 1234567""#), vec!["320 1234567"]);
     }
 }

@@ -47,6 +47,8 @@ pub enum ServerError {
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub client: reqwest::Client,
+    /// Remote `base_url`s parsed once (see [`forward::BaseUrls`]).
+    pub bases: forward::BaseUrls,
     pub metrics: Arc<Metrics>,
     pub sanitizer: Arc<dyn RequestSanitizer>,
     draining: AtomicBool,
@@ -56,9 +58,11 @@ impl AppState {
     /// Builds the state with today's no-op sanitizer.
     pub fn new(settings: Arc<Settings>) -> Result<Self, ServerError> {
         let client = forward::build_client(&settings)?;
+        let bases = forward::BaseUrls::new(&settings);
         Ok(Self {
             settings,
             client,
+            bases,
             metrics: Arc::new(Metrics::new()),
             sanitizer: Arc::new(Unchanged),
             draining: AtomicBool::new(false),

@@ -309,6 +309,7 @@ where
         }
         Upstream::Remote { base_url } => forward::send(
             &state.client,
+            &state.bases,
             settings.timeouts.first_byte,
             Outbound {
                 provider,

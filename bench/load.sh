@@ -11,6 +11,13 @@
 #   - throughput at saturation (wrk, fixed connections)
 # and prints a markdown table. Load generator, mock and proxy share the machine's cores, so the
 # saturation figures are a lower bound for promptwall on a dedicated host.
+#
+# Fairness notes: both paths use the same generator settings and keep-alive connections (hey and
+# wrk reuse connections; promptwall pools its upstream connections). hey reports latency in
+# 0.1 ms steps. The mock emits all MOCK_CHUNKS SSE chunks at once, so the direct path writes them
+# in one syscall, while promptwall (like any streaming proxy) forwards and flushes chunk by chunk
+# (~1 writev per chunk, see bench/results/): the SSE saturation ratio therefore measures the
+# per-chunk flush cost, which a real LLM stream (chunks tens of ms apart) pays on both paths.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -66,6 +66,65 @@ pub struct UpstreamResponse {
     pub body: ByteStream,
 }
 
+/// Every remote provider's `base_url`, parsed once at start-up, so a request only sets the path
+/// and query on a clone instead of re-parsing scheme, host and port (IDNA, IPv4) every time.
+#[derive(Debug, Default)]
+pub struct BaseUrls {
+    parsed: Vec<(String, reqwest::Url)>,
+}
+
+impl BaseUrls {
+    /// Parses every remote `base_url` of `settings` (validated there, so failures are skipped
+    /// and fall back to per-request parsing).
+    pub fn new(settings: &Settings) -> Self {
+        let parsed = settings
+            .providers
+            .iter()
+            .filter_map(|p| match &p.upstream {
+                crate::config::Upstream::Remote { base_url } => reqwest::Url::parse(base_url)
+                    .ok()
+                    .map(|u| (base_url.clone(), u)),
+                crate::config::Upstream::Echo => None,
+            })
+            .collect();
+        Self { parsed }
+    }
+
+    /// `{base_url}{rest}?{query}` as a URL. Same result as parsing the concatenation: the
+    /// base has no trailing slash, query or fragment (config validation), `rest` is empty or
+    /// starts with `/` (`path::split_provider`).
+    fn join(&self, base_url: &str, rest: &str, query: Option<&str>) -> Option<reqwest::Url> {
+        let base = self
+            .parsed
+            .iter()
+            .find(|(s, _)| s == base_url)
+            .map(|(_, u)| u)
+            .filter(|_| rest.is_empty() || rest.starts_with('/'));
+        let Some(base) = base else {
+            let mut url = String::with_capacity(base_url.len() + rest.len() + 64);
+            url.push_str(base_url);
+            url.push_str(rest);
+            if let Some(q) = query {
+                url.push('?');
+                url.push_str(q);
+            }
+            return reqwest::Url::parse(&url).ok();
+        };
+        let mut url = base.clone();
+        let base_path = base.path();
+        if base_path == "/" {
+            url.set_path(rest);
+        } else {
+            let mut p = String::with_capacity(base_path.len() + rest.len());
+            p.push_str(base_path);
+            p.push_str(rest);
+            url.set_path(&p);
+        }
+        url.set_query(query);
+        Some(url)
+    }
+}
+
 /// Builds the shared client once: pooled, redirects off, rustls, HTTP/2 via ALPN.
 pub fn build_client(settings: &Settings) -> Result<reqwest::Client, reqwest::Error> {
     let mut b = reqwest::Client::builder()
@@ -100,18 +159,14 @@ pub struct Outbound<'a> {
 /// Sends the request; returns once response headers arrived.
 pub async fn send(
     client: &reqwest::Client,
+    bases: &BaseUrls,
     first_byte: Duration,
     out: Outbound<'_>,
 ) -> Result<UpstreamResponse, UpstreamError> {
     let query = headers::forwarded_query(out.query);
-    let mut url = String::with_capacity(out.base_url.len() + out.rest.len() + 64);
-    url.push_str(out.base_url);
-    url.push_str(out.rest);
-    if let Some(q) = &query {
-        url.push('?');
-        url.push_str(q);
-    }
-    let url = reqwest::Url::parse(&url).map_err(|_| UpstreamError::Url)?;
+    let url = bases
+        .join(out.base_url, out.rest, query.as_deref())
+        .ok_or(UpstreamError::Url)?;
 
     let mut h = headers::upstream_request_headers(out.client_headers);
     inject_credential(&mut h, &out).ok_or(UpstreamError::Request)?;
@@ -184,4 +239,68 @@ fn inject_credential(h: &mut HeaderMap, out: &Outbound<'_>) -> Option<()> {
         }
     }
     Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bases(list: &[&str]) -> BaseUrls {
+        BaseUrls {
+            parsed: list
+                .iter()
+                .map(|b| (b.to_string(), reqwest::Url::parse(b).unwrap()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn joined_url_equals_parsing_the_concatenation() {
+        let b = bases(&[
+            "http://127.0.0.1:9",
+            "https://api.example.com",
+            "https://dashscope.aliyuncs.com/compatible-mode",
+            "https://h.example/a%20b",
+        ]);
+        for base in [
+            "http://127.0.0.1:9",
+            "https://api.example.com",
+            "https://dashscope.aliyuncs.com/compatible-mode",
+            "https://h.example/a%20b",
+        ] {
+            for rest in [
+                "",
+                "/",
+                "/v1/chat/completions",
+                "/v1beta/models/gemini-1.5:generateContent",
+                "/v1/x%2Fy/\u{e9}",
+            ] {
+                for query in [
+                    None,
+                    Some("alt=sse"),
+                    Some("a=1&b=%20c"),
+                    Some("q=\u{e9} x"),
+                ] {
+                    let mut s = format!("{base}{rest}");
+                    if let Some(q) = query {
+                        s.push('?');
+                        s.push_str(q);
+                    }
+                    let want = reqwest::Url::parse(&s).unwrap();
+                    let got = b.join(base, rest, query).unwrap();
+                    assert_eq!(got.as_str(), want.as_str(), "{base} {rest} {query:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_base_falls_back_to_parsing() {
+        let b = bases(&["https://a.example"]);
+        let got = b
+            .join("https://b.example", "/v1/models", Some("x=1"))
+            .unwrap();
+        assert_eq!(got.as_str(), "https://b.example/v1/models?x=1");
+        assert!(b.join("not a url", "/v1", None).is_none());
+    }
 }

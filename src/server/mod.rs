@@ -47,6 +47,8 @@ pub enum ServerError {
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub client: reqwest::Client,
+    /// Remote `base_url`s parsed once (see [`forward::BaseUrls`]).
+    pub bases: forward::BaseUrls,
     pub metrics: Arc<Metrics>,
     pub sanitizer: Arc<dyn RequestSanitizer>,
     draining: AtomicBool,
@@ -59,9 +61,11 @@ impl AppState {
         let client = forward::build_client(&settings)?;
         let sanitizer: Arc<dyn RequestSanitizer> =
             Arc::new(PolicySanitizer::new(Arc::clone(&settings)));
+        let bases = forward::BaseUrls::new(&settings);
         Ok(Self {
             settings,
             client,
+            bases,
             metrics: Arc::new(Metrics::new()),
             sanitizer,
             draining: AtomicBool::new(false),

@@ -463,6 +463,7 @@ where
         }
         Upstream::Remote { base_url } => forward::send(
             &state.client,
+            &state.bases,
             settings.timeouts.first_byte,
             Outbound {
                 provider,
@@ -718,6 +719,10 @@ struct Streaming {
     src: ByteStream,
     filter: Box<dyn ResponseFilter>,
     idle: Duration,
+    /// One idle timer per response, re-armed before each wait (extending a registered timer
+    /// is an atomic store; a fresh `timeout()` per chunk registered and removed a timer entry
+    /// under the driver's lock every time).
+    idle_timer: std::pin::Pin<Box<tokio::time::Sleep>>,
     /// Set when the response is SSE: where to send an in-band error frame.
     sse: Option<Endpoint>,
     buf: BytesMut,
@@ -774,6 +779,7 @@ fn respond(
         src: upstream.body,
         filter,
         idle: state.settings.timeouts.idle_stream,
+        idle_timer: Box::pin(tokio::time::sleep(state.settings.timeouts.idle_stream)),
         sse: is_sse.then_some(endpoint),
         buf: BytesMut::with_capacity(8 * 1024),
         done: false,
@@ -787,7 +793,14 @@ fn respond(
             return None;
         }
         loop {
-            match tokio::time::timeout(st.idle, st.src.next()).await {
+            let deadline = tokio::time::Instant::now() + st.idle;
+            st.idle_timer.as_mut().reset(deadline);
+            let next = tokio::select! {
+                biased;
+                item = st.src.next() => Ok(item),
+                () = st.idle_timer.as_mut() => Err(()),
+            };
+            match next {
                 Ok(Some(Ok(chunk))) => {
                     if let Err(e) = st.filter.chunk(&chunk, &mut st.buf) {
                         return st.fail(filter_error(e));

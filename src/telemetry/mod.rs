@@ -5,6 +5,8 @@
 //! model output; only ids, names from the config, endpoint labels, statuses, sizes and timings.
 //! Called by: `main` (init), `server` (record per request, `/metrics`).
 
+use std::sync::{PoisonError, RwLock};
+
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -63,6 +65,20 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.0005, 2.0, 16))
 }
 
+/// The handles one (provider, endpoint) pair records into, looked up once and then reused:
+/// a request finds them by comparing two short strings under a read lock, instead of building
+/// owned label sets (three allocations) and hashing them into four families.
+#[derive(Debug)]
+struct RouteHandles {
+    provider: String,
+    endpoint: &'static str,
+    latency: Histogram,
+    bytes_in: Counter,
+    bytes_out: Counter,
+    /// `requests` counters by status (few distinct statuses per route).
+    by_status: Vec<(u16, Counter)>,
+}
+
 /// Process-wide metrics; handles registered once.
 #[derive(Debug)]
 pub struct Metrics {
@@ -73,6 +89,8 @@ pub struct Metrics {
     bytes_in: Family<ProviderLabels, Counter>,
     bytes_out: Family<ProviderLabels, Counter>,
     findings: Family<FindingLabels, Counter>,
+    /// Label values are config names, endpoint labels and statuses: bounded.
+    routes: RwLock<Vec<RouteHandles>>,
 }
 
 impl Default for Metrics {
@@ -130,6 +148,7 @@ impl Metrics {
             bytes_in,
             bytes_out,
             findings,
+            routes: RwLock::new(Vec::new()),
         }
     }
 
@@ -145,24 +164,6 @@ impl Metrics {
 
     /// Records a finished request (called once, from the request's finaliser).
     pub fn record(&self, cx: &RequestContext) {
-        let provider = cx.provider.as_deref().unwrap_or("-").to_string();
-        let endpoint = cx.endpoint.map(|e| e.label()).unwrap_or("-").to_string();
-        self.requests
-            .get_or_create(&RequestLabels {
-                provider: provider.clone(),
-                endpoint: endpoint.clone(),
-                status: cx.status,
-            })
-            .inc();
-        self.latency
-            .get_or_create(&LatencyLabels {
-                provider: provider.clone(),
-                endpoint,
-            })
-            .observe(cx.started.elapsed().as_secs_f64());
-        let labels = ProviderLabels { provider };
-        self.bytes_in.get_or_create(&labels).inc_by(cx.bytes_in);
-        self.bytes_out.get_or_create(&labels).inc_by(cx.bytes_out);
         for (entity, action, n) in &cx.findings {
             self.findings
                 .get_or_create(&FindingLabels {
@@ -171,6 +172,71 @@ impl Metrics {
                 })
                 .inc_by(*n);
         }
+        let provider = cx.provider.as_deref().unwrap_or("-");
+        let endpoint = cx.endpoint.map(|e| e.label()).unwrap_or("-");
+        let elapsed = cx.started.elapsed().as_secs_f64();
+        {
+            let routes = self.routes.read().unwrap_or_else(PoisonError::into_inner);
+            let hit = routes
+                .iter()
+                .find(|r| r.endpoint == endpoint && r.provider == provider)
+                .and_then(|r| {
+                    let c = r.by_status.iter().find(|(s, _)| *s == cx.status)?;
+                    Some((r, &c.1))
+                });
+            if let Some((r, requests)) = hit {
+                requests.inc();
+                r.latency.observe(elapsed);
+                r.bytes_in.inc_by(cx.bytes_in);
+                r.bytes_out.inc_by(cx.bytes_out);
+                return;
+            }
+        }
+        // First request of this route/status: register the handles (same families, same
+        // labels as before), then record.
+        let mut routes = self.routes.write().unwrap_or_else(PoisonError::into_inner);
+        let idx = match routes
+            .iter()
+            .position(|r| r.endpoint == endpoint && r.provider == provider)
+        {
+            Some(i) => i,
+            None => {
+                let labels = ProviderLabels {
+                    provider: provider.to_string(),
+                };
+                routes.push(RouteHandles {
+                    provider: provider.to_string(),
+                    endpoint,
+                    latency: self.latency.get_or_create_owned(&LatencyLabels {
+                        provider: provider.to_string(),
+                        endpoint: endpoint.to_string(),
+                    }),
+                    bytes_in: self.bytes_in.get_or_create_owned(&labels),
+                    bytes_out: self.bytes_out.get_or_create_owned(&labels),
+                    by_status: Vec::new(),
+                });
+                routes.len() - 1
+            }
+        };
+        let Some(r) = routes.get_mut(idx) else {
+            return;
+        };
+        let requests = match r.by_status.iter().find(|(s, _)| *s == cx.status) {
+            Some((_, c)) => c.clone(),
+            None => {
+                let c = self.requests.get_or_create_owned(&RequestLabels {
+                    provider: provider.to_string(),
+                    endpoint: endpoint.to_string(),
+                    status: cx.status,
+                });
+                r.by_status.push((cx.status, c.clone()));
+                c
+            }
+        };
+        requests.inc();
+        r.latency.observe(elapsed);
+        r.bytes_in.inc_by(cx.bytes_in);
+        r.bytes_out.inc_by(cx.bytes_out);
     }
 
     /// Prometheus text exposition.
@@ -200,4 +266,52 @@ pub fn log_summary(cx: &RequestContext) {
         sanitized = cx.sanitized.as_deref().unwrap_or("-"),
         "request"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::Endpoint;
+
+    fn cx(
+        provider: Option<&str>,
+        endpoint: Option<Endpoint>,
+        status: u16,
+        n: u64,
+    ) -> RequestContext {
+        let mut c = RequestContext::new("pw-test".into());
+        c.provider = provider.map(str::to_string);
+        c.endpoint = endpoint;
+        c.status = status;
+        c.bytes_in = n;
+        c.bytes_out = 2 * n;
+        c
+    }
+
+    #[test]
+    fn cached_handles_count_per_provider_endpoint_and_status() {
+        let m = Metrics::new();
+        for _ in 0..3 {
+            m.record(&cx(Some("a"), Some(Endpoint::OpenAiChat), 200, 10));
+        }
+        m.record(&cx(Some("a"), Some(Endpoint::OpenAiChat), 429, 1));
+        m.record(&cx(Some("a"), Some(Endpoint::OpenAiEmbeddings), 200, 5));
+        m.record(&cx(Some("b"), Some(Endpoint::OpenAiChat), 200, 7));
+        m.record(&cx(None, None, 404, 0));
+        let text = m.encode();
+        for line in [
+            r#"promptwall_requests_total{provider="a",endpoint="chat_completions",status="200"} 3"#,
+            r#"promptwall_requests_total{provider="a",endpoint="chat_completions",status="429"} 1"#,
+            r#"promptwall_requests_total{provider="a",endpoint="embeddings",status="200"} 1"#,
+            r#"promptwall_requests_total{provider="b",endpoint="chat_completions",status="200"} 1"#,
+            r#"promptwall_requests_total{provider="-",endpoint="-",status="404"} 1"#,
+            r#"promptwall_request_bytes_total{provider="a"} 36"#,
+            r#"promptwall_response_bytes_total{provider="a"} 72"#,
+            r#"promptwall_request_bytes_total{provider="b"} 7"#,
+            r#"promptwall_request_duration_seconds_count{provider="a",endpoint="chat_completions"} 4"#,
+            r#"promptwall_request_duration_seconds_count{provider="b",endpoint="chat_completions"} 1"#,
+        ] {
+            assert!(text.contains(line), "missing {line}\n{text}");
+        }
+    }
 }

@@ -3,6 +3,7 @@
 #
 #   bash bench/load.sh            # defaults: 10 s per run, 200 req/s fixed rate, 32 connections
 #   BENCH_SECS=15 BENCH_RATE=400 BENCH_CONNS=64 bash bench/load.sh
+#   BENCH_FINDINGS=1 bash bench/load.sh   # body with ~10 PII/secret findings (sanitize + restore)
 #
 # Builds release (promptwall + examples/mock_upstream.rs), starts the mock upstream and promptwall
 # with a generated bench config, and for a 4 KB chat-completions body measures, direct-to-mock vs
@@ -101,15 +102,32 @@ wait_up() {
 wait_up "http://127.0.0.1:$MOCK_PORT/healthz"
 wait_up "http://127.0.0.1:$PW_PORT/healthz"
 
-# A 4 KB chat body of plain prose (nothing for the detectors to redact).
-python3 - "$WORK" <<'PY'
-import json, sys
+# A 4 KB chat body of plain prose (nothing for the detectors to redact), or with
+# BENCH_FINDINGS=1 the same prose with ~10 findings spread through it (default policy:
+# PII pseudonymized and restored, secrets redacted).
+BENCH_FINDINGS="${BENCH_FINDINGS:-0}" python3 - "$WORK" <<'PY'
+import json, os, sys
 work = sys.argv[1]
 para = ("The quarterly planning meeting covered the roadmap for the search team, the migration of "
         "the reporting jobs to the new scheduler, and a review of the onboarding documentation. ")
+findings = [
+    "Dear John Smith, thanks for the notes. ",
+    "My name is Maria Silva and my email is maria.silva@acme-corp.io. ",
+    "Call me on +351 912 345 678 if needed. ",
+    "The customer wrote from 81.2.69.142 yesterday. ",
+    "Refund to IBAN GB82 WEST 1234 5698 7654 32 please. ",
+    "The card on file is 4111 1111 1111 1111. ",
+    "Config had password=Tr0ub4dor&3xKq9 in it. ",
+    "DATABASE_URL=postgres://app:S3cr3tPassw0rd@db.internal:5432/prod ",
+    "Escalate to ops-lead@acme-corp.io. ",
+]
 text = ""
+i = 0
 while len(text) < 3900:
     text += para
+    if os.environ.get("BENCH_FINDINGS") == "1" and i < len(findings):
+        text += findings[i]
+        i += 1
 for name, stream in (("json", False), ("sse", True)):
     body = {"model": "gpt-4o-mini", "stream": stream,
             "messages": [{"role": "system", "content": "You are a concise assistant."},
@@ -184,7 +202,8 @@ done
 LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo
-echo "promptwall $(git rev-parse --short HEAD) · $(nproc) cores ($CPU) · loopback · 4 KB chat body ·" \
+BODY_KIND="no findings"; [ "${BENCH_FINDINGS:-0}" = 1 ] && BODY_KIND="~10 findings, default policy"
+echo "promptwall $(git rev-parse --short HEAD) · $(nproc) cores ($CPU) · loopback · 4 KB chat body ($BODY_KIND) ·" \
      "streaming = ${MOCK_CHUNKS} SSE chunks · ${SECS} s per run · latency at ${RATE} req/s (hey), throughput at ${CONNS} connections (wrk) · load average at the end: $LOAD"
 echo
 echo "| Mode | p50 direct | p50 via promptwall | p50 added | p99 direct | p99 via promptwall | p99 added | req/s direct | req/s via promptwall | throughput ratio |"

@@ -429,55 +429,16 @@ impl CustomDetector {
     }
 }
 
-// Private Luhn / MOD 97-10; `src/detect/checks.rs` (owned by `pii`) carries the shared ones
-// and the lead will dedupe.
+// Custom detectors validate with the shared checks: separators are ignored, letters count
+// only for MOD 97-10 (IBAN-style values).
 fn luhn(value: &str) -> bool {
-    let digits: Vec<u32> = value.chars().filter_map(|c| c.to_digit(10)).collect();
-    if digits.len() < 2 {
-        return false;
-    }
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &d)| {
-            if i % 2 == 1 {
-                let x = d * 2;
-                if x > 9 {
-                    x - 9
-                } else {
-                    x
-                }
-            } else {
-                d
-            }
-        })
-        .sum();
-    sum % 10 == 0
+    let digits: Vec<u8> = value.bytes().filter(u8::is_ascii_digit).collect();
+    super::checks::luhn_valid(&digits)
 }
 
 fn mod97(value: &str) -> bool {
-    let chars: Vec<char> = value
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
-    if chars.len() < 5 {
-        return false;
-    }
-    let (head, tail) = chars.split_at(4);
-    let mut rem: u32 = 0;
-    for c in tail.iter().chain(head.iter()) {
-        let v = match c.to_digit(36) {
-            Some(v) => v,
-            None => return false,
-        };
-        rem = if v >= 10 {
-            (rem * 100 + v) % 97
-        } else {
-            (rem * 10 + v) % 97
-        };
-    }
-    rem == 1
+    let compact: Vec<u8> = value.bytes().filter(u8::is_ascii_alphanumeric).collect();
+    super::checks::iban_mod97_valid(&compact)
 }
 
 #[cfg(test)]

@@ -35,21 +35,7 @@ const MRZ_TRIGGERS: &[&str] = &["p<", "i<"];
 const WINDOW: usize = 64;
 const MAX_TOKENS: usize = 6;
 
-/// ICAO 9303 check digit over `field` (`0-9`, `A-Z`, `<`); `None` on any other byte.
-pub(crate) fn icao_check_digit(field: &[u8]) -> Option<u8> {
-    const W: [u32; 3] = [7, 3, 1];
-    let mut sum = 0u32;
-    for (i, &b) in field.iter().enumerate() {
-        let v = match b {
-            b'0'..=b'9' => u32::from(b - b'0'),
-            b'A'..=b'Z' => u32::from(b - b'A') + 10,
-            b'<' => 0,
-            _ => return None,
-        };
-        sum += v * W[i % 3];
-    }
-    u8::try_from(sum % 10).ok()
-}
+use crate::detect::checks::icao_check_digit;
 
 /// True when `check` is the ICAO check digit of `field` (`<` counts as 0 for empty fields).
 fn icao_ok(field: &[u8], check: u8) -> bool {
@@ -363,7 +349,7 @@ mod tests {
         assert_eq!(icao_check_digit(b"L898902C3"), Some(6));
         assert_eq!(icao_check_digit(b"740812"), Some(2));
         assert_eq!(icao_check_digit(b"120415"), Some(9));
-        assert_eq!(icao_check_digit(b"ab"), None);
+        assert_eq!(icao_check_digit(b"A-"), None);
     }
 
     #[test]

@@ -23,7 +23,7 @@
 //! the chunk with `finishReason` or a non-text part (Gemini), or a synthetic chunk at `[DONE]`
 //! / end of body. Argument fragments are restored JSON-escaped. Events that need no change are
 //! forwarded byte-identically; changed events are re-serialized (`data: ` with one space, keys
-//! sorted since serde_json runs without `preserve_order`).
+//! in their original order: serde_json runs with `preserve_order`).
 //!
 //! Fast path (no scanner): while no stream holds anything, an event whose data contains no
 //! byte that can start a key (`<` for placeholders, a backslash for JSON escapes, a

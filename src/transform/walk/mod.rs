@@ -57,10 +57,10 @@
 //!
 //! # Serialization note
 //!
-//! The crate's `serde_json` has no `preserve_order`: re-serializing a `Value` sorts object
-//! keys. Bytes are deterministic (same input → same output), which keeps provider prompt
-//! caching stable, but not identical to what the client sent. When a walk changed nothing the
-//! caller may forward the original bytes.
+//! The crate's `serde_json` has `preserve_order`: re-serializing a `Value` keeps the client's
+//! key order, so a rewritten body differs from the original only in the rewritten strings and
+//! in whitespace (output is compact). When a walk changed nothing the caller forwards the
+//! original bytes.
 
 mod anthropic;
 mod gemini;

@@ -55,10 +55,13 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 use regex::RegexSet;
 
 use super::types::{Category, Detector, Finding, Hit, ScanCtx, Trigger};
+
+mod dfa;
+
+use dfa::LiteralDfa;
 
 /// Errors while building an engine. Messages name detectors, fields and patterns from the
 /// configuration, never scanned text.
@@ -118,12 +121,10 @@ struct DigitRoute {
 /// Immutable after build; share it behind an `Arc` across threads.
 pub struct Engine {
     detectors: Vec<Box<dyn Detector>>,
-    /// Leftmost-first automaton over the same literals: the fast skip-ahead pass.
-    skip: Option<AhoCorasick>,
-    /// Standard-semantics automaton for overlapping search inside candidate windows.
-    literals: Option<AhoCorasick>,
-    /// Longest literal, in bytes.
-    max_literal: usize,
+    /// Every literal (lower-case, deduplicated) in one case-insensitive overlapping DFA.
+    literals: Option<LiteralDfa>,
+    /// The literals, indexed like the automaton's patterns.
+    patterns: Vec<String>,
     /// `routes[route_start[p]..route_start[p + 1]]` are the routes of automaton pattern `p`.
     routes: Vec<Route>,
     route_start: Vec<u32>,
@@ -142,7 +143,8 @@ impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
             .field("detectors", &self.detectors.len())
-            .field("literals", &(self.route_start.len().saturating_sub(1)))
+            .field("literals", &self.patterns.len())
+            .field("automaton", &self.literals)
             .field("digit_routes", &self.digit_routes.len())
             .field("digit_classes", &self.digit_classes)
             .field("min_score", &self.config.min_score)
@@ -271,24 +273,11 @@ impl Engine {
             routes.extend(r);
         }
         route_start.push(routes.len() as u32);
-        let build = |kind: MatchKind| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(kind)
-                .kind(Some(AhoCorasickKind::DFA))
-                .prefilter(true)
-                .build(&patterns)
-                .map_err(|e| EngineError::Automaton(e.to_string()))
-        };
-        let (skip, literals) = if patterns.is_empty() {
-            (None, None)
+        let literals = if patterns.is_empty() {
+            None
         } else {
-            (
-                Some(build(MatchKind::LeftmostFirst)?),
-                Some(build(MatchKind::Standard)?),
-            )
+            Some(LiteralDfa::new(&patterns).map_err(EngineError::Automaton)?)
         };
-        let max_literal = patterns.iter().map(String::len).max().unwrap_or(0);
         let mut digit_classes: Vec<usize> = digit_only.iter().flatten().copied().collect();
         digit_classes.sort_unstable();
         digit_classes.dedup();
@@ -307,9 +296,8 @@ impl Engine {
             .unwrap_or(usize::MAX);
         Ok(Engine {
             detectors,
-            skip,
             literals,
-            max_literal,
+            patterns,
             routes,
             route_start,
             digit_routes,
@@ -417,9 +405,9 @@ impl Engine {
                 v.push(hit);
             }
         };
-        if let (Some(skip), Some(all)) = (&self.skip, &self.literals) {
-            let mut route = |m: aho_corasick::Match| {
-                let p = m.pattern().as_usize();
+        if let Some(dfa) = &self.literals {
+            // One overlapping pass: every occurrence of every literal, overlaps included.
+            dfa.for_each_match(text.as_bytes(), |p, start, end| {
                 let (Some(&a), Some(&b)) = (self.route_start.get(p), self.route_start.get(p + 1))
                 else {
                     return;
@@ -428,41 +416,13 @@ impl Engine {
                     push(
                         r.detector,
                         Hit {
-                            start: m.start(),
-                            end: m.end(),
+                            start,
+                            end,
                             trigger: r.trigger as usize,
                         },
                     );
                 }
-            };
-            // Two stages, same result as one overlapping pass but faster on clean text: the
-            // leftmost-first pass skips to candidates (DFA + prefilter, the fast search loop).
-            // Every occurrence of every literal starts inside some leftmost-first match
-            // [s, e), so an overlapping search of [s, e + longest - 1) keeping starts in
-            // [s, e) finds each occurrence exactly once.
-            let n = text.len();
-            let mut pos = 0;
-            while pos < n {
-                let m = match skip.try_find(Input::new(text).span(pos..n)) {
-                    Ok(Some(m)) => m,
-                    Ok(None) => break,
-                    Err(_) => {
-                        // Not reachable for an unanchored DFA; fall back to one full pass.
-                        for m in all.find_overlapping_iter(Input::new(text).span(pos..n)) {
-                            route(m);
-                        }
-                        break;
-                    }
-                };
-                let (s, e) = (m.start(), m.end().max(m.start() + 1));
-                let we = (e + self.max_literal.saturating_sub(1)).min(n);
-                for om in all.find_overlapping_iter(Input::new(text).span(s..we)) {
-                    if om.start() >= s && om.start() < e {
-                        route(om);
-                    }
-                }
-                pos = e;
-            }
+            });
         }
         if !self.digit_routes.is_empty() || !self.digit_classes.is_empty() {
             for_each_digit_run(text.as_bytes(), self.min_digit_run, |start, end, digits| {
@@ -601,17 +561,38 @@ impl Engine {
     }
 }
 
+/// Index of the first ASCII digit at or after `i`. Eight bytes per step: in a word `w`,
+/// `t = w ^ 0x30..` maps digits to bytes below 10, and `(t - 0x0a..) & !t & 0x80..` flags the
+/// lowest byte below 10 exactly (borrows only create false flags above a true one; bytes
+/// >= 0x80 never flag).
+#[inline]
+fn next_digit(bytes: &[u8], mut i: usize) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    while let Some(w) = bytes.get(i..i + 8) {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
+        let t = w ^ (0x30 * LO);
+        let m = t.wrapping_sub(10 * LO) & !t & HI;
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|off| i + off)
+}
+
 /// Maximal digit runs: digits, optionally joined by single separators from `" -./"`.
 /// Calls `f(start, end, digit_count)` for runs with at least `min_digits` digits.
 fn for_each_digit_run(bytes: &[u8], min_digits: usize, mut f: impl FnMut(usize, usize, usize)) {
     let n = bytes.len();
     let mut i = 0;
     while i < n {
-        match bytes
-            .get(i..)
-            .and_then(|rest| rest.iter().position(u8::is_ascii_digit))
-        {
-            Some(off) => i += off,
+        match next_digit(bytes, i) {
+            Some(at) => i = at,
             None => return,
         }
         let start = i;
@@ -817,7 +798,7 @@ mod tests {
     }
 
     #[test]
-    fn two_stage_equals_one_overlapping_pass() {
+    fn collected_hits_equal_one_overlapping_pass() {
         let mut x: u32 = 7;
         let mut next = move |n: u32| {
             x ^= x << 13;
@@ -847,12 +828,92 @@ mod tests {
                 .collect();
             got.sort_unstable();
             let mut want = Vec::new();
-            for m in e.literals.as_ref().unwrap().find_overlapping_iter(&text) {
+            let reference = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&e.patterns)
+                .unwrap();
+            for m in reference.find_overlapping_iter(&text) {
                 let p = m.pattern().as_usize();
                 for r in &e.routes[e.route_start[p] as usize..e.route_start[p + 1] as usize] {
                     want.push((r.detector, m.start(), m.end()));
                 }
             }
+            want.sort_unstable();
+            assert_eq!(got, want, "round {round}");
+        }
+    }
+
+    #[test]
+    fn next_digit_matches_naive_search() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for round in 0..300 {
+            let len = (round % 40) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // Mostly non-digits, bytes around '0'..'9' and high bytes included.
+                    match x % 9 {
+                        0 => b'0' + (x >> 8) as u8 % 10,
+                        1 => 0x2f,
+                        2 => 0x3a,
+                        3 => 0xb0 + (x >> 8) as u8 % 10,
+                        4 => (x >> 8) as u8,
+                        _ => b'a' + (x >> 8) as u8 % 26,
+                    }
+                })
+                .collect();
+            for i in 0..=len {
+                let want = bytes[i..]
+                    .iter()
+                    .position(u8::is_ascii_digit)
+                    .map(|o| i + o);
+                assert_eq!(next_digit(&bytes, i), want, "round {round} at {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn literal_dfa_equals_reference_on_mixed_bytes() {
+        let mut x: u32 = 11;
+        let mut next = move |n: u32| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x % n
+        };
+        let alphabet = "aAbB-_: 1é";
+        let chars: Vec<char> = alphabet.chars().collect();
+        for round in 0..40 {
+            let mut dets: Vec<Box<dyn Detector>> = Vec::new();
+            for i in 0..(1 + next(12)) {
+                let len = 1 + next(5) as usize;
+                let l: String = (0..len)
+                    .map(|_| char::from(b"abAB-_: 1"[next(9) as usize]))
+                    .collect();
+                let l: &'static str = Box::leak(l.into_boxed_str());
+                let name: &'static str = Box::leak(format!("d{i}").into_boxed_str());
+                dets.push(lit(name, l, Entity::ApiKey, 0.9, 0));
+            }
+            let e = Engine::with_detectors(dets).unwrap();
+            let text: String = (0..300)
+                .map(|_| chars[next(chars.len() as u32) as usize])
+                .collect();
+            let mut got = Vec::new();
+            e.literals
+                .as_ref()
+                .unwrap()
+                .for_each_match(text.as_bytes(), |p, s, end| got.push((p, s, end)));
+            got.sort_unstable();
+            let reference = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(&e.patterns)
+                .unwrap();
+            let mut want: Vec<_> = reference
+                .find_overlapping_iter(&text)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect();
             want.sort_unstable();
             assert_eq!(got, want, "round {round}");
         }

@@ -175,8 +175,10 @@ impl Finding {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trigger {
     /// An ASCII literal, matched ASCII-case-insensitively anywhere in the text
-    /// (word boundaries are the detector's business). Keep literals specific: a literal that
-    /// occurs in most texts (`"="`, `" "`) defeats the prefilter.
+    /// (word boundaries are the detector's business). Keep literals specific: the automaton's
+    /// cost per byte does not depend on the number of literals, but every occurrence is a hit
+    /// the detector must look at, so a literal that occurs in most texts (`"="`, `" "`) makes
+    /// the scan cost per byte of the detector's verification.
     Literal(Cow<'static, str>),
     /// A maximal run of ASCII digits, where single separators from `" -./"` may join digit
     /// groups (so `4111 1111-1111 1111` is one run), with at least `min_digits` digits.

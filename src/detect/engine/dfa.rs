@@ -15,8 +15,9 @@
 //! stride x 4 bytes (stride = distinct literal bytes rounded up to a power of two; the
 //! built-in catalogue: ~4k states x 64).
 
-/// Largest transition table accepted (entries; 4 bytes each).
-const MAX_TABLE: usize = 1 << 26;
+/// Largest transition table accepted (entries of 4 bytes: 64 MiB). The built-in catalogue
+/// (631 literals, < 4k states x stride 64) needs 262,144 entries after padding (1 MiB).
+const MAX_TABLE: usize = 1 << 24;
 
 const NONE: u32 = u32::MAX;
 

@@ -391,8 +391,12 @@ fn words(key: &str) -> Vec<&str> {
 }
 
 fn in_list(w: &str, list: &[&str]) -> bool {
+    if w.is_ascii() {
+        return list.iter().any(|x| x.eq_ignore_ascii_case(w));
+    }
+    let lower = w.to_lowercase();
     list.iter()
-        .any(|x| x.eq_ignore_ascii_case(w) || (!w.is_ascii() && w.to_lowercase() == *x))
+        .any(|x| x.eq_ignore_ascii_case(w) || lower == *x)
 }
 
 /// Classify a key (already stripped of leading dashes/quotes).

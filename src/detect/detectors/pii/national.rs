@@ -34,7 +34,8 @@ use std::borrow::Cow;
 
 use super::phone::valid_national_phone_outside_nanp;
 use super::util::{
-    alnum_span, byte_at, byte_before, collect_digits, digit_groups, glued, grouped_span, Keywords,
+    alnum_span, byte_at, byte_before, collect_digits, digit_groups, glued, group_lengths,
+    grouped_span, may_hold, Keywords,
 };
 use crate::detect::checks::{
     de_steuer_id_valid, es_nif_valid, fr_nir_valid, it_cf_valid, nhs_valid, nl_bsn_valid,
@@ -65,6 +66,9 @@ const SSN_CONTEXT: Keywords = Keywords(&[
     "socsec",
 ]);
 
+/// Digit-group shapes of an SSN (`536-90-2784`, `536902784`).
+const SSN_SHAPES: &[&[usize]] = &[&[3, 2, 4], &[9]];
+
 /// US Social Security numbers.
 #[derive(Debug, Default, Clone)]
 pub struct UsSsnDetector {
@@ -92,9 +96,12 @@ impl Detector for UsSsnDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
+            if !may_hold(group_lengths(b, h.start, h.end), SSN_SHAPES) {
+                continue;
+            }
             digit_groups(b, h.start, h.end, &mut groups);
             for first in 0..groups.len() {
-                for lens in [&[3usize, 2, 4][..], &[9]] {
+                for &lens in SSN_SHAPES {
                     let Some((s, e)) = grouped_span(b, &groups, first, lens, b"- .") else {
                         continue;
                     };
@@ -195,12 +202,12 @@ impl Detector for UkNinoDetector {
     }
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
-        let mut groups = Vec::new();
         for h in hits {
-            digit_groups(b, h.start, h.end, &mut groups);
-            let whole = groups.len() == 1 && h.end - h.start == 6;
-            let spaced =
-                groups.len() == 3 && grouped_span(b, &groups, 0, &[2, 2, 2], b" ").is_some();
+            // Runs have ≥ 6 digits and single separators between digits: six bytes are one
+            // 6-digit group; eight bytes with spaces at 2 and 5 are the groups `12 34 56`.
+            let len = h.end - h.start;
+            let whole = len == 6;
+            let spaced = len == 8 && b[h.start + 2] == b' ' && b[h.start + 5] == b' ';
             let cand = if whole || spaced {
                 Self::try_at(b, h.start, h.end)
             } else {
@@ -226,6 +233,9 @@ impl Detector for UkNinoDetector {
 
 const NHS_CONTEXT: Keywords = Keywords(&["nhs", "health", "patient", "nhs number", "nhs no"]);
 
+/// Digit-group shapes of an NHS number (`943 476 5919`, `9434765919`).
+const NHS_SHAPES: &[&[usize]] = &[&[3, 3, 4], &[10]];
+
 /// UK NHS numbers (10 digits, mod 11).
 #[derive(Debug, Default, Clone)]
 pub struct UkNhsDetector;
@@ -241,9 +251,12 @@ impl Detector for UkNhsDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
+            if !may_hold(group_lengths(b, h.start, h.end), NHS_SHAPES) {
+                continue;
+            }
             digit_groups(b, h.start, h.end, &mut groups);
             for first in 0..groups.len() {
-                for lens in [&[3usize, 3, 4][..], &[10]] {
+                for &lens in NHS_SHAPES {
                     let Some((s, e)) = grouped_span(b, &groups, first, lens, b" -") else {
                         continue;
                     };
@@ -299,6 +312,9 @@ const PT_NIF_CONTEXT: Keywords = Keywords(&[
     "nif nipc",
 ]);
 
+/// Digit-group shapes of a PT NIF (`123 456 789`, `123456789`).
+const PT_NIF_SHAPES: &[&[usize]] = &[&[3, 3, 3], &[9]];
+
 /// PT NIF / NIPC (contribuinte): checksum + prefix + context.
 #[derive(Debug, Default, Clone)]
 pub struct PtNifDetector;
@@ -314,9 +330,12 @@ impl Detector for PtNifDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
+            if !may_hold(group_lengths(b, h.start, h.end), PT_NIF_SHAPES) {
+                continue;
+            }
             digit_groups(b, h.start, h.end, &mut groups);
             for first in 0..groups.len() {
-                for lens in [&[3usize, 3, 3][..], &[9]] {
+                for &lens in PT_NIF_SHAPES {
                     let Some((s, e)) = grouped_span(b, &groups, first, lens, b" .-") else {
                         continue;
                     };
@@ -377,6 +396,10 @@ impl Detector for EsNifDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
+            // A DNI is an 8-digit group, a NIE a 7-digit one.
+            if !may_hold(group_lengths(b, h.start, h.end), &[&[7], &[8]]) {
+                continue;
+            }
             digit_groups(b, h.start, h.end, &mut groups);
             for &(ds, de) in &groups {
                 let n = de - ds;
@@ -481,6 +504,9 @@ const BSN_CONTEXT: Keywords = Keywords(&[
     "burger service nummer",
 ]);
 
+/// Digit-group shapes of a BSN (9 digits, 8 with a dropped leading zero, grouped 4-2-3/3-3-3).
+const BSN_SHAPES: &[&[usize]] = &[&[9], &[8], &[4, 2, 3], &[3, 3, 3]];
+
 /// NL BSN (11-proof + context).
 #[derive(Debug, Default, Clone)]
 pub struct NlBsnDetector;
@@ -496,9 +522,12 @@ impl Detector for NlBsnDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
+            if !may_hold(group_lengths(b, h.start, h.end), BSN_SHAPES) {
+                continue;
+            }
             digit_groups(b, h.start, h.end, &mut groups);
             for first in 0..groups.len() {
-                for lens in [&[9usize][..], &[8], &[4, 2, 3], &[3, 3, 3]] {
+                for &lens in BSN_SHAPES {
                     let Some((s, e)) = grouped_span(b, &groups, first, lens, b" .-") else {
                         continue;
                     };
@@ -611,6 +640,9 @@ const DE_TAX_CONTEXT: Keywords = Keywords(&[
     "steuernummer",
 ]);
 
+/// Digit-group shapes of a Steuer-ID (`12345678901`, `12 345 678 901`, `123 456 789 01`).
+const DE_TAX_SHAPES: &[&[usize]] = &[&[11], &[2, 3, 3, 3], &[3, 3, 3, 2]];
+
 /// DE Steueridentifikationsnummer (11 digits, frequency rule + MOD 11,10, context).
 #[derive(Debug, Default, Clone)]
 pub struct DeTaxIdDetector;
@@ -626,9 +658,12 @@ impl Detector for DeTaxIdDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
+            if !may_hold(group_lengths(b, h.start, h.end), DE_TAX_SHAPES) {
+                continue;
+            }
             digit_groups(b, h.start, h.end, &mut groups);
             for first in 0..groups.len() {
-                for lens in [&[11usize][..], &[2, 3, 3, 3], &[3, 3, 3, 2]] {
+                for &lens in DE_TAX_SHAPES {
                     let Some((s, e)) = grouped_span(b, &groups, first, lens, b" /") else {
                         continue;
                     };

@@ -31,7 +31,10 @@ use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
-use super::util::{byte_at, byte_before, digit_groups, is_word, prev_word, word_in, Keywords};
+use super::util::{
+    byte_at, byte_before, digit_groups, in_class, is_word, prev_word, word_in, Keywords, HEX,
+    HEX_SEP, V6_SEP,
+};
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 const IP_CONTEXT: Keywords = Keywords(&[
@@ -265,11 +268,21 @@ impl IpDetector {
     /// Returns the end of the token examined (to skip hits inside it).
     fn v6(&self, cx: &ScanCtx<'_>, h: &Hit, out: &mut Vec<Finding>) -> usize {
         let b = cx.bytes();
-        let tok = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
-        // Fast reject: a colon must be within 5 bytes of the run.
-        let near_colon = b[h.start.saturating_sub(5)..h.start].contains(&b':')
-            || b[h.end..(h.end + 5).min(b.len())].contains(&b':');
+        let tok = |c: u8| in_class(c, HEX | V6_SEP);
+        // Fast reject: a colon must be within 5 bytes of the run (byte loops: `contains`
+        // calls memchr, which costs more than these ten comparisons).
+        let near_colon = b[h.start.saturating_sub(5)..h.start]
+            .iter()
+            .any(|&c| c == b':')
+            || b[h.end..(h.end + 5).min(b.len())]
+                .iter()
+                .any(|&c| c == b':');
         if !near_colon {
+            return h.end;
+        }
+        // The token holds the whole run, and an address has no ` `/`-`/`/` and no digit group
+        // longer than four; when the token also cannot extend past the run, it ends there.
+        if !byte_at(b, h.end).is_some_and(tok) && hex_run_impossible(&b[h.start..h.end], 4, false) {
             return h.end;
         }
         let mut s = h.start;
@@ -331,7 +344,8 @@ impl Detector for IpDetector {
         let b = cx.bytes();
         for h in hits {
             // A dotted quad is one digit run with ≥ 4 digits and 3 dots.
-            if h.end - h.start >= 7 && b[h.start..h.end].contains(&b'.') {
+            if h.end - h.start >= 7 && b[h.start..h.end].iter().filter(|&&c| c == b'.').count() >= 3
+            {
                 self.v4(cx, h, &mut groups, out);
             }
             if h.start >= v6_covered {
@@ -339,6 +353,36 @@ impl Detector for IpDetector {
             }
         }
     }
+}
+
+/// True when the digit run `t` (digits joined by single ` `, `-`, `.`, `/`) cannot lie inside
+/// an address token: it holds a ` ` or `/`, a `-` unless `dash_ok`, or a digit group longer
+/// than `max_group`.
+fn hex_run_impossible(t: &[u8], max_group: usize, dash_ok: bool) -> bool {
+    let mut group = 0;
+    for &c in t {
+        if c.is_ascii_digit() {
+            group += 1;
+            if group > max_group {
+                return true;
+            }
+        } else {
+            if c == b' ' || c == b'/' || (c == b'-' && !dash_ok) {
+                return true;
+            }
+            group = 0;
+        }
+    }
+    false
+}
+
+/// True when no MAC address can contain the digit run `t`: `xx:xx:…`/`xx-xx-…` groups hold at
+/// most two hex digits, Cisco `xxxx.xxxx.xxxx` at most four with two dots, and a run never
+/// mixes `-` and `.` inside one address; ` ` and `/` never occur.
+fn run_cannot_be_mac(t: &[u8]) -> bool {
+    let dash = t.contains(&b'-');
+    let dots = t.iter().filter(|&&c| c == b'.').count();
+    (dash && dots > 0) || dots > 2 || hex_run_impossible(t, if dash { 2 } else { 4 }, true)
 }
 
 /// MAC addresses.
@@ -398,7 +442,7 @@ impl Detector for MacDetector {
 
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
-        let tok = |c: u8| c.is_ascii_hexdigit() || matches!(c, b':' | b'-' | b'.');
+        let tok = |c: u8| in_class(c, HEX | HEX_SEP);
         let mut covered = 0;
         for h in hits {
             if h.start < covered {
@@ -408,6 +452,11 @@ impl Detector for MacDetector {
             let lo = h.start.saturating_sub(3);
             let hi = (h.end + 3).min(b.len());
             if !b[lo..hi].iter().any(|&c| matches!(c, b':' | b'-' | b'.')) {
+                continue;
+            }
+            // When the token cannot extend past the run (so nothing later is covered), a run
+            // no address can contain is done.
+            if !byte_at(b, h.end).is_some_and(tok) && run_cannot_be_mac(&b[h.start..h.end]) {
                 continue;
             }
             let mut s = h.start;

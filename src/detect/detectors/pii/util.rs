@@ -15,6 +15,38 @@ pub(super) fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// Byte classes for the hot scanning loops (one table load instead of range compares).
+pub(super) const HEX: u8 = 1;
+/// `:`, `-` or `.`.
+pub(super) const HEX_SEP: u8 = 2;
+/// `:` or `.` (IPv6 tokens, with [`HEX`]).
+pub(super) const V6_SEP: u8 = 4;
+
+static CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        if c.is_ascii_hexdigit() {
+            t[i] |= HEX;
+        }
+        if c == b':' || c == b'-' || c == b'.' {
+            t[i] |= HEX_SEP;
+        }
+        if c == b':' || c == b'.' {
+            t[i] |= V6_SEP;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// True when `c` is in one of the classes of `mask` ([`HEX`], [`HEX_SEP`], [`V6_SEP`]).
+#[inline(always)]
+pub(super) fn in_class(c: u8, mask: u8) -> bool {
+    CLASSES[c as usize] & mask != 0
+}
+
 /// The byte before `i`, if any.
 #[inline]
 pub(super) fn byte_before(b: &[u8], i: usize) -> Option<u8> {
@@ -47,6 +79,60 @@ pub(super) fn ceil_boundary(text: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// Digit-group lengths of the digit run `[start, end)`, in one pass without allocation:
+/// the lengths (capped at 15) as 4-bit digits, the last group in the lowest nibble, and the
+/// number of groups. Detectors test it with [`may_hold`] before splitting the run with
+/// [`digit_groups`]: a run whose length sequence holds none of their shapes cannot match.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct GroupLengths {
+    seq: u64,
+    groups: usize,
+}
+
+#[inline]
+pub(super) fn group_lengths(b: &[u8], start: usize, end: usize) -> GroupLengths {
+    let mut seq = 0u64;
+    let mut groups = 0;
+    let mut cur = 0u64;
+    for &c in &b[start..end] {
+        if c.is_ascii_digit() {
+            cur += 1;
+        } else {
+            seq = seq << 4 | cur.min(15);
+            groups += 1;
+            cur = 0;
+        }
+    }
+    // Separators in a run are single and between digits, so every group is non-empty.
+    GroupLengths {
+        seq: seq << 4 | cur.min(15),
+        groups: groups + 1,
+    }
+}
+
+/// True when a run may hold one of `shapes` (consecutive digit groups of exactly these
+/// lengths, each < 15, as [`grouped_span`] matches them, separators aside). Runs of more than
+/// 16 groups always may. Necessary, not sufficient: `false` proves no shape matches.
+#[inline]
+pub(super) fn may_hold(g: GroupLengths, shapes: &[&[usize]]) -> bool {
+    if g.groups > 16 {
+        return true;
+    }
+    shapes.iter().any(|sh| {
+        let k = sh.len();
+        if k > g.groups || k > 16 {
+            return false;
+        }
+        let pattern = sh.iter().fold(0u64, |p, &l| p << 4 | l as u64);
+        let mask = if k == 16 {
+            u64::MAX
+        } else {
+            (1u64 << (4 * k)) - 1
+        };
+        (0..=g.groups - k).any(|i| (g.seq >> (4 * i)) & mask == pattern)
+    })
 }
 
 /// Split the digit run `[start, end)` (digits joined by single separators) into digit groups.

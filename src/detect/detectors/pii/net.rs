@@ -178,6 +178,34 @@ fn product_version(b: &[u8], s: usize) -> bool {
         })
 }
 
+/// True when `b[start - 5..start]` or `b[end..end + 5]` (clipped to the text) holds a `:`.
+/// Word-at-a-time where 8 bytes are readable: each window is one u64 with the bytes outside
+/// it forced to non-colons, tested with the exact "has a zero byte" identity on `x ^ ':'s`.
+#[inline]
+fn colon_within_5(b: &[u8], start: usize, end: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_colon = |w: &[u8], outside: u64| {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        let v = (u64::from_le_bytes(a) ^ (ONES * u64::from(b':'))) | outside;
+        v.wrapping_sub(ONES) & !v & HIGHS != 0
+    };
+    let before = if start >= 8 {
+        // Bytes start-8..start-5 are the low three of the word.
+        has_colon(&b[start - 8..start], 0x00FF_FFFF)
+    } else {
+        b[start.saturating_sub(5)..start].contains(&b':')
+    };
+    before
+        || if end + 8 <= b.len() {
+            // Bytes end+5..end+8 are the high three of the word.
+            has_colon(&b[end..end + 8], 0xFFFF_FF00_0000_0000)
+        } else {
+            b[end..(end + 5).min(b.len())].contains(&b':')
+        }
+}
+
 /// IPv4 and IPv6 addresses.
 #[derive(Debug, Clone, Default)]
 pub struct IpDetector {
@@ -269,15 +297,13 @@ impl IpDetector {
     fn v6(&self, cx: &ScanCtx<'_>, h: &Hit, out: &mut Vec<Finding>) -> usize {
         let b = cx.bytes();
         let tok = |c: u8| in_class(c, HEX | V6_SEP);
-        // Fast reject: a colon must be within 5 bytes of the run (byte loops: `contains`
-        // calls memchr, which costs more than these ten comparisons).
-        let near_colon = b[h.start.saturating_sub(5)..h.start]
-            .iter()
-            .any(|&c| c == b':')
-            || b[h.end..(h.end + 5).min(b.len())]
-                .iter()
-                .any(|&c| c == b':');
-        if !near_colon {
+        // A run (no `:`) between two bytes that cannot extend the token is the whole token:
+        // fewer than two colons, nothing to cover.
+        if !byte_before(b, h.start).is_some_and(tok) && !byte_at(b, h.end).is_some_and(tok) {
+            return h.end;
+        }
+        // Fast reject: a colon must be within 5 bytes of the run.
+        if !colon_within_5(b, h.start, h.end) {
             return h.end;
         }
         // The token holds the whole run, and an address has no ` `/`-`/`/` and no digit group
@@ -448,6 +474,14 @@ impl Detector for MacDetector {
             if h.start < covered {
                 continue;
             }
+            // A run between two bytes that cannot extend the token is the whole token, and
+            // only a 17- or 14-byte token can be an address (nothing to cover either).
+            if !byte_before(b, h.start).is_some_and(tok)
+                && !byte_at(b, h.end).is_some_and(tok)
+                && !matches!(h.end - h.start, 14 | 17)
+            {
+                continue;
+            }
             // Fast reject: a separator must be within 3 bytes of the run.
             let lo = h.start.saturating_sub(3);
             let hi = (h.end + 3).min(b.len());
@@ -505,6 +539,18 @@ impl Detector for MacDetector {
 mod tests {
     use super::super::tests::found;
     use super::*;
+
+    #[test]
+    fn colon_window_matches_byte_loop() {
+        let t = b"ab:cdefgh12:34ij:klmnopqrst:uv wx 1:2 :x::yz0123456789:";
+        for s in 0..t.len() {
+            for e in s..t.len() {
+                let slow = t[s.saturating_sub(5)..s].contains(&b':')
+                    || t[e..(e + 5).min(t.len())].contains(&b':');
+                assert_eq!(colon_within_5(t, s, e), slow, "{s} {e}");
+            }
+        }
+    }
 
     #[test]
     fn ipv4_global_only_by_default() {

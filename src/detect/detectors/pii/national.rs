@@ -96,7 +96,7 @@ impl Detector for UsSsnDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
-            if !may_hold(group_lengths(b, h.start, h.end), SSN_SHAPES) {
+            if !may_hold(group_lengths(b, h.start, h.end), SSN_SHAPES, b"- .") {
                 continue;
             }
             digit_groups(b, h.start, h.end, &mut groups);
@@ -251,7 +251,7 @@ impl Detector for UkNhsDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
-            if !may_hold(group_lengths(b, h.start, h.end), NHS_SHAPES) {
+            if !may_hold(group_lengths(b, h.start, h.end), NHS_SHAPES, b" -") {
                 continue;
             }
             digit_groups(b, h.start, h.end, &mut groups);
@@ -330,7 +330,7 @@ impl Detector for PtNifDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
-            if !may_hold(group_lengths(b, h.start, h.end), PT_NIF_SHAPES) {
+            if !may_hold(group_lengths(b, h.start, h.end), PT_NIF_SHAPES, b" .-") {
                 continue;
             }
             digit_groups(b, h.start, h.end, &mut groups);
@@ -394,14 +394,24 @@ impl Detector for EsNifDetector {
     }
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
-        let mut groups = Vec::new();
         for h in hits {
-            // A DNI is an 8-digit group, a NIE a 7-digit one.
-            if !may_hold(group_lengths(b, h.start, h.end), &[&[7], &[8]]) {
+            // A DNI is an 8-digit group, a NIE a 7-digit one; the check letter follows the digits directly or after one `-`/space. Inside a
+            // run a group is followed by a separator and then a digit, so only the run's last
+            // group can qualify: look at the bytes after the run before anything else.
+            let letter_after = match (byte_at(b, h.end), byte_at(b, h.end + 1)) {
+                (Some(c), _) if c.is_ascii_uppercase() => true,
+                (Some(b'-' | b' '), Some(c)) => c.is_ascii_uppercase(),
+                _ => false,
+            };
+            if !letter_after {
                 continue;
             }
-            digit_groups(b, h.start, h.end, &mut groups);
-            for &(ds, de) in &groups {
+            let last = b[h.start..h.end]
+                .iter()
+                .rposition(|c| !c.is_ascii_digit())
+                .map_or(h.start, |p| h.start + p + 1);
+            {
+                let (ds, de) = (last, h.end);
                 let n = de - ds;
                 let nie =
                     n == 7 && byte_before(b, ds).is_some_and(|c| matches!(c, b'X' | b'Y' | b'Z'));
@@ -522,7 +532,7 @@ impl Detector for NlBsnDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
-            if !may_hold(group_lengths(b, h.start, h.end), BSN_SHAPES) {
+            if !may_hold(group_lengths(b, h.start, h.end), BSN_SHAPES, b" .-") {
                 continue;
             }
             digit_groups(b, h.start, h.end, &mut groups);
@@ -658,7 +668,7 @@ impl Detector for DeTaxIdDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
-            if !may_hold(group_lengths(b, h.start, h.end), DE_TAX_SHAPES) {
+            if !may_hold(group_lengths(b, h.start, h.end), DE_TAX_SHAPES, b" /") {
                 continue;
             }
             digit_groups(b, h.start, h.end, &mut groups);

@@ -18,7 +18,6 @@
 #[allow(dead_code)]
 mod corpus;
 #[path = "../tests/accuracy/values.rs"]
-#[allow(dead_code)]
 mod values;
 
 use std::hint::black_box;

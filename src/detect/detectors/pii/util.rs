@@ -15,6 +15,38 @@ pub(super) fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// Byte classes for the hot scanning loops (one table load instead of range compares).
+pub(super) const HEX: u8 = 1;
+/// `:`, `-` or `.`.
+pub(super) const HEX_SEP: u8 = 2;
+/// `:` or `.` (IPv6 tokens, with [`HEX`]).
+pub(super) const V6_SEP: u8 = 4;
+
+static CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        if c.is_ascii_hexdigit() {
+            t[i] |= HEX;
+        }
+        if c == b':' || c == b'-' || c == b'.' {
+            t[i] |= HEX_SEP;
+        }
+        if c == b':' || c == b'.' {
+            t[i] |= V6_SEP;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// True when `c` is in one of the classes of `mask` ([`HEX`], [`HEX_SEP`], [`V6_SEP`]).
+#[inline(always)]
+pub(super) fn in_class(c: u8, mask: u8) -> bool {
+    CLASSES[c as usize] & mask != 0
+}
+
 /// The byte before `i`, if any.
 #[inline]
 pub(super) fn byte_before(b: &[u8], i: usize) -> Option<u8> {
@@ -47,6 +79,76 @@ pub(super) fn ceil_boundary(text: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// Digit-group lengths of the digit run `[start, end)`, in one pass without allocation:
+/// the lengths (capped at 15) as 4-bit digits, the last group in the lowest nibble, the
+/// number of groups, and the separator when all separators are the same byte. Detectors test
+/// it with [`may_hold`] before splitting the run with [`digit_groups`]: a run that holds none
+/// of their shapes cannot match.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct GroupLengths {
+    seq: u64,
+    groups: usize,
+    /// The only separator byte of the run (0: none, or more than one kind).
+    uniform_sep: u8,
+    mixed: bool,
+}
+
+#[inline]
+pub(super) fn group_lengths(b: &[u8], start: usize, end: usize) -> GroupLengths {
+    let mut seq = 0u64;
+    let mut groups = 0;
+    let mut cur = 0u64;
+    let mut sep = 0u8;
+    let mut mixed = false;
+    for &c in &b[start..end] {
+        if c.is_ascii_digit() {
+            cur += 1;
+        } else {
+            seq = seq << 4 | cur.min(15);
+            groups += 1;
+            cur = 0;
+            mixed |= sep != 0 && sep != c;
+            sep = c;
+        }
+    }
+    // Separators in a run are single and between digits, so every group is non-empty.
+    GroupLengths {
+        seq: seq << 4 | cur.min(15),
+        groups: groups + 1,
+        uniform_sep: if mixed { 0 } else { sep },
+        mixed,
+    }
+}
+
+/// True when a run may hold one of `shapes` joined by one of `seps` (consecutive digit
+/// groups of exactly these lengths, each < 15, as [`grouped_span`] matches them). When all
+/// separators of the run are the same byte, a multi-group window is accepted by
+/// `grouped_span` only if it is the whole run (otherwise the same separator continues it)
+/// and that byte is one of `seps`. Runs of more than 16 groups always may. Necessary, not
+/// sufficient: `false` proves no shape matches.
+#[inline]
+pub(super) fn may_hold(g: GroupLengths, shapes: &[&[usize]], seps: &[u8]) -> bool {
+    if g.groups > 16 {
+        return true;
+    }
+    shapes.iter().any(|sh| {
+        let k = sh.len();
+        if k > g.groups || k > 16 {
+            return false;
+        }
+        if k > 1 && !g.mixed && (k != g.groups || !seps.contains(&g.uniform_sep)) {
+            return false;
+        }
+        let pattern = sh.iter().fold(0u64, |p, &l| p << 4 | l as u64);
+        let mask = if k == 16 {
+            u64::MAX
+        } else {
+            (1u64 << (4 * k)) - 1
+        };
+        (0..=g.groups - k).any(|i| (g.seq >> (4 * i)) & mask == pattern)
+    })
 }
 
 /// Split the digit run `[start, end)` (digits joined by single separators) into digit groups.
@@ -415,6 +517,48 @@ mod tests {
         assert_eq!(prev_word(t, 6), Some(&b"port"[..]));
         assert!(word_in(prev_word(b"PID=7", 4).unwrap(), &["pid"]));
         assert_eq!(prev_word(b"8080", 0), None);
+    }
+
+    #[test]
+    fn may_hold_never_rejects_a_grouped_span() {
+        // Pseudo-random digit runs (1–6 digit groups joined by ` -./`): whenever any shape
+        // matches through `grouped_span`, `may_hold` must allow it.
+        let shapes: &[&[usize]] = &[&[9], &[8], &[4, 2, 3], &[3, 3, 3], &[3, 2, 4], &[2, 2]];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut groups = Vec::new();
+        let mut matched = 0;
+        for _ in 0..20_000 {
+            let mut t = b"x ".to_vec();
+            let n = 1 + next() % 5;
+            for g in 0..n {
+                if g > 0 {
+                    t.push(b" -./"[(next() % 4) as usize]);
+                }
+                let len = [1, 2, 3, 3, 4, 8, 9][(next() % 7) as usize];
+                t.extend((0..len).map(|_| b'0' + (next() % 10) as u8));
+            }
+            let end = t.len();
+            t.extend_from_slice(b" y");
+            digit_groups(&t, 2, end, &mut groups);
+            for seps in [&b" .-"[..], b" /", b"-"] {
+                let any = (0..groups.len()).any(|first| {
+                    shapes
+                        .iter()
+                        .any(|sh| grouped_span(&t, &groups, first, sh, seps).is_some())
+                });
+                matched += usize::from(any);
+                if any {
+                    assert!(may_hold(group_lengths(&t, 2, end), shapes, seps), "{t:?}");
+                }
+            }
+        }
+        assert!(matched > 1000, "{matched}");
     }
 
     #[test]

@@ -171,7 +171,9 @@ fn parse_target(args: &Args) -> Result<Target, String> {
     let uri: Uri = path.parse().map_err(|e| format!("--url path: {e}"))?;
     let mut headers = Vec::new();
     for h in &args.headers {
-        let (k, v) = h.split_once(':').ok_or_else(|| format!("bad header {h:?}"))?;
+        let (k, v) = h
+            .split_once(':')
+            .ok_or_else(|| format!("bad header {h:?}"))?;
         let k = HeaderName::from_bytes(k.trim().as_bytes()).map_err(|e| format!("{h:?}: {e}"))?;
         let v = HeaderValue::from_str(v.trim()).map_err(|e| format!("{h:?}: {e}"))?;
         headers.push((k, v));

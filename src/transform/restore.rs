@@ -1,7 +1,7 @@
 //! Restoring the values the proxy replaced: whole strings and streams of text fragments.
 //!
-//! Owns: [`Restorer`] (the request's `replacement -> original` table compiled once into an
-//! Aho-Corasick automaton) and [`TextRestorer`] (one output stream's incremental state).
+//! Owns: [`Restorer`] (the request's `replacement -> original` table compiled once: a sorted
+//! key table for up to 64 keys, an Aho-Corasick automaton beyond) and [`TextRestorer`] (one output stream's incremental state).
 //! Never: restores anything that is not in the current request's vault (unknown look-alike
 //! placeholders pass untouched), logs text, or holds back more than the longest possible
 //! partial match.

@@ -1,33 +1,43 @@
 #!/usr/bin/env bash
-# Load benchmark: what promptwall adds on top of a direct call, on loopback.
+# Load benchmark: what promptwall adds on top of a direct call, on loopback, next to what the
+# thinnest proxy in the same stack adds (examples/null_proxy.rs: hyper server + the same reqwest
+# client, body forwarded unparsed, no auth/JSON/detection).
 #
-#   bash bench/load.sh            # defaults: 10 s per run, 200 req/s fixed rate, 32 connections
-#   BENCH_SECS=15 BENCH_RATE=400 BENCH_CONNS=64 bash bench/load.sh
+#   bash bench/load.sh            # defaults: 10 s per run, 200 req/s over 4 connections, wrk at 32
+#   BENCH_SECS=15 BENCH_RATE=400 BENCH_LAT_CONNS=8 BENCH_CONNS=64 bash bench/load.sh
 #   BENCH_FINDINGS=1 bash bench/load.sh   # body with ~10 PII/secret findings (sanitize + restore)
+#   BENCH_REFERENCE=nginx bash bench/load.sh   # also nginx (Debian package) as a proxy reference
+#   BENCH_PW_WORKERS=1 bash bench/load.sh      # promptwall runtime with 1 worker (TOKIO_WORKER_THREADS)
 #
-# Builds release (promptwall + examples/mock_upstream.rs), starts the mock upstream and promptwall
-# with a generated bench config, and for a 4 KB chat-completions body measures, direct-to-mock vs
-# through-promptwall, non-streaming and streaming (SSE, MOCK_CHUNKS chunks):
-#   - latency p50/p99 at a fixed moderate rate (hey -q, rate per worker x workers)
+# Builds release (promptwall + examples mock_upstream, null_proxy, loadgen), starts the mock
+# upstream, the null proxy and promptwall with a generated bench config, and for a 4 KB
+# chat-completions body measures, direct-to-mock vs through each proxy, non-streaming and
+# streaming (SSE, MOCK_CHUNKS chunks):
+#   - latency at a fixed moderate rate with examples/loadgen.rs: open loop, requests spread
+#     evenly over time (no bursts), BENCH_LAT_CONNS keep-alive connections, microsecond
+#     resolution; p50/p90/p99/max to the last byte, and for streaming the time to first byte
 #   - throughput at saturation (wrk, fixed connections)
 # and prints a markdown table. Load generator, mock and proxy share the machine's cores, so the
-# saturation figures are a lower bound for promptwall on a dedicated host.
+# saturation figures are a lower bound for promptwall on a dedicated host; the null-proxy row
+# shows the bound that applies to ANY proxy hop on the same cores.
 #
-# Fairness notes: both paths use the same generator settings and keep-alive connections (hey and
-# wrk reuse connections; promptwall pools its upstream connections). hey reports latency in
-# 0.1 ms steps. The mock emits all MOCK_CHUNKS SSE chunks at once, so the direct path writes them
-# in one syscall, while promptwall (like any streaming proxy) forwards and flushes chunk by chunk
-# (~1 writev per chunk, see bench/results/): the SSE saturation ratio therefore measures the
-# per-chunk flush cost, which a real LLM stream (chunks tens of ms apart) pays on both paths.
+# Fairness notes: every path uses the same generator settings and keep-alive connections
+# (loadgen and wrk reuse connections; both proxies pool their upstream connections). The mock
+# emits all MOCK_CHUNKS SSE chunks at once, so the direct path writes them in one syscall, while
+# a streaming proxy forwards chunks as its upstream client hands them over: the SSE saturation
+# ratio therefore includes a per-chunk cost that a real LLM stream (chunks tens of ms apart)
+# pays on both paths.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 SECS="${BENCH_SECS:-10}"
-RATE="${BENCH_RATE:-200}"        # total requests/s for the latency runs
-WORKERS="${BENCH_WORKERS:-10}"   # hey workers for the latency runs (RATE must divide by it)
-CONNS="${BENCH_CONNS:-32}"       # wrk connections for the saturation runs
+RATE="${BENCH_RATE:-200}"          # total requests/s for the latency runs (spread evenly)
+LAT_CONNS="${BENCH_LAT_CONNS:-4}"  # loadgen keep-alive connections for the latency runs
+CONNS="${BENCH_CONNS:-32}"         # wrk connections for the saturation runs
+REFERENCE="${BENCH_REFERENCE:-}"   # "nginx": add nginx as a second proxy reference
+PW_WORKERS="${BENCH_PW_WORKERS:-}" # promptwall runtime worker threads (empty: tokio default = cores)
 THREADS="${BENCH_THREADS:-2}"
 export MOCK_CHUNKS="${MOCK_CHUNKS:-20}"
 
@@ -41,13 +51,14 @@ need() {
     fi
 }
 need wrk
-need hey
 need curl
+[ "$REFERENCE" = nginx ] && need nginx
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-echo "building release (promptwall + mock_upstream example)..." >&2
-cargo build --release --locked --bin promptwall --example mock_upstream >&2
+echo "building release (promptwall + examples mock_upstream, null_proxy, loadgen)..." >&2
+cargo build --release --locked --bin promptwall --example mock_upstream --example null_proxy \
+    --example loadgen >&2
 
 WORK="$(mktemp -d)"
 PIDS=()
@@ -64,6 +75,8 @@ trap cleanup EXIT
 
 MOCK_PORT="$(free_port)"
 PW_PORT="$(free_port)"
+NULL_PORT="$(free_port)"
+NGINX_PORT="$(free_port)"
 TENANT_KEY="pw-bench-tenant-key"
 TENANT_SHA="$(printf %s "$TENANT_KEY" | sha256sum | cut -d' ' -f1)"
 
@@ -86,7 +99,43 @@ api_key_sha256 = ["$TENANT_SHA"]
 providers = ["openai"]
 TOML
 
-PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" \
+target/release/examples/null_proxy "127.0.0.1:$NULL_PORT" "http://127.0.0.1:$MOCK_PORT" \
+    2>"$WORK/null_proxy.log" &
+PIDS+=("$!")
+
+if [ "$REFERENCE" = nginx ]; then
+    mkdir -p "$WORK/nginx"
+    cat >"$WORK/nginx.conf" <<NGINX
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+daemon off;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    upstream mock { server 127.0.0.1:$MOCK_PORT; keepalive 64; }
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location / {
+            proxy_pass http://mock;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_buffering off;
+        }
+    }
+}
+NGINX
+    "$(command -v nginx || echo /usr/sbin/nginx)" -c "$WORK/nginx.conf" -e "$WORK/nginx/error.log" \
+        2>"$WORK/nginx.log" &
+    PIDS+=("$!")
+fi
+
+env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" ${PW_WORKERS:+TOKIO_WORKER_THREADS=$PW_WORKERS} \
     target/release/promptwall serve --config "$WORK/bench.toml" >"$WORK/promptwall.log" 2>&1 &
 PIDS+=("$!")
 
@@ -101,6 +150,8 @@ wait_up() {
 }
 wait_up "http://127.0.0.1:$MOCK_PORT/healthz"
 wait_up "http://127.0.0.1:$PW_PORT/healthz"
+wait_up "http://127.0.0.1:$NULL_PORT/healthz"
+[ "$REFERENCE" = nginx ] && wait_up "http://127.0.0.1:$NGINX_PORT/healthz"
 
 # A 4 KB chat body of plain prose (nothing for the detectors to redact), or with
 # BENCH_FINDINGS=1 the same prose with ~10 findings spread through it (default policy:
@@ -137,11 +188,21 @@ for name, stream in (("json", False), ("sse", True)):
     print(f"{name} body: {len(data)} bytes", file=sys.stderr)
 PY
 
-DIRECT="http://127.0.0.1:$MOCK_PORT/v1/chat/completions"
-PROXY="http://127.0.0.1:$PW_PORT/openai/v1/chat/completions"
+declare -A URL=(
+    [direct]="http://127.0.0.1:$MOCK_PORT/v1/chat/completions"
+    [null]="http://127.0.0.1:$NULL_PORT/v1/chat/completions"
+    [nginx]="http://127.0.0.1:$NGINX_PORT/v1/chat/completions"
+    [promptwall]="http://127.0.0.1:$PW_PORT/openai/v1/chat/completions"
+)
+declare -A LABEL=([direct]="direct to mock" [null]="null proxy (reference)" [nginx]="nginx (reference)"
+    [promptwall]="promptwall")
+SIDES=(direct null)
+[ "$REFERENCE" = nginx ] && SIDES+=(nginx)
+SIDES+=(promptwall)
 
-# Sanity: both paths answer 200 for both bodies before measuring anything.
-for url in "$DIRECT" "$PROXY"; do
+# Sanity: every path answers 200 for both bodies before measuring anything.
+for side in "${SIDES[@]}"; do
+    url="${URL[$side]}"
     for kind in json sse; do
         code="$(curl -sS -o "$WORK/sanity.out" -w '%{http_code}' -H "Authorization: Bearer $TENANT_KEY" \
             -H 'Content-Type: application/json' --data-binary "@$WORK/$kind.json" "$url")"
@@ -162,18 +223,12 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $TENANT_KEY"
 LUA
 
-# latency URL BODY -> "p50_ms p99_ms"  (fixed rate, every response must be a 200)
+# latency URL BODY -> loadgen's key=value line (fixed rate spread evenly; exits non-zero
+# unless every response is a 200)
 latency() {
-    local out="$WORK/hey.out"
-    hey -z "${SECS}s" -c "$WORKERS" -q "$((RATE / WORKERS))" -m POST -T application/json \
-        -H "Authorization: Bearer $TENANT_KEY" -D "$2" "$1" >"$out"
-    if ! awk '/^[ \t]+\[[0-9]+\]/ { seen = 1; if ($1 != "[200]") bad = 1 } END { exit !(seen && !bad) }' "$out" \
-        || grep -q 'Error distribution' "$out"; then
-        echo "non-200 responses or errors during latency run for $1:" >&2
-        cat "$out" >&2
-        exit 1
-    fi
-    awk '/ 50% in / {p50=$3*1000} / 99% in / {p99=$3*1000} END {printf "%.3f %.3f\n", p50, p99}' "$out"
+    target/release/examples/loadgen --url "$1" --body "$2" --rate "$RATE" --secs "$SECS" \
+        --warmup 1 --conns "$LAT_CONNS" -H 'Content-Type: application/json' \
+        -H "Authorization: Bearer $TENANT_KEY"
 }
 
 # throughput URL BODY -> "req_per_s"  (saturation, no non-2xx allowed)
@@ -190,32 +245,53 @@ throughput() {
 
 declare -A R
 for kind in json sse; do
-    for side in direct proxy; do
-        url="$DIRECT"; [ "$side" = proxy ] && url="$PROXY"
-        echo "run: $kind $side latency @ ${RATE} req/s for ${SECS}s" >&2
+    for side in "${SIDES[@]}"; do
+        url="${URL[$side]}"
+        echo "run: $kind $side latency @ ${RATE} req/s over ${LAT_CONNS} connections for ${SECS}s" >&2
         R["$kind.$side.lat"]="$(latency "$url" "$WORK/$kind.json")"
         echo "run: $kind $side saturation, ${CONNS} connections for ${SECS}s" >&2
         R["$kind.$side.rps"]="$(throughput "$url" "$WORK/$kind.json")"
     done
 done
 
+# field LINE KEY -> value of KEY=... in a loadgen line
+field() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2 }'; }
+
 LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo
 BODY_KIND="no findings"; [ "${BENCH_FINDINGS:-0}" = 1 ] && BODY_KIND="~10 findings, default policy"
 echo "promptwall $(git rev-parse --short HEAD) · $(nproc) cores ($CPU) · loopback · 4 KB chat body ($BODY_KIND) ·" \
-     "streaming = ${MOCK_CHUNKS} SSE chunks · ${SECS} s per run · latency at ${RATE} req/s (hey), throughput at ${CONNS} connections (wrk) · load average at the end: $LOAD"
+     "streaming = ${MOCK_CHUNKS} SSE chunks · ${SECS} s per run · latency at ${RATE} req/s evenly over ${LAT_CONNS} connections (loadgen, µs)," \
+     "throughput at ${CONNS} connections (wrk) · promptwall worker threads: ${PW_WORKERS:-default} · load average at the end: $LOAD"
 echo
-echo "| Mode | p50 direct | p50 via promptwall | p50 added | p99 direct | p99 via promptwall | p99 added | req/s direct | req/s via promptwall | throughput ratio |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "Latency to the last byte (streaming: and to the first byte, TTFB); \"added\" is against the direct row of the same mode."
+echo
+echo "| Mode | Path | p50 | p90 | p99 | max | p50 added | p99 added | TTFB p50 | TTFB p50 added | late | req/s | throughput ratio |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for kind in json sse; do
-    read -r dp50 dp99 <<<"${R[$kind.direct.lat]}"
-    read -r pp50 pp99 <<<"${R[$kind.proxy.lat]}"
-    drps="${R[$kind.direct.rps]}"; prps="${R[$kind.proxy.rps]}"
-    label="non-streaming"; [ "$kind" = sse ] && label="streaming (SSE)"
-    awk -v l="$label" -v dp50="$dp50" -v pp50="$pp50" -v dp99="$dp99" -v pp99="$pp99" -v d="$drps" -v p="$prps" 'BEGIN {
-        printf "| %s | %.2f ms | %.2f ms | %+.2f ms | %.2f ms | %.2f ms | %+.2f ms | %.0f | %.0f | %.2f |\n",
-            l, dp50, pp50, pp50 - dp50, dp99, pp99, pp99 - dp99, d, p, (d > 0 ? p / d : 0) }'
+    d="${R[$kind.direct.lat]}"
+    dp50="$(field "$d" last_p50)"; dp99="$(field "$d" last_p99)"; df50="$(field "$d" first_p50)"
+    drps="${R[$kind.direct.rps]}"
+    for side in "${SIDES[@]}"; do
+        l="${R[$kind.$side.lat]}"
+        label="non-streaming"; [ "$kind" = sse ] && label="streaming (SSE)"
+        awk -v m="$label" -v s="${LABEL[$side]}" -v direct="$([ "$side" = direct ] && echo 1 || echo 0)" \
+            -v p50="$(field "$l" last_p50)" -v p90="$(field "$l" last_p90)" -v p99="$(field "$l" last_p99)" \
+            -v mx="$(field "$l" last_max)" -v f50="$(field "$l" first_p50)" -v late="$(field "$l" late)" \
+            -v n="$(field "$l" requests)" -v dp50="$dp50" -v dp99="$dp99" -v df50="$df50" \
+            -v d="$drps" -v p="${R[$kind.$side.rps]}" -v sse="$([ "$kind" = sse ] && echo 1 || echo 0)" 'BEGIN {
+            ms = 1000
+            if (direct) { a50 = "—"; a99 = "—"; af = "—" }
+            else {
+                a50 = sprintf("%+.3f ms", (p50 - dp50) / ms); a99 = sprintf("%+.3f ms", (p99 - dp99) / ms)
+                af = sse ? sprintf("%+.3f ms", (f50 - df50) / ms) : "—"
+            }
+            tf = sse ? sprintf("%.3f ms", f50 / ms) : "—"
+            printf "| %s | %s | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %s | %s | %s | %s | %d/%d | %.0f | %.2f |\n",
+                m, s, p50 / ms, p90 / ms, p99 / ms, mx / ms, a50, a99, tf, af, late, n, p, (d > 0 ? p / d : 0) }'
+    done
 done
 echo
-echo "Command: \`BENCH_SECS=$SECS BENCH_RATE=$RATE BENCH_WORKERS=$WORKERS BENCH_CONNS=$CONNS MOCK_CHUNKS=$MOCK_CHUNKS bash bench/load.sh\`"
+echo "Command: \`BENCH_FINDINGS=${BENCH_FINDINGS:-0} BENCH_SECS=$SECS BENCH_RATE=$RATE BENCH_LAT_CONNS=$LAT_CONNS BENCH_CONNS=$CONNS" \
+     "MOCK_CHUNKS=$MOCK_CHUNKS${REFERENCE:+ BENCH_REFERENCE=$REFERENCE}${PW_WORKERS:+ BENCH_PW_WORKERS=$PW_WORKERS} bash bench/load.sh\`"

@@ -318,7 +318,7 @@ fn serve(path: &std::path::Path, listen: Option<std::net::SocketAddr>) -> ExitCo
             return ExitCode::from(EXIT_CONFIG);
         }
     };
-    promptwall::telemetry::init_logging();
+    let _log_guard = promptwall::telemetry::init_logging();
     for w in &settings.warnings {
         tracing::warn!(note = %w, "config");
     }

@@ -4,6 +4,8 @@
 //! any request content; `model` is a config-comparable name, truncated. Called by: `service`
 //! (fills it), `telemetry` (reads it once at the end). The future ledger record is built from it.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::providers::Endpoint;
@@ -68,5 +70,69 @@ impl RequestContext {
     /// Moves the context out (to the response finaliser), leaving an empty one behind.
     pub fn take(&mut self) -> Self {
         std::mem::replace(self, RequestContext::new(String::new()))
+    }
+}
+
+/// Per-process request-id state: 128 random bits drawn once (one `getrandom`), and a counter.
+struct IdState {
+    prefix: u64,
+    key: u64,
+    next: AtomicU64,
+}
+
+static IDS: OnceLock<IdState> = OnceLock::new();
+
+/// SplitMix64's finaliser: a bijection on `u64`, so distinct counters give distinct ids.
+fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A new request id, `pw-` + 32 lowercase hex digits (the shape of the former uuid v4 ids).
+///
+/// The first 64 bits are random per process (replicas and restarts differ), the last 64 are a
+/// bijective mix of a per-process counter: unique within the process for 2^64 requests,
+/// without a syscall per request (uuid v4 cost one `getrandom` each; see
+/// bench/results/2026-11-23-session2.md). Ids are correlation handles, not secrets: they need
+/// not be unpredictable.
+pub fn new_request_id() -> String {
+    let st = IDS.get_or_init(|| {
+        let r = uuid::Uuid::new_v4().as_u128();
+        IdState {
+            prefix: (r >> 64) as u64,
+            key: r as u64,
+            next: AtomicU64::new(0),
+        }
+    });
+    let n = st.next.fetch_add(1, Ordering::Relaxed);
+    let lo = mix64(n ^ st.key);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(35);
+    out.push_str("pw-");
+    for word in [st.prefix, lo] {
+        for i in (0..16).rev() {
+            out.push(char::from(HEX[((word >> (i * 4)) & 0xf) as usize]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_unique_and_shaped_like_before() {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..10_000 {
+            let id = new_request_id();
+            assert_eq!(id.len(), 35);
+            assert!(id.starts_with("pw-"));
+            assert!(id[3..]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+            assert!(seen.insert(id));
+        }
     }
 }

@@ -234,7 +234,7 @@ where
     if let Some(resp) = ops(&state, &req) {
         return resp;
     }
-    let mut cx = RequestContext::new(new_request_id());
+    let mut cx = RequestContext::new(super::context::new_request_id());
     // Errors before routing answer in the OpenAI shape; afterwards in the route's shape.
     let mut format = WireFormat::OpenAi;
     match pipeline(&state, &mut cx, &mut format, req).await {
@@ -666,10 +666,6 @@ fn unsupported_endpoint(format: WireFormat) -> &'static str {
         WireFormat::Anthropic => "promptwall does not forward this endpoint: supported are POST v1/messages, v1/messages/count_tokens and GET v1/models",
         WireFormat::Gemini => "promptwall does not forward this endpoint: supported are POST {v1,v1beta}/models/{model}:generateContent, :streamGenerateContent, :countTokens, :embedContent, :batchEmbedContents and GET {v1,v1beta}/models",
     }
-}
-
-fn new_request_id() -> String {
-    format!("pw-{}", uuid::Uuid::new_v4().simple())
 }
 
 /// `/healthz`, `/readyz`, `/metrics`.

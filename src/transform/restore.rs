@@ -1,7 +1,7 @@
 //! Restoring the values the proxy replaced: whole strings and streams of text fragments.
 //!
-//! Owns: [`Restorer`] (the request's `replacement -> original` table compiled once into an
-//! Aho-Corasick automaton) and [`TextRestorer`] (one output stream's incremental state).
+//! Owns: [`Restorer`] (the request's `replacement -> original` table compiled once: a sorted
+//! key table for up to 64 keys, an Aho-Corasick automaton beyond) and [`TextRestorer`] (one output stream's incremental state).
 //! Never: restores anything that is not in the current request's vault (unknown look-alike
 //! placeholders pass untouched), logs text, or holds back more than the longest possible
 //! partial match.
@@ -41,10 +41,31 @@ pub enum Escape {
     Json,
 }
 
+/// Up to this many keys are matched by [`Finder::Small`]; more use an Aho-Corasick automaton.
+const SMALL_KEY_SET: usize = 64;
+
+/// Leftmost-longest search over the keys.
+#[derive(Debug)]
+enum Finder {
+    /// Few keys (the usual request: a handful of findings): pattern ids ordered by key (stable,
+    /// so equal keys keep the lower id first), and per first byte the range of that order whose
+    /// keys start with it. Building is a sort; a search tests only the keys starting with the
+    /// byte at each position. Building even a noncontiguous-NFA automaton (plus its Teddy
+    /// prefilter) cost ~340k instructions per matcher, two matchers per request with findings
+    /// (callgrind, bench/results/2026-11-23-session2.md), more than the rest of the request.
+    Small {
+        order: Vec<u32>,
+        ranges: Box<[(u32, u32); 256]>,
+    },
+    Ac(AhoCorasick),
+}
+
 /// One compiled key set (plain or JSON-escaped).
 #[derive(Debug)]
 struct Matcher {
-    ac: AhoCorasick,
+    finder: Finder,
+    /// Pattern id -> key.
+    keys: Vec<String>,
     /// Pattern id -> replacement (already escaped for this matcher's mode).
     replacements: Vec<String>,
     /// Keys sorted, for "is this a proper prefix of some key" queries.
@@ -65,23 +86,86 @@ impl Matcher {
             }
             max_len = max_len.max(k.len());
         }
-        // Built once per request: a noncontiguous NFA builds in microseconds, while the
-        // automatic choice (a DFA for small pattern sets) cost ~3M instructions per request.
-        // Responses are short compared with that build cost.
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-            .build(pairs.iter().map(|(k, _)| k.as_str()))
-            .map_err(|_| TransformError::MalformedStream("restore table too large"))?;
+        let finder = if pairs.len() <= SMALL_KEY_SET {
+            let mut order: Vec<u32> = (0..pairs.len() as u32).collect();
+            let key = |i: &u32| pairs.get(*i as usize).map_or("", |(k, _)| k.as_str());
+            order.sort_by(|a, b| key(a).cmp(key(b)));
+            let mut ranges = Box::new([(0u32, 0u32); 256]);
+            let mut i = 0;
+            while i < order.len() {
+                let b = order
+                    .get(i)
+                    .map(key)
+                    .and_then(|k| k.as_bytes().first().copied());
+                let mut j = i + 1;
+                while j < order.len()
+                    && order
+                        .get(j)
+                        .map(key)
+                        .and_then(|k| k.as_bytes().first().copied())
+                        == b
+                {
+                    j += 1;
+                }
+                if let Some(b) = b {
+                    ranges[usize::from(b)] = (i as u32, j as u32);
+                }
+                i = j;
+            }
+            Finder::Small { order, ranges }
+        } else {
+            // A noncontiguous NFA: the automatic choice (a DFA for small pattern sets) cost
+            // ~3M instructions per request to build.
+            Finder::Ac(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+                    .build(pairs.iter().map(|(k, _)| k.as_str()))
+                    .map_err(|_| TransformError::MalformedStream("restore table too large"))?,
+            )
+        };
         let mut sorted: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
         sorted.sort();
+        let (keys, replacements) = pairs.into_iter().unzip();
         Ok(Matcher {
-            ac,
-            replacements: pairs.into_iter().map(|(_, v)| v).collect(),
+            finder,
+            keys,
+            replacements,
             sorted,
             first,
             max_len,
         })
+    }
+
+    /// The leftmost-longest key occurrence starting at or after `from`:
+    /// `(start, end, pattern id)`. Among equal keys the lowest pattern id wins.
+    fn find(&self, buf: &str, from: usize) -> Option<(usize, usize, usize)> {
+        match &self.finder {
+            Finder::Ac(ac) => ac
+                .find(Input::new(buf).span(from..buf.len()))
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize())),
+            Finder::Small { order, ranges } => {
+                let hay = buf.as_bytes();
+                for (p, b) in hay.iter().enumerate().skip(from) {
+                    if !self.first[usize::from(*b)] {
+                        continue;
+                    }
+                    let (lo, hi) = ranges[usize::from(*b)];
+                    let rest = hay.get(p..).unwrap_or_default();
+                    let mut best: Option<(usize, usize)> = None;
+                    for &id in order.get(lo as usize..hi as usize).unwrap_or_default() {
+                        let k = self.keys.get(id as usize).map_or(&[][..], |k| k.as_bytes());
+                        if rest.starts_with(k) && best.is_none_or(|(len, _)| k.len() > len) {
+                            best = Some((k.len(), id as usize));
+                        }
+                    }
+                    if let Some((len, id)) = best {
+                        return Some((p, p + len, id));
+                    }
+                }
+                None
+            }
+        }
     }
 
     /// Whether `s` is a proper prefix of some key (so more text could complete a match).
@@ -126,12 +210,11 @@ impl Matcher {
             } else {
                 self.earliest_partial(buf, cursor)
             };
-            let m = self.ac.find(Input::new(buf).span(cursor..buf.len()));
-            match m {
-                Some(m) if m.start() < partial => {
-                    out.push_str(slice(buf, cursor, m.start()));
-                    out.push_str(self.replacement(m.pattern().as_usize()));
-                    cursor = m.end();
+            match self.find(buf, cursor) {
+                Some((start, end, id)) if start < partial => {
+                    out.push_str(slice(buf, cursor, start));
+                    out.push_str(self.replacement(id));
+                    cursor = end;
                 }
                 _ => {
                     out.push_str(slice(buf, cursor, partial));
@@ -149,13 +232,49 @@ fn slice(s: &str, a: usize, b: usize) -> &str {
     s.get(a..b).unwrap_or_default()
 }
 
-/// JSON-escape `s` as the inside of a string literal (no surrounding quotes).
+/// JSON-escape `s` as the inside of a string literal (no surrounding quotes), exactly as
+/// serde_json writes it: `\"`, `\\`, `\b \f \n \r \t`, other control characters as
+/// `\u00xx`; everything else (including non-ASCII) unchanged. A string without such bytes is
+/// copied (the usual key or value; formatting through a `Value` cost ~1.8k instructions each).
 pub fn json_escape(s: &str) -> String {
-    let quoted = serde_json::Value::String(s.to_owned()).to_string();
-    quoted
-        .strip_prefix('"')
-        .and_then(|q| q.strip_suffix('"'))
-        .map_or_else(String::new, str::to_owned)
+    let needs = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    if !s.bytes().any(needs) {
+        return s.to_owned();
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let b = c as u32 as usize;
+                out.push_str("\\u00");
+                out.push(char::from(HEX[b >> 4]));
+                out.push(char::from(HEX[b & 0xf]));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `s` with `<` and `>` spelled as `lt` / `gt` (one allocation).
+fn swap_brackets(s: &str, lt: &str, gt: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 10);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str(lt),
+            '>' => out.push_str(gt),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[derive(Debug)]
@@ -195,7 +314,7 @@ impl Restorer {
             // Encoders that HTML-escape (Go's encoding/json) write `<`/`>` as `\u003c`/`\u003e`.
             if ek.contains(['<', '>']) {
                 for (lt, gt) in [("\\u003c", "\\u003e"), ("\\u003C", "\\u003E")] {
-                    json.push((ek.replace('<', lt).replace('>', gt), ev.clone()));
+                    json.push((swap_brackets(&ek, lt, gt), ev.clone()));
                 }
             }
             json.push((ek, ev));
@@ -262,7 +381,7 @@ impl Restorer {
             Escape::None => &t.plain,
             Escape::Json => &t.json,
         };
-        if m.ac.find(text).is_none() {
+        if m.find(text, 0).is_none() {
             return Cow::Borrowed(text);
         }
         let mut out = String::with_capacity(text.len() + 16);
@@ -465,5 +584,80 @@ mod tests {
             stream_all(&r, &["ñ日本<LOC", "ATION_abcdef>語"], Escape::None),
             "ñ日本Zürich語"
         );
+    }
+
+    /// The small-set finder and the automaton agree (leftmost-longest, lowest id among equal
+    /// keys) on overlapping, nested, duplicate and multibyte keys.
+    #[test]
+    fn small_finder_matches_the_automaton() {
+        let keys = [
+            "ab", "abc", "b", "bca", "abc", "<P_1>", "<P_12>", "ä", "äb", "x", "xyz", "yz",
+        ];
+        let pairs: Vec<(String, String)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.to_string(), format!("[{i}]")))
+            .collect();
+        let small = Matcher::build(pairs.clone()).unwrap();
+        assert!(matches!(small.finder, Finder::Small { .. }));
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+            .build(keys)
+            .unwrap();
+        let big = Matcher {
+            finder: Finder::Ac(ac),
+            ..Matcher::build(pairs).unwrap()
+        };
+        let alphabet = [
+            "a", "b", "c", "x", "y", "z", "ä", "<", "P", "_", "1", "2", ">", " ",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 24) as usize;
+            let mut x = seed;
+            for _ in 0..len {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(alphabet[((x >> 33) % alphabet.len() as u64) as usize]);
+            }
+            for from in 0..=text.len() {
+                if text.is_char_boundary(from) {
+                    assert_eq!(
+                        small.find(&text, from),
+                        big.find(&text, from),
+                        "{text:?} @ {from}"
+                    );
+                }
+            }
+            let (mut o1, mut h1, mut o2, mut h2) = Default::default();
+            small.run(&text, &mut o1, &mut h1, false);
+            big.run(&text, &mut o2, &mut h2, false);
+            assert_eq!((o1, h1), (o2, h2), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn json_escape_is_serde_json_s() {
+        let mut all = String::new();
+        for b in 0u8..0x80 {
+            all.push(char::from(b));
+        }
+        for s in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "tab\tnl\ncr\r",
+            "\u{7f}é日本\u{1}",
+            all.as_str(),
+        ] {
+            let want = serde_json::Value::String(s.to_owned()).to_string();
+            assert_eq!(format!("\"{}\"", json_escape(s)), want, "{s:?}");
+        }
     }
 }

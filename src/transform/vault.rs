@@ -79,8 +79,12 @@ const MAX_TAG_HEX: usize = 16;
 const HASH_HEX: usize = 8;
 
 /// Per-tenant secret key. Never printed.
+///
+/// Held as the HMAC state with the key already absorbed (the inner and outer padded key
+/// blocks): each MAC clones it instead of re-hashing the key, two SHA-256 compressions
+/// instead of four for a short message (~10 MACs per request with ~10 findings).
 #[derive(Clone)]
-pub struct TenantKey([u8; 32]);
+pub struct TenantKey(HmacSha256);
 
 impl fmt::Debug for TenantKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -92,14 +96,29 @@ impl TenantKey {
     /// `HMAC-SHA256(server_secret, "promptwall/tenant-key/v1" | 0 | tenant_id)`. Every replica
     /// with the same server secret derives the same key; no shared state is needed.
     pub fn derive(server_secret: &[u8], tenant_id: &str) -> Self {
-        TenantKey(hmac_parts(
+        let key = hmac_parts(
             server_secret,
             &[b"promptwall/tenant-key/v1", tenant_id.as_bytes()],
-        ))
+        );
+        // HMAC accepts keys of any length: `new_from_slice` cannot fail for HMAC.
+        let mac = match HmacSha256::new_from_slice(&key) {
+            Ok(m) => m,
+            Err(_) => <HmacSha256 as hmac::digest::KeyInit>::new(&Default::default()),
+        };
+        TenantKey(mac)
     }
 
     fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
-        hmac_parts(&self.0, parts)
+        let mut mac = self.0.clone();
+        update_parts(&mut mac, parts);
+        mac.finalize().into_bytes().into()
+    }
+}
+
+fn update_parts(mac: &mut HmacSha256, parts: &[&[u8]]) {
+    for p in parts {
+        mac.update(&(p.len() as u64).to_be_bytes());
+        mac.update(p);
     }
 }
 
@@ -109,10 +128,7 @@ fn hmac_parts(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
         Ok(m) => m,
         Err(_) => return [0; 32],
     };
-    for p in parts {
-        mac.update(&(p.len() as u64).to_be_bytes());
-        mac.update(p);
-    }
+    update_parts(&mut mac, parts);
     mac.finalize().into_bytes().into()
 }
 

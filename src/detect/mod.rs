@@ -24,3 +24,10 @@ pub mod config;
 pub use config::{CustomDetectorConfig, DetectionConfig, ValidatorKind};
 pub use engine::{Engine, EngineConfig, EngineError, Scratch};
 pub use types::{Category, Detector, Entity, Finding, Hit, ScanCtx, Trigger};
+
+/// Load process-wide detector data that is otherwise loaded on first use (libphonenumber's
+/// metadata and the default regions' phone validators, ~90 ms): `serve` calls it on a
+/// background thread once it listens, so neither start-up nor the first request pays it.
+pub fn warm_up() {
+    detectors::pii::warm_up_phone_metadata();
+}

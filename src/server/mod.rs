@@ -126,6 +126,13 @@ pub async fn run_with_state(
         addr: listen,
         source,
     })?;
+    // Phone metadata loads off the start-up path; a request that needs it earlier waits.
+    if let Err(e) = std::thread::Builder::new()
+        .name("promptwall-warm-up".into())
+        .spawn(crate::detect::warm_up)
+    {
+        tracing::warn!(error = %e, "warm-up thread not started: phone metadata loads on first use");
+    }
     let task = tokio::spawn(accept_loop(listener, state.clone(), shutdown));
     Ok(RunningServer { addr, state, task })
 }

@@ -51,7 +51,7 @@ pub use national::{
     PtNifDetector, UkNhsDetector, UkNinoDetector, UsSsnDetector,
 };
 pub use net::{IpDetector, MacDetector};
-pub use phone::PhoneDetector;
+pub use phone::{warm_up as warm_up_phone_metadata, PhoneDetector};
 
 /// Every PII detector with default settings.
 pub fn all() -> Vec<Box<dyn Detector>> {
@@ -61,7 +61,6 @@ pub fn all() -> Vec<Box<dyn Detector>> {
 /// Every PII detector with `opts` (`include_test_values` reaches the e-mail and US SSN
 /// detectors: reserved domains and never-issued SSN ranges).
 pub fn all_with(opts: CatalogueOptions) -> Vec<Box<dyn Detector>> {
-    phone::warm_up();
     vec![
         Box::new(EmailDetector::new(opts.include_test_values)),
         Box::new(CardDetector),

@@ -173,15 +173,37 @@ pub struct PhoneDetector;
 /// candidate in the default regions (and `+1` numbers, which walk every NANPA region) touches
 /// a few hundred metadata regexes, so the default size evicts and recompiles them on nearly
 /// every candidate. Results are unchanged; only recompilation is avoided.
+///
+/// Runs once per process (later calls return at once, or wait while another thread runs it):
+/// the phone detector calls it on its first candidate, and `serve` runs it on a background
+/// thread as soon as it listens, so the engine's own build stays fast (loading the metadata
+/// is ~600M instructions, ~90 ms, most of a fresh process's first engine build otherwise).
 pub fn warm_up() {
+    static WARM: std::sync::Once = std::sync::Once::new();
+    WARM.call_once(warm_up_now);
+}
+
+fn warm_up_now() {
     if let Ok(mut cache) = phonenumber::metadata::DATABASE.cache().lock() {
         if cache.capacity() < REGEX_CACHE {
             cache.set_capacity(REGEX_CACHE);
         }
     }
     let _ = lengths_by_code();
+    // Compile the per-code validators of the default regions now: compiled lazily, they cost
+    // the first request that meets a candidate of that code a few hundred million
+    // instructions (NANPA's `+1` alone walks ~25 regions). Other calling codes still compile
+    // on first use (once per process).
+    for code in WARM_CODES {
+        if let Some(cell) = validators().get(code) {
+            let _ = cell.get_or_init(|| CodeCheck::build(code));
+        }
+    }
     let _ = phonenumber::parse(None, "+351912345678").map(|n| phonenumber::is_valid(&n));
 }
+
+/// Calling codes of the default regions (US/NANPA, NL, FR, ES, IT, GB, DE, BR, PT).
+const WARM_CODES: [usize; 9] = [1, 31, 33, 34, 39, 44, 49, 55, 351];
 
 /// `phonenumber::is_valid`, with an exact length pre-check first. A number is valid only if
 /// the general descriptor of the region chosen for it matches, and that descriptor first
@@ -631,6 +653,7 @@ impl Detector for PhoneDetector {
     }
 
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        warm_up();
         let b = cx.bytes();
         let mut shape = Vec::new();
         let mut covered = 0;

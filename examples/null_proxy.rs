@@ -24,31 +24,20 @@ use hyper::body::{Frame, Incoming};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
+use promptwall::server::headers::is_hop_by_hop;
 use tokio::net::TcpListener;
 
 type Body = BoxBody<Bytes, std::io::Error>;
 
-fn hop_by_hop(name: &str) -> bool {
-    matches!(
-        name,
-        "connection"
-            | "keep-alive"
-            | "proxy-connection"
-            | "proxy-authenticate"
-            | "proxy-authorization"
-            | "te"
-            | "trailer"
-            | "transfer-encoding"
-            | "upgrade"
-            | "host"
-            | "content-length"
-    )
+/// promptwall's hop-by-hop list, plus the framing headers the client sets itself.
+fn hop_by_hop(name: &http::HeaderName) -> bool {
+    is_hop_by_hop(name) || matches!(name.as_str(), "host" | "content-length")
 }
 
 fn strip(h: &HeaderMap) -> HeaderMap {
     let mut out = HeaderMap::with_capacity(h.len());
     for (k, v) in h {
-        if !hop_by_hop(k.as_str()) {
+        if !hop_by_hop(k) {
             out.append(k.clone(), v.clone());
         }
     }

@@ -43,7 +43,7 @@ fn forwardable_request_header(name: &HeaderName) -> bool {
 }
 
 /// Hop-by-hop headers (RFC 9110 §7.6.1), stripped in both directions.
-fn is_hop_by_hop(name: &HeaderName) -> bool {
+pub fn is_hop_by_hop(name: &HeaderName) -> bool {
     matches!(
         name.as_str(),
         "connection"

@@ -15,13 +15,21 @@ use prometheus_client::registry::Registry;
 
 use crate::server::context::RequestContext;
 
-/// Installs the JSON log subscriber (level from `RUST_LOG`, default `info`), writing through
-/// [`NonBlockingStderr`]. Keep the returned guard alive until exit: dropping it flushes the
-/// lines still queued.
-pub fn init_logging() -> LogGuard {
+/// Installs the JSON log subscriber (level from `RUST_LOG`, default `info`). Lines go through
+/// `tracing-appender`'s non-blocking writer to a dedicated thread that writes stderr, so no
+/// runtime worker blocks in `write(2)` on a slow pipe or terminal (before: one blocking stderr
+/// write per request on a worker, see bench/results/2026-11-23.md). Policy: never lossy; the
+/// queue holds [`LOG_QUEUE_LINES`] lines, and when the thread is that far behind a logging
+/// task waits for room (bounded memory). Keep the returned guard alive until exit: dropping
+/// it flushes the lines still queued.
+pub fn init_logging() -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let (writer, guard) = NonBlockingStderr::spawn();
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .thread_name("promptwall-log")
+        .finish(std::io::stderr());
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)
@@ -34,133 +42,6 @@ pub fn init_logging() -> LogGuard {
 
 /// Lines queued for the log thread before a logging task waits for it (backpressure).
 const LOG_QUEUE_LINES: usize = 16 * 1024;
-
-enum LogMsg {
-    Line(Vec<u8>),
-    /// Write everything queued before this, then acknowledge.
-    Flush(std::sync::mpsc::SyncSender<()>),
-}
-
-/// A log writer that hands each formatted line to a dedicated thread, which writes to stderr,
-/// so no runtime worker blocks in `write(2)` on a slow pipe or terminal (before: one blocking
-/// stderr write per request on a worker, see bench/results/2026-11-23.md).
-///
-/// Policy: never lossy. The queue holds [`LOG_QUEUE_LINES`] lines; when the log thread is that
-/// far behind, the logging task blocks until there is room (the old behaviour, bounded memory).
-/// The thread drains everything queued into one `write` per wake-up. If the thread is gone
-/// (it cannot start), lines are written to stderr directly.
-#[derive(Clone)]
-pub struct NonBlockingStderr {
-    tx: Option<std::sync::mpsc::SyncSender<LogMsg>>,
-}
-
-/// Flushes queued log lines when dropped (end of `main`).
-pub struct LogGuard {
-    tx: Option<std::sync::mpsc::SyncSender<LogMsg>>,
-}
-
-impl Drop for LogGuard {
-    fn drop(&mut self) {
-        if let Some(tx) = self.tx.take() {
-            let (ack_tx, ack_rx) = std::sync::mpsc::sync_channel(1);
-            if tx.send(LogMsg::Flush(ack_tx)).is_ok() {
-                let _ = ack_rx.recv_timeout(std::time::Duration::from_secs(2));
-            }
-        }
-    }
-}
-
-impl NonBlockingStderr {
-    fn spawn() -> (Self, LogGuard) {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<LogMsg>(LOG_QUEUE_LINES);
-        let started = std::thread::Builder::new()
-            .name("promptwall-log".into())
-            .spawn(move || log_thread(rx))
-            .is_ok();
-        let tx = started.then_some(tx);
-        (Self { tx: tx.clone() }, LogGuard { tx })
-    }
-}
-
-fn log_thread(rx: std::sync::mpsc::Receiver<LogMsg>) {
-    use std::io::Write;
-    let mut batch: Vec<u8> = Vec::with_capacity(64 * 1024);
-    let mut acks = Vec::new();
-    while let Ok(first) = rx.recv() {
-        let mut next = Some(first);
-        while let Some(msg) = next {
-            match msg {
-                LogMsg::Line(l) => batch.extend_from_slice(&l),
-                LogMsg::Flush(ack) => acks.push(ack),
-            }
-            next = if batch.len() < 256 * 1024 {
-                rx.try_recv().ok()
-            } else {
-                None
-            };
-        }
-        let mut err = std::io::stderr().lock();
-        let _ = err.write_all(&batch);
-        let _ = err.flush();
-        drop(err);
-        batch.clear();
-        if batch.capacity() > 1024 * 1024 {
-            batch.shrink_to(64 * 1024);
-        }
-        for ack in acks.drain(..) {
-            let _ = ack.send(());
-        }
-    }
-}
-
-/// One event's bytes, sent to the log thread as one line when dropped.
-pub struct LineWriter {
-    tx: Option<std::sync::mpsc::SyncSender<LogMsg>>,
-    buf: Vec<u8>,
-}
-
-impl std::io::Write for LineWriter {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.buf.extend_from_slice(b);
-        Ok(b.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Drop for LineWriter {
-    fn drop(&mut self) {
-        if self.buf.is_empty() {
-            return;
-        }
-        let line = std::mem::take(&mut self.buf);
-        let unsent = match &self.tx {
-            Some(tx) => match tx.send(LogMsg::Line(line)) {
-                Ok(()) => None,
-                Err(std::sync::mpsc::SendError(LogMsg::Line(l))) => Some(l),
-                Err(_) => None,
-            },
-            None => Some(line),
-        };
-        if let Some(l) = unsent {
-            use std::io::Write;
-            let _ = std::io::stderr().write_all(&l);
-        }
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for NonBlockingStderr {
-    type Writer = LineWriter;
-
-    fn make_writer(&'a self) -> LineWriter {
-        LineWriter {
-            tx: self.tx.clone(),
-            buf: Vec::new(),
-        }
-    }
-}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {

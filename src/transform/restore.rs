@@ -1,7 +1,8 @@
 //! Restoring the values the proxy replaced: whole strings and streams of text fragments.
 //!
 //! Owns: [`Restorer`] (the request's `replacement -> original` table compiled once: a sorted
-//! key table for up to 64 keys, an Aho-Corasick automaton beyond) and [`TextRestorer`] (one output stream's incremental state).
+//! key table for up to 64 keys, an Aho-Corasick automaton beyond) and [`TextRestorer`] (one
+//! output stream's incremental state).
 //! Never: restores anything that is not in the current request's vault (unknown look-alike
 //! placeholders pass untouched), logs text, or holds back more than the longest possible
 //! partial match.
@@ -90,27 +91,16 @@ impl Matcher {
             let mut order: Vec<u32> = (0..pairs.len() as u32).collect();
             let key = |i: &u32| pairs.get(*i as usize).map_or("", |(k, _)| k.as_str());
             order.sort_by(|a, b| key(a).cmp(key(b)));
+            // Sorted keys with the same first byte are contiguous: each range only grows.
             let mut ranges = Box::new([(0u32, 0u32); 256]);
-            let mut i = 0;
-            while i < order.len() {
-                let b = order
-                    .get(i)
-                    .map(key)
-                    .and_then(|k| k.as_bytes().first().copied());
-                let mut j = i + 1;
-                while j < order.len()
-                    && order
-                        .get(j)
-                        .map(key)
-                        .and_then(|k| k.as_bytes().first().copied())
-                        == b
-                {
-                    j += 1;
+            for (i, id) in order.iter().enumerate() {
+                if let Some(&b) = key(id).as_bytes().first() {
+                    let r = &mut ranges[usize::from(b)];
+                    if r.0 == r.1 {
+                        r.0 = i as u32;
+                    }
+                    r.1 = i as u32 + 1;
                 }
-                if let Some(b) = b {
-                    ranges[usize::from(b)] = (i as u32, j as u32);
-                }
-                i = j;
             }
             Finder::Small { order, ranges }
         } else {

@@ -75,13 +75,13 @@
 //! original bytes). Every error is a refusal.
 
 use std::fmt::{self, Write as _};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde_json::{json, Value};
 
 use super::policy::{is_entity_name, Action, EffectivePolicy, MediaPolicy, ScanResponses};
 use super::restore::Restorer;
-use super::stream::{response_filter, EngineScanner, FilterOptions, TextScanner};
+use super::stream::{response_filter, EngineScanner, FilterOptions, ScratchPool, TextScanner};
 use super::vault::{find_lookalikes, Vault, NEUTRALIZED_ENTITY};
 use super::walk::{self, MediaKind, Path, TextKind, Visitor, WalkStats, PRE_TOKENIZED};
 use super::{ResponseFilter, TransformError};
@@ -105,14 +105,12 @@ const MAX_ENTITY_NAME: usize = 48;
 const STOP: &str = "promptwall_sanitizer_stop";
 
 /// Scratches kept for reuse (one per concurrently sanitizing thread is enough).
-const SCRATCH_POOL: usize = 64;
-
 /// Built once at start-up; shared by every request (cheap to clone).
 #[derive(Clone)]
 pub struct Sanitizer {
     engine: Arc<Engine>,
-    /// Reusable engine scratch (the per-detector hit lists), so requests don't re-allocate it.
-    scratch: Arc<Mutex<Vec<Scratch>>>,
+    /// Reusable engine scratch, shared with the response scanners.
+    scratch: ScratchPool,
     /// Response scanners per `scan_responses` mode, built once.
     scan_secrets: Arc<dyn TextScanner>,
     scan_all: Arc<dyn TextScanner>,
@@ -129,17 +127,20 @@ impl fmt::Debug for Sanitizer {
 impl Sanitizer {
     /// Wrap the shared engine (`Engine::builtin()` or `Engine::from_config(..)`).
     pub fn new(engine: Arc<Engine>) -> Self {
+        let scratch = ScratchPool::default();
         let scan_secrets: Arc<dyn TextScanner> = Arc::new(EngineScanner {
             engine: Arc::clone(&engine),
             mode: ScanResponses::Secrets,
+            scratch: scratch.clone(),
         });
         let scan_all: Arc<dyn TextScanner> = Arc::new(EngineScanner {
             engine: Arc::clone(&engine),
             mode: ScanResponses::All,
+            scratch: scratch.clone(),
         });
         Sanitizer {
             engine,
-            scratch: Arc::new(Mutex::new(Vec::new())),
+            scratch,
             scan_secrets,
             scan_all,
         }
@@ -198,7 +199,7 @@ impl Sanitizer {
     ) -> Result<SanitizeReport, SanitizeError> {
         let mut v = LeafVisitor {
             engine: &self.engine,
-            scratch: self.take_scratch(),
+            scratch: self.scratch.take(&self.engine),
             findings: Vec::new(),
             policy,
             vault,
@@ -211,7 +212,7 @@ impl Sanitizer {
             fatal: None,
         };
         let walked = walk(&mut v);
-        self.put_scratch(std::mem::take(&mut v.scratch));
+        self.scratch.put(std::mem::take(&mut v.scratch));
         if v.blocked_total > 0 {
             let omitted = v.blocked_total - v.blocked.len();
             return Err(SanitizeError::Blocked {
@@ -241,22 +242,6 @@ impl Sanitizer {
             rewritten_fields: v.rewritten,
             counts,
         })
-    }
-
-    fn take_scratch(&self) -> Scratch {
-        self.scratch
-            .lock()
-            .ok()
-            .and_then(|mut pool| pool.pop())
-            .unwrap_or_else(|| self.engine.scratch())
-    }
-
-    fn put_scratch(&self, scratch: Scratch) {
-        if let Ok(mut pool) = self.scratch.lock() {
-            if pool.len() < SCRATCH_POOL {
-                pool.push(scratch);
-            }
-        }
     }
 
     /// What the response filter of this request needs: the vault's restoration table (empty

@@ -50,7 +50,7 @@
 //! scanner) only placeholder-level holding remains. Thinking / reasoning is not scanned either.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use bytes::BytesMut;
 use serde_json::{json, Map, Value};
@@ -58,7 +58,7 @@ use serde_json::{json, Map, Value};
 use super::restore::{Escape, Restorer, TextRestorer};
 use super::sse::{rewrite_event, write_event, SseEvent, SseParser, DEFAULT_MAX_EVENT};
 use super::{Passthrough, ResponseFilter, TransformError};
-use crate::detect::{Category, Engine, Finding};
+use crate::detect::{Category, Engine, Finding, Scratch};
 use crate::providers::{Endpoint, WireFormat};
 use crate::transform::policy::ScanResponses;
 
@@ -68,32 +68,50 @@ pub trait TextScanner: Send + Sync {
     fn find(&self, text: &str, out: &mut Vec<Finding>);
 }
 
+/// A few reusable engine scratches (the per-detector hit lists), shared by the request
+/// sanitizer and the response scanners so neither re-allocates them per scan.
+#[derive(Clone, Default)]
+pub struct ScratchPool(Arc<Mutex<Vec<Scratch>>>);
+
+impl ScratchPool {
+    /// Scratches kept for reuse; more concurrent scans allocate and drop their own.
+    const KEEP: usize = 64;
+
+    pub fn take(&self, engine: &Engine) -> Scratch {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop())
+            .unwrap_or_else(|| engine.scratch())
+    }
+
+    pub fn put(&self, scratch: Scratch) {
+        if let Ok(mut pool) = self.0.lock() {
+            if pool.len() < Self::KEEP {
+                pool.push(scratch);
+            }
+        }
+    }
+}
+
 /// The detection engine as a response scanner, filtered by `scan_responses`.
 pub struct EngineScanner {
     pub engine: Arc<Engine>,
     pub mode: ScanResponses,
+    pub scratch: ScratchPool,
 }
 
 impl TextScanner for EngineScanner {
     fn find(&self, text: &str, out: &mut Vec<Finding>) {
-        let start = out.len();
-        match self.mode {
-            ScanResponses::Off => {}
-            ScanResponses::All => self.engine.scan_into(text, out),
-            ScanResponses::Secrets => {
-                self.engine.scan_into(text, out);
-                let mut i = start;
-                while i < out.len() {
-                    if out
-                        .get(i)
-                        .is_some_and(|f| f.entity.category() != Category::Secret)
-                    {
-                        out.remove(i);
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
+        if self.mode == ScanResponses::Off {
+            out.clear();
+            return;
+        }
+        let mut scratch = self.scratch.take(&self.engine);
+        self.engine.scan_with(text, &mut scratch, out);
+        self.scratch.put(scratch);
+        if self.mode == ScanResponses::Secrets {
+            out.retain(|f| f.entity.category() == Category::Secret);
         }
     }
 }

@@ -20,7 +20,7 @@
 //!     if let Some(new) = vault.sanitize_text(leaf, &findings, &policy)? { *leaf = new }
 //!     // Err(TransformError::Refused) = a `block` entity: refuse the request (403)
 //! let restorer = if policy.restore { vault.restorer()? } else { Restorer::empty() };
-//! let scanner = EngineScanner { engine, mode: policy.scan_responses }   // unless Off
+//! let scanner = EngineScanner { engine, mode: policy.scan_responses, scratch }   // unless Off
 //! let filter = response_filter(endpoint, is_sse, FilterOptions::new(restorer).with_scanner(..));
 //! ```
 //!

@@ -146,3 +146,76 @@ async fn idle_stream_emits_one_in_band_error_then_closes() {
     assert_eq!(tail.matches("data: ").count(), 1);
     assert!(tail.contains("upstream_timeout"));
 }
+
+/// An upstream that never completes the TCP handshake: a listener with a backlog of 0 whose
+/// accept queue is already full, so the kernel drops further SYNs and `connect` hangs.
+async fn blackhole_upstream() -> (
+    std::net::SocketAddr,
+    Vec<tokio::net::TcpStream>,
+    tokio::net::TcpListener,
+) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        if let Ok(Ok(s)) = tokio::time::timeout(
+            Duration::from_millis(200),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            held.push(s);
+        }
+    }
+    (addr, held, listener)
+}
+
+#[tokio::test]
+async fn connect_timeout_is_504_in_shape() {
+    let (upstream, _held, _listener) = blackhole_upstream().await;
+    let config = format!(
+        r#"
+listen = "127.0.0.1:0"
+[timeouts]
+connect = "300ms"
+first_byte = "10s"
+[[provider]]
+name = "ant"
+kind = "anthropic"
+base_url = "http://{upstream}"
+api_key_env = "T_ANT"
+models = ["claude-*"]
+[[tenant]]
+id = "acme"
+api_key_sha256 = ["{sha}"]
+providers = ["ant"]
+"#,
+        sha = sha256_hex(TENANT_KEY)
+    );
+    let proxy = start_with_config(&config).await;
+    let started = std::time::Instant::now();
+    let r = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(format!("http://{proxy}/ant/v1/messages"))
+        .header("x-api-key", TENANT_KEY)
+        .header("content-type", "application/json")
+        .body(r#"{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[{"role":"user","content":"hi"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 504);
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(250), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    let v = json(r).await;
+    assert_eq!(v["type"], "error");
+    assert_eq!(v["error"]["type"], "timeout_error");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("connect"),
+        "{v}"
+    );
+}

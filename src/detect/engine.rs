@@ -161,6 +161,9 @@ pub struct Scratch {
     /// Digit runs per class of `Engine::digit_classes` (shared by digit-only detectors).
     class_hits: Vec<Vec<Hit>>,
     touched: Vec<u32>,
+    /// Per detector: its hit list needs a sort (digit runs appended after literals, or
+    /// pathological literal overlaps).
+    unsorted: Vec<bool>,
     found: Vec<Finding>,
     origin: Vec<u32>,
     order: Vec<u32>,
@@ -178,9 +181,15 @@ impl Scratch {
         for c in &mut self.class_hits {
             c.clear();
         }
+        if self.unsorted.len() != detectors {
+            self.unsorted = vec![false; detectors];
+        }
         for &d in &self.touched {
             if let Some(h) = self.hits.get_mut(d as usize) {
                 h.clear();
+            }
+            if let Some(u) = self.unsorted.get_mut(d as usize) {
+                *u = false;
             }
         }
         self.touched.clear();
@@ -361,6 +370,7 @@ impl Engine {
             hits,
             class_hits,
             touched,
+            unsorted,
             found,
             origin,
             ..
@@ -377,9 +387,10 @@ impl Engine {
                         continue;
                     };
                     let key = |h: &Hit| (h.start, h.end, h.trigger);
-                    if !h.is_sorted_by_key(key) {
+                    if unsorted.get(d as usize).copied().unwrap_or(true) {
                         h.sort_unstable_by_key(key);
                     }
+                    debug_assert!(h.is_sorted_by_key(key));
                     h
                 }
             };
@@ -396,15 +407,35 @@ impl Engine {
             hits,
             class_hits,
             touched,
+            unsorted,
             ..
         } = scratch;
+        // Literal hits arrive in order of `end`; a hit that starts before hits already pushed
+        // (a longer literal overlapping shorter ones) is inserted in place, so the lists are
+        // sorted by (start, end, trigger) without a sort. Beyond `MAX_SHIFT` displaced hits
+        // (pathological overlaps) the list is marked and sorted once instead: linear either way.
+        const MAX_SHIFT: usize = 16;
         let mut push = |d: u32, hit: Hit| {
-            if let Some(v) = hits.get_mut(d as usize) {
-                if v.is_empty() {
-                    touched.push(d);
-                }
-                v.push(hit);
+            let Some(v) = hits.get_mut(d as usize) else {
+                return;
+            };
+            if v.is_empty() {
+                touched.push(d);
             }
+            let key = |h: &Hit| (h.start, h.end, h.trigger);
+            let k = key(&hit);
+            let mut i = v.len();
+            while i > 0 && v.get(i - 1).is_some_and(|p| key(p) > k) {
+                i -= 1;
+                if v.len() - i > MAX_SHIFT {
+                    i = v.len();
+                    if let Some(u) = unsorted.get_mut(d as usize) {
+                        *u = true;
+                    }
+                    break;
+                }
+            }
+            v.insert(i, hit);
         };
         if let Some(dfa) = &self.literals {
             // One overlapping pass: every occurrence of every literal, overlaps included.
@@ -440,14 +471,20 @@ impl Engine {
                 }
                 for r in &self.digit_routes {
                     if digits >= r.min_digits {
-                        push(
-                            r.detector,
-                            Hit {
+                        // Appended after the literal hits: sorted once in `scan_with`.
+                        if let Some(v) = hits.get_mut(r.detector as usize) {
+                            if v.is_empty() {
+                                touched.push(r.detector);
+                            }
+                            v.push(Hit {
                                 start,
                                 end,
                                 trigger: r.trigger as usize,
-                            },
-                        );
+                            });
+                        }
+                        if let Some(u) = unsorted.get_mut(r.detector as usize) {
+                            *u = true;
+                        }
                     }
                 }
             });
@@ -507,19 +544,14 @@ impl Engine {
                 order.push(i as u32);
             }
         }
-        // Fast path (the common case): no two findings overlap, no ranking needed.
         let span = |i: &u32| found.get(*i as usize).map_or((0, 0), |f| (f.start, f.end));
         order.sort_unstable_by_key(span);
-        if order.windows(2).all(|w| span(&w[0]).1 <= span(&w[1]).0) {
-            out.extend(order.iter().filter_map(|&i| found.get(i as usize).cloned()));
-            return;
-        }
         let rank = |i: u32| {
             let f = found.get(i as usize);
             let d = origin.get(i as usize).copied().unwrap_or(u32::MAX);
             (f, d)
         };
-        order.sort_unstable_by(|&a, &b| {
+        let by_rank = |&a: &u32, &b: &u32| {
             let (fa, da) = rank(a);
             let (fb, db) = rank(b);
             match (fa, fb) {
@@ -536,25 +568,53 @@ impl Engine {
                 }
                 _ => a.cmp(&b),
             }
-        });
-        for &i in order.iter() {
-            let Some(f) = found.get(i as usize) else {
-                continue;
-            };
-            // Kept intervals are disjoint, so the one with the greatest start before `f.end`
-            // also has the greatest end: it is the only one that needs checking.
-            let overlaps = kept
-                .range(..f.end)
-                .next_back()
-                .is_some_and(|(_, &(end, _))| end > f.start);
-            if !overlaps {
-                kept.insert(f.start, (f.end, i));
+        };
+        out.reserve(order.len());
+        // Findings in different clusters (maximal groups of transitively overlapping spans, in
+        // start order) never overlap, so the greedy choice is made per cluster: a finding
+        // alone in its cluster (the common case) is kept without ranking.
+        let mut i = 0;
+        while i < order.len() {
+            let (_, mut max_end) = order.get(i).map_or((0, 0), span);
+            let mut j = i + 1;
+            while let Some(next) = order.get(j) {
+                let (s, e) = span(next);
+                if s >= max_end {
+                    break;
+                }
+                max_end = max_end.max(e);
+                j += 1;
             }
-        }
-        out.reserve(kept.len());
-        for (_, &(_, i)) in kept.iter() {
-            if let Some(f) = found.get(i as usize) {
-                out.push(f.clone());
+            let Some(cluster) = order.get_mut(i..j) else {
+                break;
+            };
+            i = j;
+            if let [only] = cluster {
+                if let Some(f) = found.get(*only as usize) {
+                    out.push(f.clone());
+                }
+                continue;
+            }
+            cluster.sort_unstable_by(by_rank);
+            kept.clear();
+            for &c in cluster.iter() {
+                let Some(f) = found.get(c as usize) else {
+                    continue;
+                };
+                // Kept intervals are disjoint, so the one with the greatest start before
+                // `f.end` also has the greatest end: it is the only one that needs checking.
+                let overlaps = kept
+                    .range(..f.end)
+                    .next_back()
+                    .is_some_and(|(_, &(end, _))| end > f.start);
+                if !overlaps {
+                    kept.insert(f.start, (f.end, c));
+                }
+            }
+            for (_, &(_, c)) in kept.iter() {
+                if let Some(f) = found.get(c as usize) {
+                    out.push(f.clone());
+                }
             }
         }
     }

@@ -644,39 +644,53 @@ fn next_digit(bytes: &[u8], mut i: usize) -> Option<usize> {
         .map(|off| i + off)
 }
 
+/// Number of ASCII digits at `bytes[i..]` before the first non-digit (or the end). Eight
+/// bytes per step: with `t = w ^ 0x30..`, a byte is a digit iff `t < 10`; `(t & 0x7f) + 0x76`
+/// sets the high bit exactly for `t & 0x7f >= 10` without carrying into the next byte, and
+/// `| t` flags bytes >= 0x80.
+#[inline]
+fn digits_at(bytes: &[u8], i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut n = i;
+    while let Some(w) = bytes.get(n..n + 8) {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
+        let t = w ^ (0x30 * LO);
+        let non_digit = (((t & (0x7f * LO)) + (0x76 * LO)) | t) & HI;
+        if non_digit != 0 {
+            return n - i + (non_digit.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n - i
+        + bytes
+            .get(n..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+}
+
 /// Maximal digit runs: digits, optionally joined by single separators from `" -./"`.
 /// Calls `f(start, end, digit_count)` for runs with at least `min_digits` digits.
 fn for_each_digit_run(bytes: &[u8], min_digits: usize, mut f: impl FnMut(usize, usize, usize)) {
-    let n = bytes.len();
     let mut i = 0;
-    while i < n {
-        match next_digit(bytes, i) {
-            Some(at) => i = at,
-            None => return,
-        }
-        let start = i;
-        let mut end = i;
-        let mut digits = 0usize;
-        while let Some(&b) = bytes.get(i) {
-            if b.is_ascii_digit() {
-                digits += 1;
-                i += 1;
-                end = i;
-            } else if matches!(b, b' ' | b'-' | b'.' | b'/')
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-            {
-                i += 1;
-            } else {
+    while let Some(start) = next_digit(bytes, i) {
+        let mut digits = digits_at(bytes, start);
+        let mut end = start + digits;
+        while let (Some(&sep), Some(d)) = (bytes.get(end), bytes.get(end + 1)) {
+            if !(matches!(sep, b' ' | b'-' | b'.' | b'/') && d.is_ascii_digit()) {
                 break;
             }
+            let g = digits_at(bytes, end + 1);
+            end += 1 + g;
+            digits += g;
         }
         if digits >= min_digits {
             f(start, end, digits);
         }
-        i = i.max(end);
-        if i == start {
-            i += 1;
-        }
+        // `bytes[end]` (if any) is not a digit.
+        i = end + 1;
     }
 }
 
@@ -898,6 +912,62 @@ mod tests {
                 }
             }
             want.sort_unstable();
+            assert_eq!(got, want, "round {round}");
+        }
+    }
+
+    #[test]
+    fn digit_runs_match_naive_walk() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for round in 0..400 {
+            let len = (round % 50) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    match x % 8 {
+                        0..=3 => b'0' + (x >> 8) as u8 % 10,
+                        4 => b" -./"[(x >> 8) as usize % 4],
+                        5 => [0x2f, 0x3a, 0xb0, 0xb9][(x >> 8) as usize % 4],
+                        _ => (x >> 8) as u8,
+                    }
+                })
+                .collect();
+            for i in 0..=len {
+                let want = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+                assert_eq!(digits_at(&bytes, i), want, "round {round} at {i}");
+            }
+            // The reference walk: digits joined by single separators followed by a digit.
+            let mut want = Vec::new();
+            let mut i = 0;
+            while i < len {
+                if !bytes[i].is_ascii_digit() {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                let mut digits = 0;
+                let mut end = i;
+                while i < len {
+                    if bytes[i].is_ascii_digit() {
+                        digits += 1;
+                        i += 1;
+                        end = i;
+                    } else if b" -./".contains(&bytes[i])
+                        && i + 1 < len
+                        && bytes[i + 1].is_ascii_digit()
+                    {
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                want.push((start, end, digits));
+                i = end.max(start + 1);
+            }
+            let mut got = Vec::new();
+            for_each_digit_run(&bytes, 1, |s, e, d| got.push((s, e, d)));
             assert_eq!(got, want, "round {round}");
         }
     }

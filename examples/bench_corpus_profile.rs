@@ -9,7 +9,7 @@
 //! ```text
 //! cargo build --release --example bench_corpus_profile
 //! valgrind --tool=callgrind --toggle-collect='*bench_corpus_profile*measured*' \
-//!     target/release/examples/bench_corpus_profile clean all 1   # clean|mixed, all|pii
+//!     target/release/examples/bench_corpus_profile clean all 1   # clean|mixed|tiny, all|pii
 //! ```
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
@@ -41,6 +41,9 @@ fn main() {
     let iters: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(1);
     let text = if which == "mixed" {
         mixed_corpus(4 << 20).0
+    } else if which == "tiny" {
+        // The per-scan fixed cost (streaming responses are scanned event by event).
+        "Hello there, world.".to_string()
     } else {
         clean_corpus(4 << 20)
     };

@@ -12,25 +12,33 @@
 //! # Cost model
 //! A scan is one overlapping Aho-Corasick pass over the text (every occurrence of every
 //! literal, overlaps included) in a hand-rolled DFA loop whose cost per byte does not depend
-//! on the number of literals: ~6.5 instructions/byte in the loop, ~8.6/byte with the hits
+//! on the number of literals: ~6.5 instructions/byte in the loop, ~8.7/byte with the hits
 //! (631 distinct built-in literals; a general automaton with prefilter paid ~18/byte for the
 //! skip pass plus ~2.6/byte of overlapping re-search: that many literals disable its
 //! prefilter). When a detector asks for digit runs, one more scan finds ASCII digits eight
-//! bytes at a time (SWAR) and walks each run. Text without triggers costs those passes and
-//! nothing else. Each detector then looks at bounded windows around its own hits; detectors
-//! remember how far they scanned so repeated triggers never rescan the same bytes (linear time
-//! overall).
+//! bytes at a time (SWAR) and measures each digit group eight bytes at a time too. Text
+//! without triggers costs those passes and nothing else. Each detector then looks at bounded
+//! windows around its own hits; detectors remember how far they scanned so repeated triggers
+//! never rescan the same bytes (linear time overall).
 //!
 //! Digit runs are collected once per distinct `min_digits` and shared by every detector whose
 //! only trigger is that digit run (already in text order: no copies per detector, no sort).
-//! `examples/detect_perf.rs` scans deterministic log-heavy corpora (prose, nginx/app/JSON
-//! logs, metrics, manifests, configs, stack traces; mixed adds ~1 finding/KiB) and is the
-//! callgrind driver (`valgrind --tool=callgrind --toggle-collect='*detect_perf*scan_corpus*'
-//! target/release/examples/detect_perf clean 1`, 2 MiB): ~97 instructions/byte clean, ~116
-//! mixed (was 108 / 131 with the two-stage aho-corasick pass). Of that, clean: literal DFA
-//! ~8.6/byte, digit-run scan and per-class hit lists ~11.7/byte, natural-language and secret
-//! detectors ~1.5/byte; the rest (~73/byte) is the PII digit-run validators (phone, IP, MAC,
-//! IBAN, national ids). Mixed: secrets + natural ~6.5/byte, PII ~84/byte.
+//! Literal hits arrive in order of their end; each is inserted in (start, end, trigger) order
+//! as it is pushed (a longer literal overlapping shorter ones moves back a few places), so no
+//! hit list is sorted per scan. Overlap resolution ranks only the findings that overlap
+//! another one (per cluster of transitively overlapping spans); a lone finding is kept as is.
+//!
+//! Measured with callgrind on the criterion corpora of `benches/detect.rs` (4 MiB each,
+//! steady state, `examples/bench_corpus_profile.rs`: `valgrind --tool=callgrind
+//! --toggle-collect='*bench_corpus_profile*measured*' target/release/examples/bench_corpus_profile
+//! clean all 1`): clean 50.0 instructions/byte (was 54.7), mixed 73.1 (was 81.7). Clean: literal
+//! DFA ~8.7/byte, digit-run pass and per-class hit lists ~10/byte, then the `min_digits: 1`
+//! PII validators (IP 32.4 M instructions, MAC 21.8 M, crypto wallets 18.8 M for ~287k digit
+//! runs), BSN 9.8 M, phone 8.6 M, codice fiscale 6.1 M, IBAN 5.4 M; natural-language and
+//! secret detectors ~1.5/byte. Mixed adds the secret assignments (35 M: key classification and
+//! value scoring), phone validation (23 M) and the natural-language detectors (~20 M). The fixed
+//! cost of a scan with caller-owned scratch on a 19-byte text without findings is ~2.6k
+//! instructions (was 8.5k; `bench_corpus_profile tiny all 1000`).
 //!
 //! # API
 //! - [`Engine::builtin`], [`Engine::from_config`], [`Engine::with_detectors`],
@@ -161,6 +169,9 @@ pub struct Scratch {
     /// Digit runs per class of `Engine::digit_classes` (shared by digit-only detectors).
     class_hits: Vec<Vec<Hit>>,
     touched: Vec<u32>,
+    /// Per detector: its hit list needs a sort (digit runs appended after literals, or
+    /// pathological literal overlaps).
+    unsorted: Vec<bool>,
     found: Vec<Finding>,
     origin: Vec<u32>,
     order: Vec<u32>,
@@ -178,9 +189,15 @@ impl Scratch {
         for c in &mut self.class_hits {
             c.clear();
         }
+        if self.unsorted.len() != detectors {
+            self.unsorted = vec![false; detectors];
+        }
         for &d in &self.touched {
             if let Some(h) = self.hits.get_mut(d as usize) {
                 h.clear();
+            }
+            if let Some(u) = self.unsorted.get_mut(d as usize) {
+                *u = false;
             }
         }
         self.touched.clear();
@@ -361,6 +378,7 @@ impl Engine {
             hits,
             class_hits,
             touched,
+            unsorted,
             found,
             origin,
             ..
@@ -377,9 +395,10 @@ impl Engine {
                         continue;
                     };
                     let key = |h: &Hit| (h.start, h.end, h.trigger);
-                    if !h.is_sorted_by_key(key) {
+                    if unsorted.get(d as usize).copied().unwrap_or(true) {
                         h.sort_unstable_by_key(key);
                     }
+                    debug_assert!(h.is_sorted_by_key(key));
                     h
                 }
             };
@@ -396,15 +415,35 @@ impl Engine {
             hits,
             class_hits,
             touched,
+            unsorted,
             ..
         } = scratch;
+        // Literal hits arrive in order of `end`; a hit that starts before hits already pushed
+        // (a longer literal overlapping shorter ones) is inserted in place, so the lists are
+        // sorted by (start, end, trigger) without a sort. Beyond `MAX_SHIFT` displaced hits
+        // (pathological overlaps) the list is marked and sorted once instead: linear either way.
+        const MAX_SHIFT: usize = 16;
         let mut push = |d: u32, hit: Hit| {
-            if let Some(v) = hits.get_mut(d as usize) {
-                if v.is_empty() {
-                    touched.push(d);
-                }
-                v.push(hit);
+            let Some(v) = hits.get_mut(d as usize) else {
+                return;
+            };
+            if v.is_empty() {
+                touched.push(d);
             }
+            let key = |h: &Hit| (h.start, h.end, h.trigger);
+            let k = key(&hit);
+            let mut i = v.len();
+            while i > 0 && v.get(i - 1).is_some_and(|p| key(p) > k) {
+                i -= 1;
+                if v.len() - i > MAX_SHIFT {
+                    i = v.len();
+                    if let Some(u) = unsorted.get_mut(d as usize) {
+                        *u = true;
+                    }
+                    break;
+                }
+            }
+            v.insert(i, hit);
         };
         if let Some(dfa) = &self.literals {
             // One overlapping pass: every occurrence of every literal, overlaps included.
@@ -440,14 +479,20 @@ impl Engine {
                 }
                 for r in &self.digit_routes {
                     if digits >= r.min_digits {
-                        push(
-                            r.detector,
-                            Hit {
+                        // Appended after the literal hits: sorted once in `scan_with`.
+                        if let Some(v) = hits.get_mut(r.detector as usize) {
+                            if v.is_empty() {
+                                touched.push(r.detector);
+                            }
+                            v.push(Hit {
                                 start,
                                 end,
                                 trigger: r.trigger as usize,
-                            },
-                        );
+                            });
+                        }
+                        if let Some(u) = unsorted.get_mut(r.detector as usize) {
+                            *u = true;
+                        }
                     }
                 }
             });
@@ -507,19 +552,14 @@ impl Engine {
                 order.push(i as u32);
             }
         }
-        // Fast path (the common case): no two findings overlap, no ranking needed.
         let span = |i: &u32| found.get(*i as usize).map_or((0, 0), |f| (f.start, f.end));
         order.sort_unstable_by_key(span);
-        if order.windows(2).all(|w| span(&w[0]).1 <= span(&w[1]).0) {
-            out.extend(order.iter().filter_map(|&i| found.get(i as usize).cloned()));
-            return;
-        }
         let rank = |i: u32| {
             let f = found.get(i as usize);
             let d = origin.get(i as usize).copied().unwrap_or(u32::MAX);
             (f, d)
         };
-        order.sort_unstable_by(|&a, &b| {
+        let by_rank = |&a: &u32, &b: &u32| {
             let (fa, da) = rank(a);
             let (fb, db) = rank(b);
             match (fa, fb) {
@@ -536,25 +576,53 @@ impl Engine {
                 }
                 _ => a.cmp(&b),
             }
-        });
-        for &i in order.iter() {
-            let Some(f) = found.get(i as usize) else {
-                continue;
-            };
-            // Kept intervals are disjoint, so the one with the greatest start before `f.end`
-            // also has the greatest end: it is the only one that needs checking.
-            let overlaps = kept
-                .range(..f.end)
-                .next_back()
-                .is_some_and(|(_, &(end, _))| end > f.start);
-            if !overlaps {
-                kept.insert(f.start, (f.end, i));
+        };
+        out.reserve(order.len());
+        // Findings in different clusters (maximal groups of transitively overlapping spans, in
+        // start order) never overlap, so the greedy choice is made per cluster: a finding
+        // alone in its cluster (the common case) is kept without ranking.
+        let mut i = 0;
+        while i < order.len() {
+            let (_, mut max_end) = order.get(i).map_or((0, 0), span);
+            let mut j = i + 1;
+            while let Some(next) = order.get(j) {
+                let (s, e) = span(next);
+                if s >= max_end {
+                    break;
+                }
+                max_end = max_end.max(e);
+                j += 1;
             }
-        }
-        out.reserve(kept.len());
-        for (_, &(_, i)) in kept.iter() {
-            if let Some(f) = found.get(i as usize) {
-                out.push(f.clone());
+            let Some(cluster) = order.get_mut(i..j) else {
+                break;
+            };
+            i = j;
+            if let [only] = cluster {
+                if let Some(f) = found.get(*only as usize) {
+                    out.push(f.clone());
+                }
+                continue;
+            }
+            cluster.sort_unstable_by(by_rank);
+            kept.clear();
+            for &c in cluster.iter() {
+                let Some(f) = found.get(c as usize) else {
+                    continue;
+                };
+                // Kept intervals are disjoint, so the one with the greatest start before
+                // `f.end` also has the greatest end: it is the only one that needs checking.
+                let overlaps = kept
+                    .range(..f.end)
+                    .next_back()
+                    .is_some_and(|(_, &(end, _))| end > f.start);
+                if !overlaps {
+                    kept.insert(f.start, (f.end, c));
+                }
+            }
+            for (_, &(_, c)) in kept.iter() {
+                if let Some(f) = found.get(c as usize) {
+                    out.push(f.clone());
+                }
             }
         }
     }
@@ -584,39 +652,53 @@ fn next_digit(bytes: &[u8], mut i: usize) -> Option<usize> {
         .map(|off| i + off)
 }
 
+/// Number of ASCII digits at `bytes[i..]` before the first non-digit (or the end). Eight
+/// bytes per step: with `t = w ^ 0x30..`, a byte is a digit iff `t < 10`; `(t & 0x7f) + 0x76`
+/// sets the high bit exactly for `t & 0x7f >= 10` without carrying into the next byte, and
+/// `| t` flags bytes >= 0x80.
+#[inline]
+fn digits_at(bytes: &[u8], i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut n = i;
+    while let Some(w) = bytes.get(n..n + 8) {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
+        let t = w ^ (0x30 * LO);
+        let non_digit = (((t & (0x7f * LO)) + (0x76 * LO)) | t) & HI;
+        if non_digit != 0 {
+            return n - i + (non_digit.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n - i
+        + bytes
+            .get(n..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+}
+
 /// Maximal digit runs: digits, optionally joined by single separators from `" -./"`.
 /// Calls `f(start, end, digit_count)` for runs with at least `min_digits` digits.
 fn for_each_digit_run(bytes: &[u8], min_digits: usize, mut f: impl FnMut(usize, usize, usize)) {
-    let n = bytes.len();
     let mut i = 0;
-    while i < n {
-        match next_digit(bytes, i) {
-            Some(at) => i = at,
-            None => return,
-        }
-        let start = i;
-        let mut end = i;
-        let mut digits = 0usize;
-        while let Some(&b) = bytes.get(i) {
-            if b.is_ascii_digit() {
-                digits += 1;
-                i += 1;
-                end = i;
-            } else if matches!(b, b' ' | b'-' | b'.' | b'/')
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-            {
-                i += 1;
-            } else {
+    while let Some(start) = next_digit(bytes, i) {
+        let mut digits = digits_at(bytes, start);
+        let mut end = start + digits;
+        while let (Some(&sep), Some(d)) = (bytes.get(end), bytes.get(end + 1)) {
+            if !(matches!(sep, b' ' | b'-' | b'.' | b'/') && d.is_ascii_digit()) {
                 break;
             }
+            let g = digits_at(bytes, end + 1);
+            end += 1 + g;
+            digits += g;
         }
         if digits >= min_digits {
             f(start, end, digits);
         }
-        i = i.max(end);
-        if i == start {
-            i += 1;
-        }
+        // `bytes[end]` (if any) is not a digit.
+        i = end + 1;
     }
 }
 
@@ -838,6 +920,62 @@ mod tests {
                 }
             }
             want.sort_unstable();
+            assert_eq!(got, want, "round {round}");
+        }
+    }
+
+    #[test]
+    fn digit_runs_match_naive_walk() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for round in 0..400 {
+            let len = (round % 50) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    match x % 8 {
+                        0..=3 => b'0' + (x >> 8) as u8 % 10,
+                        4 => b" -./"[(x >> 8) as usize % 4],
+                        5 => [0x2f, 0x3a, 0xb0, 0xb9][(x >> 8) as usize % 4],
+                        _ => (x >> 8) as u8,
+                    }
+                })
+                .collect();
+            for i in 0..=len {
+                let want = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+                assert_eq!(digits_at(&bytes, i), want, "round {round} at {i}");
+            }
+            // The reference walk: digits joined by single separators followed by a digit.
+            let mut want = Vec::new();
+            let mut i = 0;
+            while i < len {
+                if !bytes[i].is_ascii_digit() {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                let mut digits = 0;
+                let mut end = i;
+                while i < len {
+                    if bytes[i].is_ascii_digit() {
+                        digits += 1;
+                        i += 1;
+                        end = i;
+                    } else if b" -./".contains(&bytes[i])
+                        && i + 1 < len
+                        && bytes[i + 1].is_ascii_digit()
+                    {
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                want.push((start, end, digits));
+                i = end.max(start + 1);
+            }
+            let mut got = Vec::new();
+            for_each_digit_run(&bytes, 1, |s, e, d| got.push((s, e, d)));
             assert_eq!(got, want, "round {round}");
         }
     }

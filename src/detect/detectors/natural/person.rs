@@ -930,6 +930,18 @@ fn identifier_follows(text: &str, end: usize) -> bool {
 /// Skip an honorific (with optional dot) followed by blanks; position after it.
 fn skip_honorific(text: &str, p: usize) -> Option<usize> {
     let rest = text.get(p..)?;
+    // An ASCII first byte must start one of the honorifics (ASCII case-insensitively).
+    if let Some(&c) = rest.as_bytes().first() {
+        if c.is_ascii()
+            && !INNER_HONORIFICS.iter().any(|h| {
+                h.as_bytes()
+                    .first()
+                    .is_some_and(|f| f.eq_ignore_ascii_case(&c))
+            })
+        {
+            return None;
+        }
+    }
     for h in INNER_HONORIFICS {
         let Some(n) = super::text::starts_with_ci(rest, 0, h) else {
             continue;

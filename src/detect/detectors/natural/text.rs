@@ -102,6 +102,23 @@ pub(crate) fn skip_ws_lines(text: &str, pos: usize, max_breaks: usize) -> usize 
 /// `text` when `text[pos..]` starts with `word`.
 pub(crate) fn starts_with_ci(text: &str, pos: usize, word: &str) -> Option<usize> {
     let rest = text.get(pos..)?;
+    // While both sides are ASCII: one char per byte, ASCII case folding; the first non-ASCII
+    // byte on either side hands over to the Unicode comparison below.
+    let (rb, wb) = (rest.as_bytes(), word.as_bytes());
+    let mut ascii = true;
+    for (i, &w) in wb.iter().enumerate() {
+        let c = rb.get(i)?;
+        if c | w >= 0x80 {
+            ascii = false;
+            break;
+        }
+        if !c.eq_ignore_ascii_case(&w) {
+            return None;
+        }
+    }
+    if ascii {
+        return Some(wb.len());
+    }
     let mut it = rest.char_indices();
     for w in word.chars() {
         let (_, c) = it.next()?;
@@ -113,6 +130,11 @@ pub(crate) fn starts_with_ci(text: &str, pos: usize, word: &str) -> Option<usize
 }
 
 fn chars_eq_ci(a: char, b: char) -> bool {
+    // Two ASCII chars: the Unicode lower-case mapping is the ASCII one. (A non-ASCII char
+    // may still lower-case to ASCII, the Kelvin sign to `k`: that takes the full path.)
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(&b);
+    }
     a == b || a.to_lowercase().eq(b.to_lowercase())
 }
 
@@ -253,6 +275,12 @@ mod tests {
         assert_eq!(ceil_boundary(t, 8), 9);
         assert_eq!(starts_with_ci("Straße 5", 0, "STRASSE"), None);
         assert_eq!(starts_with_ci("STRAßE 5", 0, "straße"), Some(7));
+        assert_eq!(starts_with_ci("Dr. Who", 0, "dr"), Some(2));
+        assert_eq!(starts_with_ci("Dr", 0, "dr"), Some(2));
+        assert_eq!(starts_with_ci("D", 0, "dr"), None);
+        assert_eq!(starts_with_ci("x Mr", 2, "MR"), Some(2));
+        // The Kelvin sign lower-cases to `k`: the Unicode path still applies.
+        assert_eq!(starts_with_ci("\u{212A}ey", 0, "key"), Some(5));
         assert_eq!(skip_ws_lines("  \n \n x", 0, 1), 4);
         // Long lines are clipped, on char boundaries.
         let long = "é".repeat(2000);

@@ -21,6 +21,8 @@ pub(super) const HEX: u8 = 1;
 pub(super) const HEX_SEP: u8 = 2;
 /// `:` or `.` (IPv6 tokens, with [`HEX`]).
 pub(super) const V6_SEP: u8 = 4;
+/// ASCII letters and digits.
+pub(super) const ALNUM: u8 = 8;
 
 static CLASSES: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -35,6 +37,9 @@ static CLASSES: [u8; 256] = {
         }
         if c == b':' || c == b'.' {
             t[i] |= V6_SEP;
+        }
+        if c.is_ascii_alphanumeric() {
+            t[i] |= ALNUM;
         }
         i += 1;
     }
@@ -231,11 +236,11 @@ pub(super) fn glued(b: &[u8], start: usize, end: usize) -> bool {
 /// later hits inside the returned span, so total work stays linear).
 pub(super) fn alnum_span(b: &[u8], start: usize, end: usize) -> (usize, usize) {
     let mut s = start;
-    while s > 0 && b[s - 1].is_ascii_alphanumeric() {
+    while s > 0 && in_class(b[s - 1], ALNUM) {
         s -= 1;
     }
     let mut e = end;
-    while e < b.len() && b[e].is_ascii_alphanumeric() {
+    while e < b.len() && in_class(b[e], ALNUM) {
         e += 1;
     }
     (s, e)

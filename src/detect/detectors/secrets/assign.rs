@@ -401,8 +401,18 @@ fn in_list(w: &str, list: &[&str]) -> bool {
 
 /// Classify a key (already stripped of leading dashes/quotes).
 fn classify(key: &str) -> Option<Kind> {
-    let lower = key.to_lowercase();
-    let compact: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    // Lower-cased alphanumerics of the key (an ASCII key, the common case, byte-wise).
+    let compact: String = if key.is_ascii() {
+        key.bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|c| char::from(c.to_ascii_lowercase()))
+            .collect()
+    } else {
+        key.to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
+    };
     if compact == "privatekeyid" {
         return Some(Kind::Secret);
     }

@@ -36,6 +36,9 @@
 //! parsed as a `Value` and re-serialized (same bytes as the `Value` walk; a differential
 //! property test checks it). Shapes the view does not describe take the `Value` walk.
 //!
+//! Non-streaming chat / completions bodies are checked through the same kind of view first: a
+//! body none of whose text leaves would change is forwarded raw without a `Value` tree.
+//!
 //! Full-text events (`output_text.done`, `function_call_arguments.done`, `output_item.done`,
 //! `content_part.done`, `response.completed`) are restored as whole strings, which gives the
 //! same result as the concatenated restored deltas.
@@ -326,6 +329,18 @@ impl Cx<'_> {
         changed
     }
 
+    /// Whether [`Cx::string`] would change `s` (without changing it).
+    fn would_change(&self, s: &str, escape: Escape) -> bool {
+        if let Some(sc) = self.scanner {
+            let mut found = Vec::new();
+            sc.find(s, &mut found);
+            if redact_findings(s, &found).is_some() {
+                return true;
+            }
+        }
+        self.r.restore_with(s, escape) != s
+    }
+
     fn at(&self, obj: &mut Value, key: &str, escape: Escape) -> bool {
         match obj.get_mut(key) {
             Some(Value::String(s)) => self.string(s, escape),
@@ -461,6 +476,34 @@ fn restore_body(endpoint: Endpoint, v: &mut Value, cx: &Cx<'_>) -> bool {
     }
 }
 
+/// Whether a chat / completions body certainly passes `restore_chat_body` unchanged, read
+/// through the typed view (no `Value` tree). `false` also when the view cannot tell (odd
+/// shapes, escapes it leaves to serde_json): the caller then takes the `Value` path, which
+/// scans and restores the text leaves again (they are pure functions of the text).
+fn chat_body_unchanged(buf: &[u8], cx: &Cx<'_>) -> bool {
+    let Ok(text) = std::str::from_utf8(buf) else {
+        return false;
+    };
+    let Some(leaves) = chat_view::parse_body(text).and_then(|b| b.leaves()) else {
+        return false;
+    };
+    for (kind, raw) in leaves {
+        let s = match chat_view::as_str(raw) {
+            Ok(Some(s)) => s,
+            Ok(None) => continue,
+            Err(_) => return false,
+        };
+        let escape = match kind {
+            chat_view::LeafKind::Text => Escape::None,
+            chat_view::LeafKind::Json => Escape::Json,
+        };
+        if cx.would_change(&s, escape) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Non-streaming bodies: buffered under a cap, restored once at the end.
 struct JsonBodyFilter {
     endpoint: Endpoint,
@@ -484,12 +527,21 @@ impl ResponseFilter for JsonBodyFilter {
             out.extend_from_slice(&self.buf);
             return Ok(());
         }
-        let mut v: Value =
-            serde_json::from_slice(&self.buf).map_err(|_| TransformError::InvalidJson)?;
         let cx = Cx {
             r: &self.opts.restorer,
             scanner: self.opts.scanner.as_ref(),
         };
+        if matches!(
+            self.endpoint,
+            Endpoint::OpenAiChat | Endpoint::OpenAiCompletions
+        ) && chat_body_unchanged(&self.buf, &cx)
+        {
+            out.extend_from_slice(&self.buf);
+            self.buf.clear();
+            return Ok(());
+        }
+        let mut v: Value =
+            serde_json::from_slice(&self.buf).map_err(|_| TransformError::InvalidJson)?;
         if restore_body(self.endpoint, &mut v, &cx) {
             let bytes = serde_json::to_vec(&v).map_err(|_| TransformError::InvalidJson)?;
             out.extend_from_slice(&bytes);
@@ -713,6 +765,11 @@ impl ScanState {
 
     fn push(&mut self, fragment: &str, out: &mut String, last: bool) {
         self.pending.push_str(fragment);
+        if self.pending.is_empty() {
+            // Nothing new: a scan of the context alone could redact nothing (findings are
+            // clipped to the new text) and would leave the context as it is.
+            return;
+        }
         let forced = last || self.pending.len() > SCAN_MAX_HOLD;
         let cut = if forced {
             self.pending.len()

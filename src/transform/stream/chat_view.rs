@@ -220,3 +220,102 @@ pub(super) fn as_str(raw: &RawValue) -> Result<Option<Cow<'_, str>>, TransformEr
         .map(|x| Some(Cow::Owned(x)))
         .map_err(|_| TransformError::InvalidJson)
 }
+
+/// A whole (non-streaming) chat-completions or completions body: only the generated-text
+/// fields `restore_chat_body` reads. Same equivalence rules as [`Chunk`].
+#[derive(Deserialize)]
+pub(super) struct Body<'a> {
+    #[serde(default, borrow)]
+    choices: Option<Vec<BodyChoice<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct BodyChoice<'a> {
+    #[serde(default, borrow)]
+    text: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    message: Option<Message<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Message<'a> {
+    /// A string, or an array of parts with `text` (anything else: ignored).
+    #[serde(default, borrow)]
+    content: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    refusal: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    reasoning_content: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    reasoning: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    audio: Option<Audio<'a>>,
+    #[serde(default, borrow)]
+    tool_calls: Option<Vec<ToolCall<'a>>>,
+    #[serde(default, borrow)]
+    function_call: Option<Function<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Part<'a> {
+    #[serde(default, borrow)]
+    text: Option<&'a RawValue>,
+}
+
+/// Whether a text leaf of a chat body is plain text or JSON text (tool arguments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LeafKind {
+    Text,
+    Json,
+}
+
+impl<'a> Body<'a> {
+    /// Every generated-text leaf (raw JSON), or `None` when a `content` array has a shape the
+    /// view does not describe (the caller takes the `Value` path).
+    pub fn leaves(&self) -> Option<Vec<(LeafKind, &'a RawValue)>> {
+        let mut v = Vec::new();
+        for c in self.choices.iter().flatten() {
+            if let Some(t) = c.text {
+                v.push((LeafKind::Text, t));
+            }
+            let Some(m) = &c.message else { continue };
+            if let Some(content) = m.content {
+                if content.get().starts_with('[') {
+                    let parts: Vec<Part<'a>> = serde_json::from_str(content.get()).ok()?;
+                    v.extend(
+                        parts
+                            .iter()
+                            .filter_map(|p| p.text)
+                            .map(|t| (LeafKind::Text, t)),
+                    );
+                } else {
+                    v.push((LeafKind::Text, content));
+                }
+            }
+            for r in [m.refusal, m.reasoning_content, m.reasoning]
+                .into_iter()
+                .chain([m.audio.as_ref().and_then(|a| a.transcript)])
+                .flatten()
+            {
+                v.push((LeafKind::Text, r));
+            }
+            for tc in m.tool_calls.iter().flatten() {
+                if let Some(a) = tc.function.as_ref().and_then(|f| f.arguments) {
+                    v.push((LeafKind::Json, a));
+                }
+            }
+            if let Some(a) = m.function_call.as_ref().and_then(|f| f.arguments) {
+                v.push((LeafKind::Json, a));
+            }
+        }
+        Some(v)
+    }
+}
+
+/// The body view of `data`, or `None` when the `Value` walk must handle it.
+pub(super) fn parse_body(data: &str) -> Option<Body<'_>> {
+    if has_surrogate_escape(data) {
+        return None;
+    }
+    serde_json::from_str(data).ok()
+}

@@ -967,3 +967,50 @@ fn chat_typed_view_fails_closed_like_the_value_walk() {
         }
     }
 }
+
+/// A chat body for the differential test: `kind` picks where the text goes / odd shapes.
+fn chat_body(kind: usize, text: &str) -> String {
+    let t = Value::String(text.to_string());
+    let args = Value::String(json!({ "q": text }).to_string());
+    match kind % 10 {
+        0 => json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": t}}]}).to_string(),
+        1 => json!({"choices": [{"message": {"content": [{"type": "text", "text": t}, {"type": "image"}]}}]}).to_string(),
+        2 => json!({"choices": [{"message": {"content": null, "refusal": t, "reasoning_content": "r", "reasoning": t}}]}).to_string(),
+        3 => json!({"choices": [{"message": {"audio": {"transcript": t}, "tool_calls": [{"function": {"name": "f", "arguments": args}}]}}]}).to_string(),
+        4 => json!({"choices": [{"text": t}, {"message": {"function_call": {"arguments": args}}}]}).to_string(),
+        5 => json!({"choices": [{"message": {"content": [1, t]}}]}).to_string(),
+        6 => format!(r#"{{"choices":[{{"message":{{"content":"x","content":{t}}}}}]}}"#),
+        7 => format!(r#"{{"choices":[{{"message":{{"content":{t}}}}}],"e":"\ud83d\ude00"}}"#),
+        8 => json!({"choices": {"message": {"content": t}}}).to_string(),
+        _ => json!([{"choices": [{"message": {"content": t}}]}]).to_string(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whenever the typed view says a chat body passes unchanged, the `Value` walk agrees.
+    #[test]
+    fn chat_body_view_agrees_with_value_walk(
+        s in segs_with_keys(),
+        kind in any::<usize>(),
+        scan in any::<bool>(),
+        empty_restorer in any::<bool>(),
+    ) {
+        let (_, sanitized, r) = sanitize(&s);
+        let r = if empty_restorer { Restorer::empty() } else { r };
+        let scanner = scan.then(|| Arc::new(FakeKeys) as Arc<dyn TextScanner>);
+        let cx = Cx { r: &r, scanner: scanner.as_ref() };
+        for text in [sanitized.as_str(), "plain text", ""] {
+            let body = chat_body(kind, text);
+            let mut v: Value = serde_json::from_str(&body).unwrap();
+            let changed = restore_body(Endpoint::OpenAiChat, &mut v, &cx);
+            if chat_body_unchanged(body.as_bytes(), &cx) {
+                prop_assert!(!changed, "{}", body);
+            }
+            if !changed && kind % 10 < 5 {
+                prop_assert!(chat_body_unchanged(body.as_bytes(), &cx), "{}", body);
+            }
+        }
+    }
+}

@@ -751,6 +751,8 @@ struct ScanState {
     context: String,
     pending: String,
     found: Vec<Finding>,
+    /// Scratch: context + pending, the text of one scan (kept to reuse its allocation).
+    text: String,
 }
 
 impl ScanState {
@@ -760,6 +762,7 @@ impl ScanState {
             context: String::new(),
             pending: String::new(),
             found: Vec::new(),
+            text: String::new(),
         }
     }
 
@@ -785,7 +788,9 @@ impl ScanState {
             }
         };
         let ctx = self.context.len();
-        let mut text = std::mem::take(&mut self.context);
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        text.push_str(&self.context);
         text.push_str(&self.pending);
         self.found.clear();
         self.scanner.find(&text, &mut self.found);
@@ -816,8 +821,13 @@ impl ScanState {
         while !text.is_char_boundary(cstart) {
             cstart += 1;
         }
-        self.context = text.get(cstart..cut_abs).unwrap_or_default().to_owned();
-        self.pending = text.get(cut_abs..).unwrap_or_default().to_owned();
+        self.context.clear();
+        self.context
+            .push_str(text.get(cstart..cut_abs).unwrap_or_default());
+        self.pending.clear();
+        self.pending
+            .push_str(text.get(cut_abs..).unwrap_or_default());
+        self.text = text;
     }
 }
 

@@ -24,6 +24,8 @@
 //! matched in their JSON-escaped form and the originals are inserted JSON-escaped (`"`, `\`,
 //! control characters), so the restored arguments stay valid JSON. The HTML-safe spellings
 //! `\u003c` / `\u003e` of a placeholder's brackets are matched as well.
+//! The JSON-escaped table is compiled on first use when the key set is small (most
+//! responses carry no tool arguments), up front for a large one.
 
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};

@@ -8,6 +8,7 @@
 #   BENCH_FINDINGS=1 bash bench/load.sh   # body with ~10 PII/secret findings (sanitize + restore)
 #   BENCH_REFERENCE=nginx bash bench/load.sh   # also nginx (Debian package) as a proxy reference
 #   BENCH_PW_WORKERS=1 bash bench/load.sh      # promptwall runtime with 1 worker (TOKIO_WORKER_THREADS)
+#   BENCH_PW_BIN=/tmp/pw-old bash bench/load.sh # another promptwall build (A/B on the same host)
 #
 # Builds release (promptwall + examples mock_upstream, null_proxy, loadgen), starts the mock
 # upstream, the null proxy and promptwall with a generated bench config, and for a 4 KB
@@ -39,6 +40,7 @@ CONNS="${BENCH_CONNS:-32}"         # wrk connections for the saturation runs
 REFERENCE="${BENCH_REFERENCE:-}"   # "nginx": add nginx as a second proxy reference
 PW_WORKERS="${BENCH_PW_WORKERS:-}" # promptwall runtime worker threads (empty: tokio default = cores)
 THREADS="${BENCH_THREADS:-2}"
+PW_BIN="${BENCH_PW_BIN:-target/release/promptwall}"
 export MOCK_CHUNKS="${MOCK_CHUNKS:-20}"
 
 need() {
@@ -136,7 +138,7 @@ NGINX
 fi
 
 env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" ${PW_WORKERS:+TOKIO_WORKER_THREADS=$PW_WORKERS} \
-    target/release/promptwall serve --config "$WORK/bench.toml" >"$WORK/promptwall.log" 2>&1 &
+    "$PW_BIN" serve --config "$WORK/bench.toml" >"$WORK/promptwall.log" 2>&1 &
 PIDS+=("$!")
 
 wait_up() {
@@ -231,7 +233,7 @@ LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo
 BODY_KIND="no findings"; [ "${BENCH_FINDINGS:-0}" = 1 ] && BODY_KIND="~10 findings, default policy"
-echo "promptwall $(git rev-parse --short HEAD) · $(nproc) cores ($CPU) · loopback · 4 KB chat body ($BODY_KIND) ·" \
+echo "promptwall $(git rev-parse --short HEAD)${BENCH_PW_BIN:+ (binary $BENCH_PW_BIN)} · $(nproc) cores ($CPU) · loopback · 4 KB chat body ($BODY_KIND) ·" \
      "streaming = ${MOCK_CHUNKS} SSE chunks · ${SECS} s per run · latency at ${RATE} req/s evenly over ${LAT_CONNS} connections (loadgen, µs)," \
      "throughput at ${CONNS} connections (wrk) · promptwall worker threads: ${PW_WORKERS:-default} · load average at the end: $LOAD"
 echo

@@ -8,6 +8,7 @@
 #   BENCH_FINDINGS=1 bash bench/load.sh   # body with ~10 PII/secret findings (sanitize + restore)
 #   BENCH_REFERENCE=nginx bash bench/load.sh   # also nginx (Debian package) as a proxy reference
 #   BENCH_PW_WORKERS=1 bash bench/load.sh      # promptwall runtime with 1 worker (TOKIO_WORKER_THREADS)
+#   BENCH_PW_BIN=/tmp/pw-old bash bench/load.sh # another promptwall build (A/B on the same host)
 #
 # Builds release (promptwall + examples mock_upstream, null_proxy, loadgen), starts the mock
 # upstream, the null proxy and promptwall with a generated bench config, and for a 4 KB
@@ -39,6 +40,7 @@ CONNS="${BENCH_CONNS:-32}"         # wrk connections for the saturation runs
 REFERENCE="${BENCH_REFERENCE:-}"   # "nginx": add nginx as a second proxy reference
 PW_WORKERS="${BENCH_PW_WORKERS:-}" # promptwall runtime worker threads (empty: tokio default = cores)
 THREADS="${BENCH_THREADS:-2}"
+PW_BIN="${BENCH_PW_BIN:-target/release/promptwall}"
 export MOCK_CHUNKS="${MOCK_CHUNKS:-20}"
 
 need() {
@@ -136,7 +138,7 @@ NGINX
 fi
 
 env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" ${PW_WORKERS:+TOKIO_WORKER_THREADS=$PW_WORKERS} \
-    target/release/promptwall serve --config "$WORK/bench.toml" >"$WORK/promptwall.log" 2>&1 &
+    "$PW_BIN" serve --config "$WORK/bench.toml" >"$WORK/promptwall.log" 2>&1 &
 PIDS+=("$!")
 
 wait_up() {
@@ -156,37 +158,7 @@ wait_up "http://127.0.0.1:$NULL_PORT/healthz"
 # A 4 KB chat body of plain prose (nothing for the detectors to redact), or with
 # BENCH_FINDINGS=1 the same prose with ~10 findings spread through it (default policy:
 # PII pseudonymized and restored, secrets redacted).
-BENCH_FINDINGS="${BENCH_FINDINGS:-0}" python3 - "$WORK" <<'PY'
-import json, os, sys
-work = sys.argv[1]
-para = ("The quarterly planning meeting covered the roadmap for the search team, the migration of "
-        "the reporting jobs to the new scheduler, and a review of the onboarding documentation. ")
-findings = [
-    "Dear John Smith, thanks for the notes. ",
-    "My name is Maria Silva and my email is maria.silva@acme-corp.io. ",
-    "Call me on +351 912 345 678 if needed. ",
-    "The customer wrote from 81.2.69.142 yesterday. ",
-    "Refund to IBAN GB82 WEST 1234 5698 7654 32 please. ",
-    "The card on file is 4111 1111 1111 1111. ",
-    "Config had password=Tr0ub4dor&3xKq9 in it. ",
-    "DATABASE_URL=postgres://app:S3cr3tPassw0rd@db.internal:5432/prod ",
-    "Escalate to ops-lead@acme-corp.io. ",
-]
-text = ""
-i = 0
-while len(text) < 3900:
-    text += para
-    if os.environ.get("BENCH_FINDINGS") == "1" and i < len(findings):
-        text += findings[i]
-        i += 1
-for name, stream in (("json", False), ("sse", True)):
-    body = {"model": "gpt-4o-mini", "stream": stream,
-            "messages": [{"role": "system", "content": "You are a concise assistant."},
-                         {"role": "user", "content": "Summarise these notes: " + text[:3900]}]}
-    data = json.dumps(body).encode()
-    open(f"{work}/{name}.json", "wb").write(data)
-    print(f"{name} body: {len(data)} bytes", file=sys.stderr)
-PY
+BENCH_FINDINGS="${BENCH_FINDINGS:-0}" python3 bench/bodies.py "$WORK"
 
 declare -A URL=(
     [direct]="http://127.0.0.1:$MOCK_PORT/v1/chat/completions"
@@ -261,7 +233,7 @@ LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo
 BODY_KIND="no findings"; [ "${BENCH_FINDINGS:-0}" = 1 ] && BODY_KIND="~10 findings, default policy"
-echo "promptwall $(git rev-parse --short HEAD) · $(nproc) cores ($CPU) · loopback · 4 KB chat body ($BODY_KIND) ·" \
+echo "promptwall $(git rev-parse --short HEAD)${BENCH_PW_BIN:+ (binary $BENCH_PW_BIN)} · $(nproc) cores ($CPU) · loopback · 4 KB chat body ($BODY_KIND) ·" \
      "streaming = ${MOCK_CHUNKS} SSE chunks · ${SECS} s per run · latency at ${RATE} req/s evenly over ${LAT_CONNS} connections (loadgen, µs)," \
      "throughput at ${CONNS} connections (wrk) · promptwall worker threads: ${PW_WORKERS:-default} · load average at the end: $LOAD"
 echo

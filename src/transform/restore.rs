@@ -24,9 +24,11 @@
 //! matched in their JSON-escaped form and the originals are inserted JSON-escaped (`"`, `\`,
 //! control characters), so the restored arguments stay valid JSON. The HTML-safe spellings
 //! `\u003c` / `\u003e` of a placeholder's brackets are matched as well.
+//! The JSON-escaped table is compiled on first use when the key set is small (most
+//! responses carry no tool arguments), up front for a large one.
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
@@ -79,6 +81,39 @@ struct Matcher {
 
 impl Matcher {
     fn build(pairs: Vec<(String, String)>) -> Result<Self, TransformError> {
+        if pairs.len() <= SMALL_KEY_SET {
+            return Ok(Self::small(pairs));
+        }
+        // A noncontiguous NFA: the automatic choice (a DFA for small pattern sets) cost
+        // ~3M instructions per request to build.
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+            .build(pairs.iter().map(|(k, _)| k.as_str()))
+            .map_err(|_| TransformError::MalformedStream("restore table too large"))?;
+        Ok(Self::assemble(pairs, Finder::Ac(ac)))
+    }
+
+    /// A [`Finder::Small`] matcher (any number of keys; meant for up to [`SMALL_KEY_SET`]).
+    fn small(pairs: Vec<(String, String)>) -> Self {
+        let mut order: Vec<u32> = (0..pairs.len() as u32).collect();
+        let key = |i: &u32| pairs.get(*i as usize).map_or("", |(k, _)| k.as_str());
+        order.sort_by(|a, b| key(a).cmp(key(b)));
+        // Sorted keys with the same first byte are contiguous: each range only grows.
+        let mut ranges = Box::new([(0u32, 0u32); 256]);
+        for (i, id) in order.iter().enumerate() {
+            if let Some(&b) = key(id).as_bytes().first() {
+                let r = &mut ranges[usize::from(b)];
+                if r.0 == r.1 {
+                    r.0 = i as u32;
+                }
+                r.1 = i as u32 + 1;
+            }
+        }
+        Self::assemble(pairs, Finder::Small { order, ranges })
+    }
+
+    fn assemble(pairs: Vec<(String, String)>, finder: Finder) -> Self {
         let mut first = [false; 256];
         let mut max_len = 0;
         for (k, _) in &pairs {
@@ -87,44 +122,17 @@ impl Matcher {
             }
             max_len = max_len.max(k.len());
         }
-        let finder = if pairs.len() <= SMALL_KEY_SET {
-            let mut order: Vec<u32> = (0..pairs.len() as u32).collect();
-            let key = |i: &u32| pairs.get(*i as usize).map_or("", |(k, _)| k.as_str());
-            order.sort_by(|a, b| key(a).cmp(key(b)));
-            // Sorted keys with the same first byte are contiguous: each range only grows.
-            let mut ranges = Box::new([(0u32, 0u32); 256]);
-            for (i, id) in order.iter().enumerate() {
-                if let Some(&b) = key(id).as_bytes().first() {
-                    let r = &mut ranges[usize::from(b)];
-                    if r.0 == r.1 {
-                        r.0 = i as u32;
-                    }
-                    r.1 = i as u32 + 1;
-                }
-            }
-            Finder::Small { order, ranges }
-        } else {
-            // A noncontiguous NFA: the automatic choice (a DFA for small pattern sets) cost
-            // ~3M instructions per request to build.
-            Finder::Ac(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-                    .build(pairs.iter().map(|(k, _)| k.as_str()))
-                    .map_err(|_| TransformError::MalformedStream("restore table too large"))?,
-            )
-        };
         let mut sorted: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
         sorted.sort();
         let (keys, replacements) = pairs.into_iter().unzip();
-        Ok(Matcher {
+        Matcher {
             finder,
             keys,
             replacements,
             sorted,
             first,
             max_len,
-        })
+        }
     }
 
     /// The leftmost-longest key occurrence starting at or after `from`:
@@ -270,7 +278,41 @@ fn swap_brackets(s: &str, lt: &str, gt: &str) -> String {
 #[derive(Debug)]
 struct Tables {
     plain: Matcher,
-    json: Matcher,
+    /// The JSON-escaped spellings (tool-call arguments). Built on first use when the key set
+    /// is small (most responses never need it: ~40k instructions per request with findings);
+    /// a large set is built up front, so its one possible failure stays at construction.
+    json: OnceLock<Matcher>,
+}
+
+impl Tables {
+    fn json(&self) -> &Matcher {
+        self.json
+            .get_or_init(|| Matcher::small(json_pairs(&self.plain.keys, &self.plain.replacements)))
+    }
+}
+
+/// The JSON-escaped key -> replacement pairs for the plain pairs, in pattern order: per key,
+/// the `\u003c`/`\u003C` bracket spellings first (encoders that HTML-escape, Go's
+/// encoding/json, write `<`/`>` that way), then the plain JSON escape.
+fn json_pairs(keys: &[String], replacements: &[String]) -> Vec<(String, String)> {
+    let mut json: Vec<(String, String)> = Vec::with_capacity(keys.len());
+    for (k, v) in keys.iter().zip(replacements) {
+        let (ek, ev) = (json_escape(k), json_escape(v));
+        if ek.contains(['<', '>']) {
+            for (lt, gt) in [("\\u003c", "\\u003e"), ("\\u003C", "\\u003E")] {
+                json.push((swap_brackets(&ek, lt, gt), ev.clone()));
+            }
+        }
+        json.push((ek, ev));
+    }
+    json
+}
+
+/// How many pairs [`json_pairs`] makes (`json_escape` leaves `<` and `>` alone).
+fn json_pair_count(keys: &[String]) -> usize {
+    keys.iter()
+        .map(|k| if k.contains(['<', '>']) { 3 } else { 1 })
+        .sum()
 }
 
 /// The request's restoration table, compiled once; cheap to clone (shared).
@@ -298,22 +340,14 @@ impl Restorer {
         if plain.is_empty() {
             return Ok(Self::empty());
         }
-        let mut json: Vec<(String, String)> = Vec::with_capacity(plain.len());
-        for (k, v) in &plain {
-            let (ek, ev) = (json_escape(k), json_escape(v));
-            // Encoders that HTML-escape (Go's encoding/json) write `<`/`>` as `\u003c`/`\u003e`.
-            if ek.contains(['<', '>']) {
-                for (lt, gt) in [("\\u003c", "\\u003e"), ("\\u003C", "\\u003E")] {
-                    json.push((swap_brackets(&ek, lt, gt), ev.clone()));
-                }
-            }
-            json.push((ek, ev));
+        let plain = Matcher::build(plain)?;
+        let json = OnceLock::new();
+        if json_pair_count(&plain.keys) > SMALL_KEY_SET {
+            let built = Matcher::build(json_pairs(&plain.keys, &plain.replacements))?;
+            let _ = json.set(built);
         }
         Ok(Restorer {
-            tables: Some(Arc::new(Tables {
-                plain: Matcher::build(plain)?,
-                json: Matcher::build(json)?,
-            })),
+            tables: Some(Arc::new(Tables { plain, json })),
         })
     }
 
@@ -326,7 +360,8 @@ impl Restorer {
         };
         text.bytes().any(|b| {
             let i = usize::from(b);
-            b == b'\\' || t.plain.first[i] || t.json.first[i]
+            // Every JSON-escaped key starts with its plain key's first byte or with `\\`.
+            b == b'\\' || t.plain.first[i]
         })
     }
 
@@ -369,7 +404,7 @@ impl Restorer {
         };
         let m = match escape {
             Escape::None => &t.plain,
-            Escape::Json => &t.json,
+            Escape::Json => t.json(),
         };
         if m.find(text, 0).is_none() {
             return Cow::Borrowed(text);
@@ -409,7 +444,7 @@ impl TextRestorer {
         };
         let m = match self.escape {
             Escape::None => &t.plain,
-            Escape::Json => &t.json,
+            Escape::Json => t.json(),
         };
         if self.held.is_empty() {
             m.run(fragment, out, &mut self.held, false);
@@ -432,7 +467,7 @@ impl TextRestorer {
             Some(t) => {
                 let m = match self.escape {
                     Escape::None => &t.plain,
-                    Escape::Json => &t.json,
+                    Escape::Json => t.json(),
                 };
                 m.run(&held, out, &mut self.held, true);
             }

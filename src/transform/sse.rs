@@ -48,6 +48,9 @@ impl SseEvent {
 #[derive(Debug)]
 pub struct SseParser {
     buf: Vec<u8>,
+    /// Start of the current (undispatched) event within `buf`: dispatched events are cut off
+    /// the front once per [`SseParser::push`], not one at a time.
+    ev_start: usize,
     /// Start of the current (unterminated) line within `buf`.
     line_start: usize,
     cur: SseEvent,
@@ -64,6 +67,7 @@ impl SseParser {
     pub fn new(max_event: usize) -> Self {
         SseParser {
             buf: Vec::new(),
+            ev_start: 0,
             line_start: 0,
             cur: SseEvent::default(),
             max_event,
@@ -74,6 +78,7 @@ impl SseParser {
     pub fn push(&mut self, input: &[u8], out: &mut Vec<SseEvent>) -> Result<(), TransformError> {
         self.buf.extend_from_slice(input);
         self.scan(out, false)?;
+        self.compact();
         if self.buf.len() > self.max_event {
             return Err(TransformError::MalformedStream(
                 "event exceeds the size cap",
@@ -85,10 +90,11 @@ impl SseParser {
     /// The body ended: dispatch a final unterminated event, if any.
     pub fn finish(&mut self, out: &mut Vec<SseEvent>) -> Result<(), TransformError> {
         self.scan(out, true)?;
+        self.compact();
         if self.line_start < self.buf.len() {
             // A last line without a line ending.
-            let line = self.buf.get(self.line_start..).unwrap_or_default().to_vec();
-            self.field(&line)?;
+            let line = self.buf.get(self.line_start..).unwrap_or_default();
+            field(&mut self.cur, line)?;
             self.line_start = self.buf.len();
         }
         if !self.buf.is_empty() {
@@ -119,47 +125,58 @@ impl SseParser {
             if end == self.line_start {
                 // Blank line: dispatch.
                 let mut ev = std::mem::take(&mut self.cur);
-                ev.raw = self.buf.drain(..next).collect();
-                self.line_start = 0;
-                out.push(ev);
-            } else {
-                let line = self
+                ev.raw = self
                     .buf
-                    .get(self.line_start..end)
+                    .get(self.ev_start..next)
                     .unwrap_or_default()
                     .to_vec();
-                self.field(&line)?;
+                self.ev_start = next;
+                self.line_start = next;
+                out.push(ev);
+            } else {
+                let line = self.buf.get(self.line_start..end).unwrap_or_default();
+                field(&mut self.cur, line)?;
                 self.line_start = next;
             }
         }
     }
 
-    fn field(&mut self, line: &[u8]) -> Result<(), TransformError> {
-        let line = std::str::from_utf8(line)
-            .map_err(|_| TransformError::MalformedStream("event is not valid UTF-8"))?;
-        if let Some(comment) = line.strip_prefix(':') {
-            self.cur.comments.push(comment.to_owned());
-            return Ok(());
+    /// Drops the dispatched events' bytes from the front of `buf`.
+    fn compact(&mut self) {
+        if self.ev_start > 0 {
+            self.buf.drain(..self.ev_start);
+            self.line_start -= self.ev_start;
+            self.ev_start = 0;
         }
-        let (name, value) = match line.split_once(':') {
-            Some((n, v)) => (n, v.strip_prefix(' ').unwrap_or(v)),
-            None => (line, ""),
-        };
-        match name {
-            "data" => match &mut self.cur.data {
-                Some(d) => {
-                    d.push('\n');
-                    d.push_str(value);
-                }
-                None => self.cur.data = Some(value.to_owned()),
-            },
-            "event" => self.cur.event = Some(value.to_owned()),
-            "id" => self.cur.id = Some(value.to_owned()),
-            "retry" => self.cur.retry = Some(value.to_owned()),
-            _ => {} // unknown fields are ignored (and kept in `raw`)
-        }
-        Ok(())
     }
+}
+
+/// Applies one non-blank line to the event being built.
+fn field(cur: &mut SseEvent, line: &[u8]) -> Result<(), TransformError> {
+    let line = std::str::from_utf8(line)
+        .map_err(|_| TransformError::MalformedStream("event is not valid UTF-8"))?;
+    if let Some(comment) = line.strip_prefix(':') {
+        cur.comments.push(comment.to_owned());
+        return Ok(());
+    }
+    let (name, value) = match line.split_once(':') {
+        Some((n, v)) => (n, v.strip_prefix(' ').unwrap_or(v)),
+        None => (line, ""),
+    };
+    match name {
+        "data" => match &mut cur.data {
+            Some(d) => {
+                d.push('\n');
+                d.push_str(value);
+            }
+            None => cur.data = Some(value.to_owned()),
+        },
+        "event" => cur.event = Some(value.to_owned()),
+        "id" => cur.id = Some(value.to_owned()),
+        "retry" => cur.retry = Some(value.to_owned()),
+        _ => {} // unknown fields are ignored (and kept in `raw`)
+    }
+    Ok(())
 }
 
 /// Write an event with `event:` (if any), `data: ` lines (one space) and a blank line.

@@ -30,6 +30,15 @@
 //! surrogate's first byte) is forwarded raw without JSON parsing; it cannot change. Such
 //! events are therefore not validated as JSON (the first event of a chat stream always is).
 //!
+//! Chat chunks are read through a borrowed typed view first (`stream/chat_view.rs`): only the
+//! text fields, `index`, `finish_reason` and the template keys, no `serde_json::Value` tree. An
+//! event whose texts come out of their streams unchanged is forwarded raw; only a changed one is
+//! parsed as a `Value` and re-serialized (same bytes as the `Value` walk; a differential
+//! property test checks it). Shapes the view does not describe take the `Value` walk.
+//!
+//! Non-streaming chat / completions bodies are checked through the same kind of view first: a
+//! body none of whose text leaves would change is forwarded raw without a `Value` tree.
+//!
 //! Full-text events (`output_text.done`, `function_call_arguments.done`, `output_item.done`,
 //! `content_part.done`, `response.completed`) are restored as whole strings, which gives the
 //! same result as the concatenated restored deltas.
@@ -320,6 +329,18 @@ impl Cx<'_> {
         changed
     }
 
+    /// Whether [`Cx::string`] would change `s` (without changing it).
+    fn would_change(&self, s: &str, escape: Escape) -> bool {
+        if let Some(sc) = self.scanner {
+            let mut found = Vec::new();
+            sc.find(s, &mut found);
+            if redact_findings(s, &found).is_some() {
+                return true;
+            }
+        }
+        self.r.restore_with(s, escape) != s
+    }
+
     fn at(&self, obj: &mut Value, key: &str, escape: Escape) -> bool {
         match obj.get_mut(key) {
             Some(Value::String(s)) => self.string(s, escape),
@@ -455,6 +476,34 @@ fn restore_body(endpoint: Endpoint, v: &mut Value, cx: &Cx<'_>) -> bool {
     }
 }
 
+/// Whether a chat / completions body certainly passes `restore_chat_body` unchanged, read
+/// through the typed view (no `Value` tree). `false` also when the view cannot tell (odd
+/// shapes, escapes it leaves to serde_json): the caller then takes the `Value` path, which
+/// scans and restores the text leaves again (they are pure functions of the text).
+fn chat_body_unchanged(buf: &[u8], cx: &Cx<'_>) -> bool {
+    let Ok(text) = std::str::from_utf8(buf) else {
+        return false;
+    };
+    let Some(leaves) = chat_view::parse_body(text).and_then(|b| b.leaves()) else {
+        return false;
+    };
+    for (kind, raw) in leaves {
+        let s = match chat_view::as_str(raw) {
+            Ok(Some(s)) => s,
+            Ok(None) => continue,
+            Err(_) => return false,
+        };
+        let escape = match kind {
+            chat_view::LeafKind::Text => Escape::None,
+            chat_view::LeafKind::Json => Escape::Json,
+        };
+        if cx.would_change(&s, escape) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Non-streaming bodies: buffered under a cap, restored once at the end.
 struct JsonBodyFilter {
     endpoint: Endpoint,
@@ -478,12 +527,21 @@ impl ResponseFilter for JsonBodyFilter {
             out.extend_from_slice(&self.buf);
             return Ok(());
         }
-        let mut v: Value =
-            serde_json::from_slice(&self.buf).map_err(|_| TransformError::InvalidJson)?;
         let cx = Cx {
             r: &self.opts.restorer,
             scanner: self.opts.scanner.as_ref(),
         };
+        if matches!(
+            self.endpoint,
+            Endpoint::OpenAiChat | Endpoint::OpenAiCompletions
+        ) && chat_body_unchanged(&self.buf, &cx)
+        {
+            out.extend_from_slice(&self.buf);
+            self.buf.clear();
+            return Ok(());
+        }
+        let mut v: Value =
+            serde_json::from_slice(&self.buf).map_err(|_| TransformError::InvalidJson)?;
         if restore_body(self.endpoint, &mut v, &cx) {
             let bytes = serde_json::to_vec(&v).map_err(|_| TransformError::InvalidJson)?;
             out.extend_from_slice(&bytes);
@@ -693,6 +751,8 @@ struct ScanState {
     context: String,
     pending: String,
     found: Vec<Finding>,
+    /// Scratch: context + pending, the text of one scan (kept to reuse its allocation).
+    text: String,
 }
 
 impl ScanState {
@@ -702,11 +762,17 @@ impl ScanState {
             context: String::new(),
             pending: String::new(),
             found: Vec::new(),
+            text: String::new(),
         }
     }
 
     fn push(&mut self, fragment: &str, out: &mut String, last: bool) {
         self.pending.push_str(fragment);
+        if self.pending.is_empty() {
+            // Nothing new: a scan of the context alone could redact nothing (findings are
+            // clipped to the new text) and would leave the context as it is.
+            return;
+        }
         let forced = last || self.pending.len() > SCAN_MAX_HOLD;
         let cut = if forced {
             self.pending.len()
@@ -722,7 +788,9 @@ impl ScanState {
             }
         };
         let ctx = self.context.len();
-        let mut text = std::mem::take(&mut self.context);
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        text.push_str(&self.context);
         text.push_str(&self.pending);
         self.found.clear();
         self.scanner.find(&text, &mut self.found);
@@ -753,8 +821,13 @@ impl ScanState {
         while !text.is_char_boundary(cstart) {
             cstart += 1;
         }
-        self.context = text.get(cstart..cut_abs).unwrap_or_default().to_owned();
-        self.pending = text.get(cut_abs..).unwrap_or_default().to_owned();
+        self.context.clear();
+        self.context
+            .push_str(text.get(cstart..cut_abs).unwrap_or_default());
+        self.pending.clear();
+        self.pending
+            .push_str(text.get(cut_abs..).unwrap_or_default());
+        self.text = text;
     }
 }
 
@@ -777,7 +850,17 @@ struct ChatStream {
     r: Maker,
     streams: HashMap<(u64, ChatField), StreamText>,
     template: Map<String, Value>,
+    /// The raw JSON each [`TEMPLATE_KEYS`] entry of `template` was last parsed from by the
+    /// typed path (`None`: set by the `Value` path, or never seen), so an unchanged `id` /
+    /// `model` / ... is not parsed and inserted again for every chunk.
+    template_raw: [Option<String>; 5],
+    /// Test switch: every event through the `Value` path (the reference for the typed one).
+    #[cfg(test)]
+    value_only: bool,
 }
+
+/// Top-level chunk keys copied into the template of synthetic chunks.
+const TEMPLATE_KEYS: [&str; 5] = ["id", "object", "created", "model", "system_fingerprint"];
 
 impl ChatStream {
     fn new(r: Maker) -> Self {
@@ -785,6 +868,9 @@ impl ChatStream {
             r,
             streams: HashMap::new(),
             template: Map::new(),
+            template_raw: Default::default(),
+            #[cfg(test)]
+            value_only: false,
         }
     }
 
@@ -839,6 +925,12 @@ impl ChatStream {
 
     /// Move every held tail of choice `idx` into `choice` (its delta / text).
     fn flush_choice(&mut self, idx: u64, choice: &mut Value) -> bool {
+        let tails = self.take_tails(idx);
+        apply_tails(choice, tails)
+    }
+
+    /// Ends every stream of choice `idx` (in key order): the non-empty held tails.
+    fn take_tails(&mut self, idx: u64) -> Vec<(ChatField, String)> {
         let mut keys: Vec<(u64, ChatField)> = self
             .streams
             .keys()
@@ -846,47 +938,126 @@ impl ChatStream {
             .copied()
             .collect();
         keys.sort();
-        let mut ch = false;
+        let mut tails = Vec::new();
         for key in keys {
             let Some(mut st) = self.streams.remove(&key) else {
                 continue;
             };
             let held = take_held(&mut st);
-            if held.is_empty() {
+            if !held.is_empty() {
+                tails.push((key.1, held));
+            }
+        }
+        tails
+    }
+
+    /// The typed path: reads only the fields it rewrites from a borrowed view (no `Value`
+    /// tree), pushes them through their streams exactly as [`ChatStream::process_choice`]
+    /// would, and forwards the event byte-identically when nothing changed. When something
+    /// did, the event is parsed as a `Value` once and the results are written into it.
+    fn event_view(
+        &mut self,
+        ev: &SseEvent,
+        data: &str,
+        view: &chat_view::Chunk<'_>,
+        out: &mut BytesMut,
+    ) -> Result<(), TransformError> {
+        for (i, raw) in view.template().into_iter().enumerate() {
+            let (Some(raw), Some(key), Some(seen)) =
+                (raw, TEMPLATE_KEYS.get(i), self.template_raw.get_mut(i))
+            else {
+                continue;
+            };
+            if seen.as_deref() == Some(raw.get()) {
                 continue;
             }
-            ch = true;
-            match key.1 {
-                ChatField::Text => append_at(choice, "text", &held),
-                ChatField::Content => append_at(child(choice, "delta"), "content", &held),
-                ChatField::Refusal => append_at(child(choice, "delta"), "refusal", &held),
-                ChatField::Reasoning => {
-                    append_at(child(choice, "delta"), "reasoning_content", &held)
+            let Ok(v) = serde_json::from_str::<Value>(raw.get()) else {
+                return Err(TransformError::InvalidJson);
+            };
+            self.template.insert((*key).to_owned(), v);
+            let s = seen.get_or_insert_with(String::new);
+            s.clear();
+            s.push_str(raw.get());
+        }
+        let mut edits: Vec<(usize, chat_view::Loc, String)> = Vec::new();
+        let mut tails: Vec<(usize, Vec<(ChatField, String)>)> = Vec::new();
+        let mut o = String::new();
+        for (pos, choice) in view.choices.iter().flatten().enumerate() {
+            let idx = choice
+                .index
+                .and_then(chat_view::as_u64)
+                .unwrap_or(pos as u64);
+            for (loc, raw) in choice.texts() {
+                let Some(text) = chat_view::as_str(raw)? else {
+                    continue;
+                };
+                o.clear();
+                self.stream((idx, loc.field())).push(&text, &mut o);
+                if o != *text {
+                    edits.push((pos, loc, std::mem::take(&mut o)));
                 }
-                ChatField::ReasoningAlt => append_at(child(choice, "delta"), "reasoning", &held),
-                ChatField::Transcript => {
-                    append_at(child(child(choice, "delta"), "audio"), "transcript", &held)
+            }
+            if choice.finish_reason.is_some() {
+                let t = self.take_tails(idx);
+                if !t.is_empty() {
+                    tails.push((pos, t));
                 }
-                ChatField::Tool(ti) => {
-                    let calls = child(child(choice, "delta"), "tool_calls");
-                    if !calls.is_array() {
-                        *calls = Value::Array(Vec::new());
-                    }
-                    if let Value::Array(list) = calls {
-                        let found = list
-                            .iter_mut()
-                            .find(|c| c.get("index").and_then(Value::as_u64) == Some(ti));
-                        match found {
-                            Some(c) => append_at(child(c, "function"), "arguments", &held),
-                            None => {
-                                list.push(json!({"index": ti, "function": {"arguments": held}}))
-                            }
+            }
+        }
+        if edits.is_empty() && tails.is_empty() {
+            out.extend_from_slice(&ev.raw);
+            return Ok(());
+        }
+        self.event_value(ev, data, edits, tails, out)
+    }
+
+    /// The `Value` path: the whole event parsed and walked. With `edits` / `tails` from the
+    /// typed path (which already pushed the texts), only writes those results.
+    fn event_value(
+        &mut self,
+        ev: &SseEvent,
+        data: &str,
+        edits: Vec<(usize, chat_view::Loc, String)>,
+        tails: Vec<(usize, Vec<(ChatField, String)>)>,
+        out: &mut BytesMut,
+    ) -> Result<(), TransformError> {
+        let mut v: Value = serde_json::from_str(data).map_err(|_| TransformError::InvalidJson)?;
+        let typed = !edits.is_empty() || !tails.is_empty();
+        let mut changed = false;
+        if typed {
+            let Some(Value::Array(choices)) = v.get_mut("choices") else {
+                return Err(TransformError::InvalidJson);
+            };
+            for (pos, loc, text) in edits {
+                if let Some(Value::String(s)) = choices.get_mut(pos).and_then(|c| loc.get_mut(c)) {
+                    *s = text;
+                    changed = true;
+                }
+            }
+            for (pos, t) in tails {
+                if let Some(c) = choices.get_mut(pos) {
+                    changed |= apply_tails(c, t);
+                }
+            }
+        } else {
+            if let Value::Object(m) = &v {
+                for (i, k) in TEMPLATE_KEYS.iter().enumerate() {
+                    if let Some(x) = m.get(*k) {
+                        self.template.insert((*k).to_owned(), x.clone());
+                        if let Some(seen) = self.template_raw.get_mut(i) {
+                            *seen = None;
                         }
                     }
                 }
             }
+            if let Some(Value::Array(choices)) = v.get_mut("choices") {
+                for (pos, choice) in choices.iter_mut().enumerate() {
+                    changed |= self.process_choice(pos, choice);
+                }
+            }
         }
-        ch
+        emit(out, ev, &v, changed);
+        Ok(())
     }
 
     /// A synthetic chunk carrying every held tail (before `[DONE]` / at end of body).
@@ -913,6 +1084,40 @@ impl ChatStream {
     }
 }
 
+/// Append held tails to a chat `choice` (its delta / text); true when there was any.
+fn apply_tails(choice: &mut Value, tails: Vec<(ChatField, String)>) -> bool {
+    let mut ch = false;
+    for (field, held) in tails {
+        ch = true;
+        match field {
+            ChatField::Text => append_at(choice, "text", &held),
+            ChatField::Content => append_at(child(choice, "delta"), "content", &held),
+            ChatField::Refusal => append_at(child(choice, "delta"), "refusal", &held),
+            ChatField::Reasoning => append_at(child(choice, "delta"), "reasoning_content", &held),
+            ChatField::ReasoningAlt => append_at(child(choice, "delta"), "reasoning", &held),
+            ChatField::Transcript => {
+                append_at(child(child(choice, "delta"), "audio"), "transcript", &held)
+            }
+            ChatField::Tool(ti) => {
+                let calls = child(child(choice, "delta"), "tool_calls");
+                if !calls.is_array() {
+                    *calls = Value::Array(Vec::new());
+                }
+                if let Value::Array(list) = calls {
+                    let found = list
+                        .iter_mut()
+                        .find(|c| c.get("index").and_then(Value::as_u64) == Some(ti));
+                    match found {
+                        Some(c) => append_at(child(c, "function"), "arguments", &held),
+                        None => list.push(json!({"index": ti, "function": {"arguments": held}})),
+                    }
+                }
+            }
+        }
+    }
+    ch
+}
+
 impl Rewriter for ChatStream {
     fn idle(&self) -> bool {
         // The first event is always parsed: it gives the template for synthetic chunks.
@@ -925,25 +1130,18 @@ impl Rewriter for ChatStream {
             out.extend_from_slice(&ev.raw);
             return Ok(());
         }
-        let Some(mut v) = parse_data(ev)? else {
+        let Some(data) = ev.data.as_deref() else {
             out.extend_from_slice(&ev.raw);
             return Ok(());
         };
-        if let Value::Object(m) = &v {
-            for k in ["id", "object", "created", "model", "system_fingerprint"] {
-                if let Some(x) = m.get(k) {
-                    self.template.insert(k.to_owned(), x.clone());
-                }
-            }
+        #[cfg(test)]
+        if self.value_only {
+            return self.event_value(ev, data, Vec::new(), Vec::new(), out);
         }
-        let mut changed = false;
-        if let Some(Value::Array(choices)) = v.get_mut("choices") {
-            for (pos, choice) in choices.iter_mut().enumerate() {
-                changed |= self.process_choice(pos, choice);
-            }
+        if let Some(view) = chat_view::parse(data) {
+            return self.event_view(ev, data, &view, out);
         }
-        emit(out, ev, &v, changed);
-        Ok(())
+        self.event_value(ev, data, Vec::new(), Vec::new(), out)
     }
 
     fn finish(&mut self, out: &mut BytesMut) -> Result<(), TransformError> {
@@ -1397,6 +1595,8 @@ impl Rewriter for GeminiStream {
         Ok(())
     }
 }
+
+mod chat_view;
 
 #[cfg(test)]
 mod tests;

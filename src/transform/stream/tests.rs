@@ -869,3 +869,148 @@ fn placeholder_lookalike_in_model_output_is_not_restored() {
     let out = feed(f.as_mut(), up.as_bytes(), &[9]);
     assert_eq!(out, up.as_bytes());
 }
+
+/// The chat filter with the typed view (`value_only = false`) or the `Value` walk only.
+fn chat_filter(r: &Restorer, scan: bool, value_only: bool) -> SseFilter<ChatStream> {
+    let m = Maker {
+        r: r.clone(),
+        scanner: scan.then(|| Arc::new(FakeKeys) as Arc<dyn TextScanner>),
+    };
+    let mut cs = ChatStream::new(m.clone());
+    cs.value_only = value_only;
+    SseFilter::new(SseParser::new(DEFAULT_MAX_EVENT), cs, &m)
+}
+
+/// One chat chunk's data for the differential test: `kind` picks the field / odd shape.
+fn chat_chunk_data(kind: usize, choice: u64, frag: &str, finish: bool) -> String {
+    let f = Value::String(frag.to_string());
+    let fin = if finish { json!("stop") } else { Value::Null };
+    let base = |c: Value| {
+        json!({"id": "c1", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [c]})
+            .to_string()
+    };
+    match kind % 14 {
+        0 => base(json!({"index": choice, "delta": {"content": f}, "finish_reason": fin})),
+        1 => base(json!({"index": choice, "delta": {"refusal": f, "content": null}, "finish_reason": fin})),
+        2 => base(json!({"index": choice, "delta": {"reasoning_content": f}, "logprobs": null})),
+        3 => base(json!({"index": choice, "delta": {"reasoning": f, "audio": {"transcript": f}}})),
+        4 => base(json!({"index": choice, "text": f, "finish_reason": fin})),
+        5 => base(json!({"index": choice, "delta": {"tool_calls": [
+            {"index": 1, "function": {"arguments": f}},
+            {"function": {"arguments": f}}]}, "finish_reason": fin})),
+        // No index: the position counts.
+        6 => json!({"model": "m2", "choices": [{"delta": {"content": f}}, {"delta": {"content": f}}]})
+            .to_string(),
+        // Non-string text fields, float index, non-object delta: ignored (or the Value path).
+        7 => base(json!({"index": 1.0, "delta": {"content": 5, "refusal": [f]}, "finish_reason": fin})),
+        8 => base(json!({"index": choice, "delta": "x", "finish_reason": fin})),
+        // Duplicate keys (last wins in the Value walk).
+        9 => format!(
+            r#"{{"id":"c1","choices":[{{"index":{choice},"delta":{{"content":"dup","content":{f}}}}}],"id":"c2"}}"#
+        ),
+        // Escapes, including a surrogate pair and a non-canonical number.
+        10 => format!(
+            r#"{{"id":"c\u00e9","created":1.0e1,"choices":[{{"index":{choice},"delta":{{"content":{f}}},"x":"\ud83d\ude00 \/"}}]}}"#
+        ),
+        11 => format!(r#"{{"choices":null,"system_fingerprint":null,"usage":{{"n":{}}}}}"#, frag.len()),
+        12 => format!(r#" {{ "choices" : [ {{ "index" : {choice} , "delta" : {{ "content" : {f} }} , "finish_reason" : {fin} }} ] }} "#),
+        _ => format!(r#"{{"choices":{{"0":{f}}},"model":"m3"}}"#),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The typed view gives byte-identical output to the `Value` walk, with and without a
+    /// scanner, for any split and any mix of fields and odd shapes.
+    #[test]
+    fn chat_typed_view_equals_value_walk(
+        s in segs_with_keys(),
+        frag in prop::collection::vec(any::<usize>(), 0..10),
+        kinds in prop::collection::vec((any::<usize>(), 0..2u64, any::<bool>()), 1..12),
+        bytes in prop::collection::vec(any::<usize>(), 0..16),
+        scan in any::<bool>(),
+        done in any::<bool>(),
+    ) {
+        let (_, sanitized, r) = sanitize(&s);
+        let frags = split_chars(&sanitized, &frag);
+        let mut up = String::new();
+        for (i, f) in frags.iter().enumerate() {
+            let (kind, choice, finish) = kinds[i % kinds.len()];
+            up += &format!("data: {}\n\n", chat_chunk_data(kind, choice, f, finish && i % 3 == 2));
+        }
+        if done {
+            up += "data: [DONE]\n\n";
+        }
+        let mut typed = chat_filter(&r, scan, false);
+        let mut value = chat_filter(&r, scan, true);
+        let a = feed(&mut typed, up.as_bytes(), &bytes);
+        let b = feed(&mut value, up.as_bytes(), &bytes);
+        prop_assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+    }
+}
+
+#[test]
+fn chat_typed_view_fails_closed_like_the_value_walk() {
+    let (_, _, r) = sanitize(&[Seg::Val(0)]);
+    for data in [
+        r#"{"choices":[{"delta":{"content":"\ud800 lone"}}]}"#,
+        r#"{"x":"\udc00","choices":[]}"#,
+        r#"{"created":1e400,"choices":[]}"#,
+        r#"{"choices":[{"delta":{"content":"a"}}]"#,
+    ] {
+        for value_only in [false, true] {
+            let mut f = chat_filter(&r, true, value_only);
+            let mut out = BytesMut::new();
+            let res = f.chunk(format!("data: {data}\n\n").as_bytes(), &mut out);
+            assert!(res.is_err(), "{data} value_only={value_only}");
+        }
+    }
+}
+
+/// A chat body for the differential test: `kind` picks where the text goes / odd shapes.
+fn chat_body(kind: usize, text: &str) -> String {
+    let t = Value::String(text.to_string());
+    let args = Value::String(json!({ "q": text }).to_string());
+    match kind % 10 {
+        0 => json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": t}}]}).to_string(),
+        1 => json!({"choices": [{"message": {"content": [{"type": "text", "text": t}, {"type": "image"}]}}]}).to_string(),
+        2 => json!({"choices": [{"message": {"content": null, "refusal": t, "reasoning_content": "r", "reasoning": t}}]}).to_string(),
+        3 => json!({"choices": [{"message": {"audio": {"transcript": t}, "tool_calls": [{"function": {"name": "f", "arguments": args}}]}}]}).to_string(),
+        4 => json!({"choices": [{"text": t}, {"message": {"function_call": {"arguments": args}}}]}).to_string(),
+        5 => json!({"choices": [{"message": {"content": [1, t]}}]}).to_string(),
+        6 => format!(r#"{{"choices":[{{"message":{{"content":"x","content":{t}}}}}]}}"#),
+        7 => format!(r#"{{"choices":[{{"message":{{"content":{t}}}}}],"e":"\ud83d\ude00"}}"#),
+        8 => json!({"choices": {"message": {"content": t}}}).to_string(),
+        _ => json!([{"choices": [{"message": {"content": t}}]}]).to_string(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whenever the typed view says a chat body passes unchanged, the `Value` walk agrees.
+    #[test]
+    fn chat_body_view_agrees_with_value_walk(
+        s in segs_with_keys(),
+        kind in any::<usize>(),
+        scan in any::<bool>(),
+        empty_restorer in any::<bool>(),
+    ) {
+        let (_, sanitized, r) = sanitize(&s);
+        let r = if empty_restorer { Restorer::empty() } else { r };
+        let scanner = scan.then(|| Arc::new(FakeKeys) as Arc<dyn TextScanner>);
+        let cx = Cx { r: &r, scanner: scanner.as_ref() };
+        for text in [sanitized.as_str(), "plain text", ""] {
+            let body = chat_body(kind, text);
+            let mut v: Value = serde_json::from_str(&body).unwrap();
+            let changed = restore_body(Endpoint::OpenAiChat, &mut v, &cx);
+            if chat_body_unchanged(body.as_bytes(), &cx) {
+                prop_assert!(!changed, "{}", body);
+            }
+            if !changed && kind % 10 < 5 {
+                prop_assert!(chat_body_unchanged(body.as_bytes(), &cx), "{}", body);
+            }
+        }
+    }
+}

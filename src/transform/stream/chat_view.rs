@@ -1,0 +1,321 @@
+//! A borrowed, typed view of one OpenAI chat-completions chunk: only the fields the chat
+//! stream rewriter reads, every other value skipped without building a `serde_json::Value`.
+//!
+//! Owns: [`parse`] (data -> [`Chunk`], or `None` when the view cannot stand in for the `Value`
+//! walk) and the [`Loc`] of each generated-text field. Never: changes anything, or decides
+//! what to rewrite (that is `ChatStream`). Called by: `ChatStream::event` for every chunk.
+//!
+//! Equivalence with the `Value` walk (`ChatStream::process_choice`): a text field is pushed
+//! only when it is a JSON string; `index` counts only when it is an unsigned integer;
+//! `finish_reason` counts when present and not `null`. Any shape the view does not describe
+//! (duplicate keys, a non-object choice / delta / tool call, a non-array `choices`) makes
+//! [`parse`] answer `None` and the caller takes the `Value` path, which handles it as before.
+//! A `\ud...` escape (UTF-16 surrogate) anywhere also takes the `Value` path, so lone surrogates
+//! fail exactly as before. Cost model: one pass of serde_json's parser over the data, no
+//! allocation unless a text field has escapes; numbers in skipped fields are checked for syntax,
+//! not for range (the `Value` path would reject e.g. `1e400` in a field nobody reads).
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::ChatField;
+use crate::transform::TransformError;
+
+/// One chunk. Template fields keep their raw JSON (`null` included).
+#[derive(Deserialize)]
+pub(super) struct Chunk<'a> {
+    #[serde(default, borrow, deserialize_with = "present")]
+    id: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    object: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    created: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    model: Option<&'a RawValue>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    system_fingerprint: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub choices: Option<Vec<Choice<'a>>>,
+}
+
+impl<'a> Chunk<'a> {
+    /// The template fields in the order of `TEMPLATE_KEYS`.
+    pub fn template(&self) -> [Option<&'a RawValue>; 5] {
+        [
+            self.id,
+            self.object,
+            self.created,
+            self.model,
+            self.system_fingerprint,
+        ]
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct Choice<'a> {
+    #[serde(default, borrow)]
+    pub index: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    text: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    delta: Option<Delta<'a>>,
+    /// `None` also for `null`.
+    #[serde(default, borrow)]
+    pub finish_reason: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct Delta<'a> {
+    #[serde(default, borrow)]
+    content: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    refusal: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    reasoning_content: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    reasoning: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    audio: Option<Audio<'a>>,
+    #[serde(default, borrow)]
+    tool_calls: Option<Vec<ToolCall<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Audio<'a> {
+    #[serde(default, borrow)]
+    transcript: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct ToolCall<'a> {
+    #[serde(default, borrow)]
+    index: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    function: Option<Function<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Function<'a> {
+    #[serde(default, borrow)]
+    arguments: Option<&'a RawValue>,
+}
+
+/// A present field as `Some`, `null` included (plain `Option` would map `null` to `None`).
+fn present<'de, D>(d: D) -> Result<Option<&'de RawValue>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    <&RawValue>::deserialize(d).map(Some)
+}
+
+/// Where a generated-text field sits inside its choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Loc {
+    Text,
+    Content,
+    Refusal,
+    Reasoning,
+    ReasoningAlt,
+    Transcript,
+    /// Position in `delta.tool_calls`, and its `index` field when that is an unsigned integer.
+    Tool(usize, Option<u64>),
+}
+
+impl Loc {
+    /// The stream field (tool calls are resolved by the caller: they need the position).
+    pub fn field(self) -> ChatField {
+        match self {
+            Loc::Text => ChatField::Text,
+            Loc::Content => ChatField::Content,
+            Loc::Refusal => ChatField::Refusal,
+            Loc::Reasoning => ChatField::Reasoning,
+            Loc::ReasoningAlt => ChatField::ReasoningAlt,
+            Loc::Transcript => ChatField::Transcript,
+            Loc::Tool(pos, ti) => ChatField::Tool(ti.unwrap_or(pos as u64)),
+        }
+    }
+
+    /// The same field in the parsed choice.
+    pub fn get_mut(self, choice: &mut Value) -> Option<&mut Value> {
+        match self {
+            Loc::Text => choice.get_mut("text"),
+            Loc::Content => choice.get_mut("delta")?.get_mut("content"),
+            Loc::Refusal => choice.get_mut("delta")?.get_mut("refusal"),
+            Loc::Reasoning => choice.get_mut("delta")?.get_mut("reasoning_content"),
+            Loc::ReasoningAlt => choice.get_mut("delta")?.get_mut("reasoning"),
+            Loc::Transcript => choice
+                .get_mut("delta")?
+                .get_mut("audio")?
+                .get_mut("transcript"),
+            Loc::Tool(pos, _) => choice
+                .get_mut("delta")?
+                .get_mut("tool_calls")?
+                .get_mut(pos)?
+                .get_mut("function")?
+                .get_mut("arguments"),
+        }
+    }
+}
+
+impl<'a> Choice<'a> {
+    /// The text fields present, in the order the `Value` walk pushes them.
+    pub fn texts(&self) -> Vec<(Loc, &'a RawValue)> {
+        let mut v = Vec::new();
+        if let Some(t) = self.text {
+            v.push((Loc::Text, t));
+        }
+        if let Some(d) = &self.delta {
+            for (loc, raw) in [
+                (Loc::Content, d.content),
+                (Loc::Refusal, d.refusal),
+                (Loc::Reasoning, d.reasoning_content),
+                (Loc::ReasoningAlt, d.reasoning),
+                (Loc::Transcript, d.audio.as_ref().and_then(|a| a.transcript)),
+            ] {
+                if let Some(r) = raw {
+                    v.push((loc, r));
+                }
+            }
+            for (tpos, tc) in d.tool_calls.iter().flatten().enumerate() {
+                if let Some(r) = tc.function.as_ref().and_then(|f| f.arguments) {
+                    v.push((Loc::Tool(tpos, tc.index.and_then(as_u64)), r));
+                }
+            }
+        }
+        v
+    }
+}
+
+/// The view of `data`, or `None` when the `Value` walk must handle it (see the module doc).
+pub(super) fn parse(data: &str) -> Option<Chunk<'_>> {
+    if has_surrogate_escape(data) {
+        return None;
+    }
+    serde_json::from_str(data).ok()
+}
+
+fn has_surrogate_escape(data: &str) -> bool {
+    memchr::memmem::find_iter(data.as_bytes(), b"\\u")
+        .any(|i| matches!(data.as_bytes().get(i + 2), Some(b'd' | b'D')))
+}
+
+/// `Value::as_u64` on a raw value: an integer token that fits.
+pub(super) fn as_u64(raw: &RawValue) -> Option<u64> {
+    raw.get().parse().ok()
+}
+
+/// The string a raw value holds (`None` when it is not a string), borrowed unless escaped.
+pub(super) fn as_str(raw: &RawValue) -> Result<Option<Cow<'_, str>>, TransformError> {
+    let s = raw.get();
+    let Some(inner) = s.strip_prefix('"').and_then(|x| x.strip_suffix('"')) else {
+        return Ok(None);
+    };
+    if !inner.contains('\\') {
+        return Ok(Some(Cow::Borrowed(inner)));
+    }
+    serde_json::from_str::<String>(s)
+        .map(|x| Some(Cow::Owned(x)))
+        .map_err(|_| TransformError::InvalidJson)
+}
+
+/// A whole (non-streaming) chat-completions or completions body: only the generated-text
+/// fields `restore_chat_body` reads. Same equivalence rules as [`Chunk`].
+#[derive(Deserialize)]
+pub(super) struct Body<'a> {
+    #[serde(default, borrow)]
+    choices: Option<Vec<BodyChoice<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct BodyChoice<'a> {
+    #[serde(default, borrow)]
+    text: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    message: Option<Message<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Message<'a> {
+    /// A string, or an array of parts with `text` (anything else: ignored).
+    #[serde(default, borrow)]
+    content: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    refusal: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    reasoning_content: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    reasoning: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    audio: Option<Audio<'a>>,
+    #[serde(default, borrow)]
+    tool_calls: Option<Vec<ToolCall<'a>>>,
+    #[serde(default, borrow)]
+    function_call: Option<Function<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Part<'a> {
+    #[serde(default, borrow)]
+    text: Option<&'a RawValue>,
+}
+
+/// Whether a text leaf of a chat body is plain text or JSON text (tool arguments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LeafKind {
+    Text,
+    Json,
+}
+
+impl<'a> Body<'a> {
+    /// Every generated-text leaf (raw JSON), or `None` when a `content` array has a shape the
+    /// view does not describe (the caller takes the `Value` path).
+    pub fn leaves(&self) -> Option<Vec<(LeafKind, &'a RawValue)>> {
+        let mut v = Vec::new();
+        for c in self.choices.iter().flatten() {
+            if let Some(t) = c.text {
+                v.push((LeafKind::Text, t));
+            }
+            let Some(m) = &c.message else { continue };
+            if let Some(content) = m.content {
+                if content.get().starts_with('[') {
+                    let parts: Vec<Part<'a>> = serde_json::from_str(content.get()).ok()?;
+                    v.extend(
+                        parts
+                            .iter()
+                            .filter_map(|p| p.text)
+                            .map(|t| (LeafKind::Text, t)),
+                    );
+                } else {
+                    v.push((LeafKind::Text, content));
+                }
+            }
+            for r in [m.refusal, m.reasoning_content, m.reasoning]
+                .into_iter()
+                .chain([m.audio.as_ref().and_then(|a| a.transcript)])
+                .flatten()
+            {
+                v.push((LeafKind::Text, r));
+            }
+            for tc in m.tool_calls.iter().flatten() {
+                if let Some(a) = tc.function.as_ref().and_then(|f| f.arguments) {
+                    v.push((LeafKind::Json, a));
+                }
+            }
+            if let Some(a) = m.function_call.as_ref().and_then(|f| f.arguments) {
+                v.push((LeafKind::Json, a));
+            }
+        }
+        Some(v)
+    }
+}
+
+/// The body view of `data`, or `None` when the `Value` walk must handle it.
+pub(super) fn parse_body(data: &str) -> Option<Body<'_>> {
+    if has_surrogate_escape(data) {
+        return None;
+    }
+    serde_json::from_str(data).ok()
+}

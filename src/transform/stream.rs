@@ -67,7 +67,7 @@ use serde_json::{json, Map, Value};
 use super::restore::{Escape, Restorer, TextRestorer};
 use super::sse::{rewrite_event, write_event, SseEvent, SseParser, DEFAULT_MAX_EVENT};
 use super::{Passthrough, ResponseFilter, TransformError};
-use crate::detect::{Category, Engine, Finding, Scratch};
+use crate::detect::{Category, Engine, Entity, Finding, Scratch};
 use crate::providers::{Endpoint, WireFormat};
 use crate::transform::policy::ScanResponses;
 
@@ -740,12 +740,17 @@ impl StreamText {
 const SCAN_CONTEXT: usize = 64;
 /// Longest text held back waiting for a word boundary before it is scanned and sent anyway.
 const SCAN_MAX_HOLD: usize = 1024;
+/// Longest text held back while a finding in it is still open (runs up to the held end): a
+/// streamed PEM key (2–4 KiB, whitespace on every line) is held whole and redacted whole.
+const SCAN_MAX_OPEN: usize = 64 * 1024;
 
 /// Streaming response scanning: text is held until a whitespace boundary (at most
 /// [`SCAN_MAX_HOLD`] bytes), scanned together with [`SCAN_CONTEXT`] bytes of what was already
 /// sent, and findings inside the new text are redacted. A finding that runs up to the held end
-/// stays held until it is complete. A value that spans more than [`SCAN_MAX_HOLD`] bytes, or
-/// whose detection needs text after it, can be cut and is then only partly redacted.
+/// stays held until it is complete, up to [`SCAN_MAX_OPEN`] bytes; beyond that it is redacted
+/// up to where it is cut and the rest flows on (a value whose detection needs text after it can
+/// then be only partly redacted). While more than [`SCAN_MAX_HOLD`] bytes are held, the text is
+/// rescanned only after it grew by a quarter, so holding stays linear overall.
 struct ScanState {
     scanner: Arc<dyn TextScanner>,
     context: String,
@@ -753,6 +758,9 @@ struct ScanState {
     found: Vec<Finding>,
     /// Scratch: context + pending, the text of one scan (kept to reuse its allocation).
     text: String,
+    /// Held length below which no rescan happens (an open finding longer than
+    /// [`SCAN_MAX_HOLD`] is being held; 0 otherwise).
+    rescan_at: usize,
 }
 
 impl ScanState {
@@ -763,6 +771,7 @@ impl ScanState {
             pending: String::new(),
             found: Vec::new(),
             text: String::new(),
+            rescan_at: 0,
         }
     }
 
@@ -771,6 +780,9 @@ impl ScanState {
         if self.pending.is_empty() {
             // Nothing new: a scan of the context alone could redact nothing (findings are
             // clipped to the new text) and would leave the context as it is.
+            return;
+        }
+        if !last && self.pending.len() < self.rescan_at {
             return;
         }
         let forced = last || self.pending.len() > SCAN_MAX_HOLD;
@@ -795,11 +807,12 @@ impl ScanState {
         self.found.clear();
         self.scanner.find(&text, &mut self.found);
         let mut cut_abs = ctx + cut;
-        if !forced {
-            // Hold a finding that is not known to be complete yet.
+        if !last && self.pending.len() <= SCAN_MAX_OPEN {
+            // Hold a finding that is not known to be complete yet (one that started in the
+            // already-sent context is held from the start of the new text).
             for f in &self.found {
-                if f.start >= ctx && f.start < cut_abs && f.end >= cut_abs {
-                    cut_abs = f.start;
+                if f.start < cut_abs && (f.end >= cut_abs || may_grow(&text, f)) {
+                    cut_abs = cut_abs.min(f.start.max(ctx));
                 }
             }
         }
@@ -827,7 +840,28 @@ impl ScanState {
         self.pending.clear();
         self.pending
             .push_str(text.get(cut_abs..).unwrap_or_default());
+        let held = self.pending.len();
+        self.rescan_at = if held > SCAN_MAX_HOLD {
+            held + held / 4
+        } else {
+            0
+        };
         self.text = text;
+    }
+}
+
+/// A private key found without its closing line (PEM `-----END …-----`, PuTTY `Private-MAC:`)
+/// is a truncated block: its body lines end at newlines, so the whitespace cut does not tell
+/// that it is complete. It stays open until its closing line has arrived.
+fn may_grow(text: &str, f: &Finding) -> bool {
+    if f.entity != Entity::PrivateKey {
+        return false;
+    }
+    let value = text.get(f.start..f.end).unwrap_or_default().trim_end();
+    if value.starts_with("-----BEGIN") {
+        !value.ends_with("-----")
+    } else {
+        value.starts_with("PuTTY-User-Key-File") && !value.contains("Private-MAC:")
     }
 }
 

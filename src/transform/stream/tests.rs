@@ -1014,3 +1014,35 @@ proptest! {
         }
     }
 }
+
+/// A private key streamed in small deltas (longer than the 1 KiB word-boundary hold) is held
+/// while it is open and redacted whole: no line of its body reaches the client.
+#[test]
+fn streamed_private_key_longer_than_the_word_hold_is_redacted_whole() {
+    let body: String = (0..40)
+        .map(|i| format!("MIIEowIBAAKCAQEA0Z3VS5JJcds3xfn{i:02}ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\n"))
+        .collect();
+    let pem = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----");
+    assert!(pem.len() > 2 * SCAN_MAX_HOLD);
+    let text = format!("Here is the key you asked for:\n{pem}\nKeep it safe.");
+    let engine = crate::detect::Engine::builtin().unwrap();
+    let scanner = EngineScanner {
+        engine,
+        mode: ScanResponses::Secrets,
+        scratch: ScratchPool::default(),
+    };
+    let r = Restorer::empty();
+    let o = opts(&r).with_scanner(Arc::new(scanner));
+    let mut f = response_filter(Endpoint::OpenAiChat, true, o);
+    let cuts: Vec<usize> = (1..text.len() / 7).map(|i| i * 7).collect();
+    let up = chat_upstream("\n", &split_chars(&text, &cuts), &[], true);
+    let out = feed(f.as_mut(), up.as_bytes(), &[]);
+    let (client, _) = chat_client(&out);
+    assert!(!client.contains("MIIEow"), "{client}");
+    // The BEGIN line alone is no finding, so it flows before the body arrives; everything
+    // after it is held until END and redacted whole.
+    assert_eq!(
+        client,
+        "Here is the key you asked for:\n-----BEGIN RSA PRIVATE KEY-----\n<PRIVATE_KEY>\nKeep it safe."
+    );
+}

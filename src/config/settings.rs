@@ -41,6 +41,9 @@ pub struct Settings {
     pub warnings: Vec<String>,
     /// The detection engine, compiled once from `[detection]`.
     pub engine: Arc<Engine>,
+    /// The same `[detection]` with only the detectors that can report secrets: scans responses
+    /// under `scan_responses = "secrets"` (same findings as `engine` filtered to secrets).
+    pub secrets_engine: Arc<Engine>,
     /// `[policy]` as written (validated); resolved per pair in `policies`.
     pub policy: PolicyConfig,
     /// Where the pseudonym HMAC server secret came from.
@@ -320,6 +323,13 @@ impl Settings {
                 Arc::new(Engine::with_detectors(Vec::new()).map_err(|e| vec![e.to_string()])?)
             }
         };
+        let secrets_engine = match Engine::secrets_from_config(&raw.detection) {
+            Ok(e) => Arc::new(e),
+            // The full build above already reported the same problems.
+            Err(_) => {
+                Arc::new(Engine::with_detectors(Vec::new()).map_err(|e| vec![e.to_string()])?)
+            }
+        };
         // [policy]: entity names must be built-in or a custom detector's entity.
         let custom: Vec<&str> = raw
             .detection
@@ -370,6 +380,7 @@ impl Settings {
             default_tenant,
             warnings,
             engine,
+            secrets_engine,
             policy: raw.policy,
             pseudonym_key,
             policies,

@@ -210,16 +210,26 @@ fn required_prefixes(pattern: &str) -> Option<Vec<String>> {
     (out.len() <= MAX_PREFIXES).then_some(out)
 }
 
-/// Build the engine for a `[detection]` section (see [`Engine::from_config`]).
-pub(crate) fn build_engine(cfg: &DetectionConfig) -> Result<Engine, EngineError> {
+/// Build the engine for a `[detection]` section (see [`Engine::from_config`]); with
+/// `secrets_only`, the built-in catalogue is reduced to its secret family
+/// ([`Engine::secrets_from_config`]).
+pub(crate) fn build_engine(
+    cfg: &DetectionConfig,
+    secrets_only: bool,
+) -> Result<Engine, EngineError> {
     let mut problems: Vec<String> = Vec::new();
     if !(0.0..=1.0).contains(&cfg.min_score) {
         problems.push("detection.min_score must be within 0.0..=1.0".into());
     }
 
-    let mut detectors = super::detectors::builtin_with(super::detectors::CatalogueOptions {
+    let opts = super::detectors::CatalogueOptions {
         include_test_values: cfg.include_test_values,
-    });
+    };
+    let mut detectors = if secrets_only {
+        super::detectors::secrets::all_with(opts)
+    } else {
+        super::detectors::builtin_with(opts)
+    };
     let mut custom_entities: HashSet<String> = HashSet::new();
     let mut names: HashSet<&str> = HashSet::new();
     for (i, c) in cfg.custom.iter().enumerate() {

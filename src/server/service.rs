@@ -140,7 +140,8 @@ pub struct PolicySanitizer {
 impl PolicySanitizer {
     /// Built once at start-up around the settings' engine and resolved policies.
     pub fn new(settings: Arc<Settings>) -> Self {
-        let sanitizer = Sanitizer::new(Arc::clone(&settings.engine));
+        let sanitizer = Sanitizer::new(Arc::clone(&settings.engine))
+            .with_secrets_engine(Arc::clone(&settings.secrets_engine));
         Self {
             settings,
             sanitizer,

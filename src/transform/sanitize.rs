@@ -146,6 +146,18 @@ impl Sanitizer {
         }
     }
 
+    /// Scan responses under `scan_responses = "secrets"` with `engine`, which must be built
+    /// from the same `[detection]` as the main engine with only the detectors that can report
+    /// secrets ([`Engine::secrets_from_config`]): same findings, a fraction of the cost.
+    pub fn with_secrets_engine(mut self, engine: Arc<Engine>) -> Self {
+        self.scan_secrets = Arc::new(EngineScanner {
+            engine,
+            mode: ScanResponses::Secrets,
+            scratch: ScratchPool::default(),
+        });
+        self
+    }
+
     /// The shared engine.
     pub fn engine(&self) -> &Arc<Engine> {
         &self.engine

@@ -417,3 +417,41 @@ fn dump_corpus() {
     }
     println!("corpus written to {path}");
 }
+
+/// The secrets-only engine that scans responses finds exactly the secrets of the full engine,
+/// on the whole labelled corpus (secrets, PII, hard negatives) and with custom detectors.
+#[test]
+fn secrets_engine_equals_full_engine_filtered_to_secrets() {
+    let cfg: promptwall::detect::DetectionConfig = toml::from_str(
+        r#"
+[[custom]]
+name = "ticket"
+pattern = 'TCK-[0-9]{6}'
+keywords = ["TCK-"]
+entity = "TICKET_ID"
+"#,
+    )
+    .unwrap();
+    let full = Engine::from_config(&cfg).unwrap();
+    let secrets = Engine::secrets_from_config(&cfg).unwrap();
+    assert!(secrets.detector_count() < full.detector_count());
+    let docs = corpus::generate(0x5EC2E75, 1500);
+    let mut compared = 0;
+    for d in &docs {
+        for text in [d.text.clone(), format!("{} TCK-123456", d.text)] {
+            let want: Vec<Finding> = full
+                .scan(&text)
+                .into_iter()
+                .filter(|f| f.entity.category() == Category::Secret)
+                .collect();
+            let got: Vec<Finding> = secrets
+                .scan(&text)
+                .into_iter()
+                .filter(|f| f.entity.category() == Category::Secret)
+                .collect();
+            assert_eq!(got, want, "doc {} ({})", d.id, d.format);
+            compared += want.len();
+        }
+    }
+    assert!(compared > 1000, "{compared}");
+}

@@ -17,6 +17,8 @@
 #   - latency at a fixed moderate rate with examples/loadgen.rs: open loop, requests spread
 #     evenly over time (no bursts), BENCH_LAT_CONNS keep-alive connections, microsecond
 #     resolution; p50/p90/p99/max to the last byte, and for streaming the time to first byte
+#   - CPU time per request of the serving process during the latency run (/proc/PID/stat
+#     user+system of the mock, the proxy, or nginx with its workers): what one hop costs
 #   - throughput at saturation (wrk, fixed connections)
 # and prints a markdown table. Load generator, mock and proxy share the machine's cores, so the
 # saturation figures are a lower bound for promptwall on a dedicated host; the null-proxy row
@@ -82,8 +84,10 @@ NGINX_PORT="$(free_port)"
 TENANT_KEY="pw-bench-tenant-key"
 TENANT_SHA="$(printf %s "$TENANT_KEY" | sha256sum | cut -d' ' -f1)"
 
+declare -A PID
 target/release/examples/mock_upstream "127.0.0.1:$MOCK_PORT" 2>"$WORK/mock.log" &
 PIDS+=("$!")
+PID[direct]="$!"
 
 cat >"$WORK/bench.toml" <<TOML
 listen = "127.0.0.1:$PW_PORT"
@@ -104,6 +108,7 @@ TOML
 target/release/examples/null_proxy "127.0.0.1:$NULL_PORT" "http://127.0.0.1:$MOCK_PORT" \
     2>"$WORK/null_proxy.log" &
 PIDS+=("$!")
+PID[null]="$!"
 
 if [ "$REFERENCE" = nginx ]; then
     mkdir -p "$WORK/nginx"
@@ -135,11 +140,13 @@ NGINX
     "$(command -v nginx || echo /usr/sbin/nginx)" -c "$WORK/nginx.conf" -e "$WORK/nginx/error.log" \
         2>"$WORK/nginx.log" &
     PIDS+=("$!")
+    PID[nginx]="$!"
 fi
 
 env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" ${PW_WORKERS:+TOKIO_WORKER_THREADS=$PW_WORKERS} \
     "$PW_BIN" serve --config "$WORK/bench.toml" >"$WORK/promptwall.log" 2>&1 &
 PIDS+=("$!")
+PID[promptwall]="$!"
 
 wait_up() {
     for _ in $(seq 1 100); do
@@ -215,12 +222,25 @@ throughput() {
     awk '/^Requests\/sec:/ {print $2}' "$out"
 }
 
+# cpu_ticks PID -> user+system clock ticks of the process and its child processes (nginx workers)
+CLK_TCK="$(getconf CLK_TCK)"
+cpu_ticks() {
+    local total=0 p
+    for p in "$1" $(pgrep -P "$1" || true); do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+
 declare -A R
 for kind in json sse; do
     for side in "${SIDES[@]}"; do
         url="${URL[$side]}"
         echo "run: $kind $side latency @ ${RATE} req/s over ${LAT_CONNS} connections for ${SECS}s" >&2
+        t0="$(cpu_ticks "${PID[$side]}")"
         R["$kind.$side.lat"]="$(latency "$url" "$WORK/$kind.json")"
+        t1="$(cpu_ticks "${PID[$side]}")"
+        R["$kind.$side.cpu"]="$(( (t1 - t0) * 1000000 / CLK_TCK / RATE / (SECS + 1) ))"
         echo "run: $kind $side saturation, ${CONNS} connections for ${SECS}s" >&2
         R["$kind.$side.rps"]="$(throughput "$url" "$WORK/$kind.json")"
     done
@@ -237,10 +257,11 @@ echo "promptwall $(git rev-parse --short HEAD)${BENCH_PW_BIN:+ (binary $BENCH_PW
      "streaming = ${MOCK_CHUNKS} SSE chunks · ${SECS} s per run · latency at ${RATE} req/s evenly over ${LAT_CONNS} connections (loadgen, µs)," \
      "throughput at ${CONNS} connections (wrk) · promptwall worker threads: ${PW_WORKERS:-default} · load average at the end: $LOAD"
 echo
-echo "Latency to the last byte (streaming: and to the first byte, TTFB); \"added\" is against the direct row of the same mode."
+echo "Latency to the last byte (streaming: and to the first byte, TTFB); \"added\" is against the direct row of the same mode." \
+     "CPU/req: user+system CPU time of the serving process (direct: the mock; proxies: the proxy alone) per request during the latency run."
 echo
-echo "| Mode | Path | p50 | p90 | p99 | max | p50 added | p99 added | TTFB p50 | TTFB p50 added | late | req/s | throughput ratio |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| Mode | Path | p50 | p90 | p99 | max | p50 added | p99 added | TTFB p50 | TTFB p50 added | CPU/req | late | req/s | throughput ratio |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for kind in json sse; do
     d="${R[$kind.direct.lat]}"
     dp50="$(field "$d" last_p50)"; dp99="$(field "$d" last_p99)"; df50="$(field "$d" first_p50)"
@@ -251,7 +272,7 @@ for kind in json sse; do
         awk -v m="$label" -v s="${LABEL[$side]}" -v direct="$([ "$side" = direct ] && echo 1 || echo 0)" \
             -v p50="$(field "$l" last_p50)" -v p90="$(field "$l" last_p90)" -v p99="$(field "$l" last_p99)" \
             -v mx="$(field "$l" last_max)" -v f50="$(field "$l" first_p50)" -v late="$(field "$l" late)" \
-            -v n="$(field "$l" requests)" -v dp50="$dp50" -v dp99="$dp99" -v df50="$df50" \
+            -v n="$(field "$l" requests)" -v cpu="${R[$kind.$side.cpu]}" -v dp50="$dp50" -v dp99="$dp99" -v df50="$df50" \
             -v d="$drps" -v p="${R[$kind.$side.rps]}" -v sse="$([ "$kind" = sse ] && echo 1 || echo 0)" 'BEGIN {
             ms = 1000
             if (direct) { a50 = "—"; a99 = "—"; af = "—" }
@@ -260,8 +281,8 @@ for kind in json sse; do
                 af = sse ? sprintf("%+.3f ms", (f50 - df50) / ms) : "—"
             }
             tf = sse ? sprintf("%.3f ms", f50 / ms) : "—"
-            printf "| %s | %s | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %s | %s | %s | %s | %d/%d | %.0f | %.2f |\n",
-                m, s, p50 / ms, p90 / ms, p99 / ms, mx / ms, a50, a99, tf, af, late, n, p, (d > 0 ? p / d : 0) }'
+            printf "| %s | %s | %.3f ms | %.3f ms | %.3f ms | %.3f ms | %s | %s | %s | %s | %d µs | %d/%d | %.0f | %.2f |\n",
+                m, s, p50 / ms, p90 / ms, p99 / ms, mx / ms, a50, a99, tf, af, cpu, late, n, p, (d > 0 ? p / d : 0) }'
     done
 done
 echo

@@ -37,7 +37,8 @@ if [ -z "${CG_NOBUILD:-}${CG_BIN:-}" ]; then
     cargo build --release --locked --bin promptwall --example mock_upstream >&2
 fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
 WORK="$(mktemp -d)"
 PIDS=()
@@ -54,27 +55,11 @@ trap cleanup EXIT
 
 MOCK_PORT="$(free_port)"
 PW_PORT="$(free_port)"
-TENANT_KEY="pw-bench-tenant-key"
-TENANT_SHA="$(printf %s "$TENANT_KEY" | sha256sum | cut -d' ' -f1)"
 
 target/release/examples/mock_upstream "127.0.0.1:$MOCK_PORT" 2>"$WORK/mock.log" &
 PIDS+=("$!")
 
-cat >"$WORK/bench.toml" <<TOML
-listen = "127.0.0.1:$PW_PORT"
-
-[[provider]]
-name = "openai"
-kind = "openai"
-base_url = "http://127.0.0.1:$MOCK_PORT"
-api_key_env = "PW_BENCH_OPENAI_KEY"
-models = ["gpt-4o*"]
-
-[[tenant]]
-id = "bench"
-api_key_sha256 = ["$TENANT_SHA"]
-providers = ["openai"]
-TOML
+bench_config "$WORK/bench.toml" "$PW_PORT" "$MOCK_PORT"
 
 BENCH_FINDINGS="$FINDINGS" python3 bench/bodies.py "$WORK"
 

@@ -58,7 +58,8 @@ need wrk
 need curl
 [ "$REFERENCE" = nginx ] && need nginx
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
 echo "building release (promptwall + examples mock_upstream, null_proxy, loadgen)..." >&2
 cargo build --release --locked --bin promptwall --example mock_upstream --example null_proxy \
@@ -81,29 +82,13 @@ MOCK_PORT="$(free_port)"
 PW_PORT="$(free_port)"
 NULL_PORT="$(free_port)"
 NGINX_PORT="$(free_port)"
-TENANT_KEY="pw-bench-tenant-key"
-TENANT_SHA="$(printf %s "$TENANT_KEY" | sha256sum | cut -d' ' -f1)"
 
 declare -A PID
 target/release/examples/mock_upstream "127.0.0.1:$MOCK_PORT" 2>"$WORK/mock.log" &
 PIDS+=("$!")
 PID[direct]="$!"
 
-cat >"$WORK/bench.toml" <<TOML
-listen = "127.0.0.1:$PW_PORT"
-
-[[provider]]
-name = "openai"
-kind = "openai"
-base_url = "http://127.0.0.1:$MOCK_PORT"
-api_key_env = "PW_BENCH_OPENAI_KEY"
-models = ["gpt-4o*"]
-
-[[tenant]]
-id = "bench"
-api_key_sha256 = ["$TENANT_SHA"]
-providers = ["openai"]
-TOML
+bench_config "$WORK/bench.toml" "$PW_PORT" "$MOCK_PORT"
 
 target/release/examples/null_proxy "127.0.0.1:$NULL_PORT" "http://127.0.0.1:$MOCK_PORT" \
     2>"$WORK/null_proxy.log" &

@@ -939,6 +939,12 @@ mod tests {
         }
     }
 
+    fn xorshift(x: &mut u64) {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+    }
+
     #[test]
     fn digit_runs_match_naive_walk() {
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
@@ -946,9 +952,7 @@ mod tests {
             let len = (round % 50) as usize;
             let bytes: Vec<u8> = (0..len)
                 .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
+                    xorshift(&mut x);
                     match x % 8 {
                         0..=3 => b'0' + (x >> 8) as u8 % 10,
                         4 => b" -./"[(x >> 8) as usize % 4],
@@ -1002,9 +1006,7 @@ mod tests {
             let len = (round % 40) as usize;
             let bytes: Vec<u8> = (0..len)
                 .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
+                    xorshift(&mut x);
                     // Mostly non-digits, bytes around '0'..'9' and high bytes included.
                     match x % 9 {
                         0 => b'0' + (x >> 8) as u8 % 10,

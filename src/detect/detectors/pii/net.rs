@@ -234,11 +234,18 @@ impl IpDetector {
         c == Class::Global || (c == Class::Private && self.include_private)
     }
 
-    fn score(&self, text: &str, s: usize, e: usize) -> f32 {
-        if IP_CONTEXT.near(text, s, e) {
-            0.95
-        } else {
-            0.9
+    /// The finding for the address at `s..e` (higher score with IP context nearby).
+    fn finding(&self, text: &str, s: usize, e: usize) -> Finding {
+        Finding {
+            entity: Entity::IpAddress,
+            start: s,
+            end: e,
+            score: if IP_CONTEXT.near(text, s, e) {
+                0.95
+            } else {
+                0.9
+            },
+            detector: Cow::Borrowed("ip_address"),
         }
     }
 
@@ -292,13 +299,7 @@ impl IpDetector {
             if prev_word(b, s).is_some_and(|w| word_in(w, NOT_IP_WORDS)) || product_version(b, s) {
                 continue;
             }
-            out.push(Finding {
-                entity: Entity::IpAddress,
-                start: s,
-                end: e,
-                score: self.score(cx.text, s, e),
-                detector: Cow::Borrowed("ip_address"),
-            });
+            out.push(self.finding(cx.text, s, e));
         }
     }
 
@@ -350,13 +351,7 @@ impl IpDetector {
         };
         if let Ok(ip) = Ipv6Addr::from_str(txt) {
             if self.keep(class_v6(ip)) {
-                out.push(Finding {
-                    entity: Entity::IpAddress,
-                    start: s,
-                    end: e,
-                    score: self.score(cx.text, s, e),
-                    detector: Cow::Borrowed("ip_address"),
-                });
+                out.push(self.finding(cx.text, s, e));
             }
         }
         e

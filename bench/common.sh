@@ -6,9 +6,9 @@ TENANT_SHA="$(printf %s "$TENANT_KEY" | sha256sum | cut -d' ' -f1)"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# bench_config FILE PW_PORT MOCK_PORT: one OpenAI-format provider on the mock upstream (key from
-# PW_BENCH_OPENAI_KEY), one tenant; everything else on the defaults (detection, policy,
-# scan_responses = "secrets").
+# bench_config FILE PW_PORT MOCK_PORT [EXTRA]: one OpenAI-format provider on the mock upstream (key
+# from PW_BENCH_OPENAI_KEY), one tenant; everything else on the defaults (detection, policy,
+# scan_responses = "secrets"). EXTRA (optional TOML, e.g. a [policy] section) is appended.
 bench_config() {
     cat >"$1" <<TOML
 listen = "127.0.0.1:$2"
@@ -25,4 +25,7 @@ id = "bench"
 api_key_sha256 = ["$TENANT_SHA"]
 providers = ["openai"]
 TOML
+    if [ -n "${4:-}" ]; then
+        printf '\n%s\n' "$4" >>"$1"
+    fi
 }

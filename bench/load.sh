@@ -9,6 +9,11 @@
 #   BENCH_REFERENCE=nginx bash bench/load.sh   # also nginx (Debian package) as a proxy reference
 #   BENCH_PW_WORKERS=1 bash bench/load.sh      # promptwall runtime with 1 worker (TOKIO_WORKER_THREADS)
 #   BENCH_PW_BIN=/tmp/pw-old bash bench/load.sh # another promptwall build (A/B on the same host)
+#   BENCH_ECHO=1 bash bench/load.sh     # the mock answers with the prompt's text (MOCK_ECHO=1):
+#                                       # with BENCH_FINDINGS=1 the answer carries every placeholder
+#                                       # promptwall put in, split across SSE chunks, so restoration works
+#   BENCH_NORESTORE=1 bash bench/load.sh  # also promptwall with restore = false and
+#                                       # scan_responses = "off": the A/B of the response path alone
 #
 # Builds release (promptwall + examples mock_upstream, null_proxy, loadgen), starts the mock
 # upstream, the null proxy and promptwall with a generated bench config, and for a 4 KB
@@ -44,6 +49,8 @@ PW_WORKERS="${BENCH_PW_WORKERS:-}" # promptwall runtime worker threads (empty: t
 THREADS="${BENCH_THREADS:-2}"
 PW_BIN="${BENCH_PW_BIN:-target/release/promptwall}"
 export MOCK_CHUNKS="${MOCK_CHUNKS:-20}"
+ECHO="${BENCH_ECHO:-0}"
+NORESTORE="${BENCH_NORESTORE:-0}"
 
 need() {
     command -v "$1" >/dev/null 2>&1 && return 0
@@ -82,9 +89,10 @@ MOCK_PORT="$(free_port)"
 PW_PORT="$(free_port)"
 NULL_PORT="$(free_port)"
 NGINX_PORT="$(free_port)"
+PWNR_PORT="$(free_port)"
 
 declare -A PID
-target/release/examples/mock_upstream "127.0.0.1:$MOCK_PORT" 2>"$WORK/mock.log" &
+MOCK_ECHO="$ECHO" target/release/examples/mock_upstream "127.0.0.1:$MOCK_PORT" 2>"$WORK/mock.log" &
 PIDS+=("$!")
 PID[direct]="$!"
 
@@ -133,6 +141,15 @@ env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" ${PW_W
 PIDS+=("$!")
 PID[promptwall]="$!"
 
+if [ "$NORESTORE" = 1 ]; then
+    bench_config "$WORK/bench-norestore.toml" "$PWNR_PORT" "$MOCK_PORT" \
+        "$(printf '[policy]\nrestore = false\nscan_responses = "off"')"
+    env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" ${PW_WORKERS:+TOKIO_WORKER_THREADS=$PW_WORKERS} \
+        "$PW_BIN" serve --config "$WORK/bench-norestore.toml" >"$WORK/promptwall-norestore.log" 2>&1 &
+    PIDS+=("$!")
+    PID[pwnr]="$!"
+fi
+
 wait_up() {
     for _ in $(seq 1 100); do
         curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
@@ -146,6 +163,7 @@ wait_up "http://127.0.0.1:$MOCK_PORT/healthz"
 wait_up "http://127.0.0.1:$PW_PORT/healthz"
 wait_up "http://127.0.0.1:$NULL_PORT/healthz"
 [ "$REFERENCE" = nginx ] && wait_up "http://127.0.0.1:$NGINX_PORT/healthz"
+[ "$NORESTORE" = 1 ] && wait_up "http://127.0.0.1:$PWNR_PORT/healthz"
 
 # A 4 KB chat body of plain prose (nothing for the detectors to redact), or with
 # BENCH_FINDINGS=1 the same prose with ~10 findings spread through it (default policy:
@@ -157,12 +175,14 @@ declare -A URL=(
     [null]="http://127.0.0.1:$NULL_PORT/v1/chat/completions"
     [nginx]="http://127.0.0.1:$NGINX_PORT/v1/chat/completions"
     [promptwall]="http://127.0.0.1:$PW_PORT/openai/v1/chat/completions"
+    [pwnr]="http://127.0.0.1:$PWNR_PORT/openai/v1/chat/completions"
 )
 declare -A LABEL=([direct]="direct to mock" [null]="null proxy (reference)" [nginx]="nginx (reference)"
-    [promptwall]="promptwall")
+    [promptwall]="promptwall" [pwnr]="promptwall, restore + response scan off")
 SIDES=(direct null)
 [ "$REFERENCE" = nginx ] && SIDES+=(nginx)
 SIDES+=(promptwall)
+[ "$NORESTORE" = 1 ] && SIDES+=(pwnr)
 
 # Sanity: every path answers 200 for both bodies before measuring anything.
 for side in "${SIDES[@]}"; do
@@ -174,6 +194,25 @@ for side in "${SIDES[@]}"; do
             echo "sanity check failed: $url ($kind) -> $code" >&2
             cat "$WORK/sanity.out" >&2
             exit 1
+        fi
+        # Echo mode with findings: a restoring path must hand back the PII of the prompt and no
+        # pseudonym placeholder (proof that the restoration the figures include really ran).
+        if [ "$ECHO" = 1 ] && [ "${BENCH_FINDINGS:-0}" = 1 ] && [ "$side" != pwnr ]; then
+            python3 - "$WORK/sanity.out" "$kind" <<'PY' || { echo "echo sanity failed: $url ($kind)" >&2; exit 1; }
+import json, re, sys
+raw = open(sys.argv[1], encoding="utf-8").read()
+if sys.argv[2] == "json":
+    text = json.loads(raw)["choices"][0]["message"]["content"]
+else:
+    text = ""
+    for line in raw.splitlines():
+        if line.startswith("data: ") and line != "data: [DONE]":
+            for c in json.loads(line[6:])["choices"]:
+                text += c.get("delta", {}).get("content") or ""
+ok = "maria.silva@acme-corp.io" in text and "John Smith" in text
+ok = ok and not re.search(r"<[A-Z_]+_[0-9a-f]{4,}>", text)
+sys.exit(0 if ok else 1)
+PY
         fi
     done
 done
@@ -238,6 +277,7 @@ LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo
 BODY_KIND="no findings"; [ "${BENCH_FINDINGS:-0}" = 1 ] && BODY_KIND="~10 findings, default policy"
+[ "$ECHO" = 1 ] && BODY_KIND="$BODY_KIND; the mock echoes the prompt's text as the answer"
 echo "promptwall $(git rev-parse --short HEAD)${BENCH_PW_BIN:+ (binary $BENCH_PW_BIN)} · $(nproc) cores ($CPU) · loopback · 4 KB chat body ($BODY_KIND) ·" \
      "streaming = ${MOCK_CHUNKS} SSE chunks · ${SECS} s per run · latency at ${RATE} req/s evenly over ${LAT_CONNS} connections (loadgen, µs)," \
      "throughput at ${CONNS} connections (wrk) · promptwall worker threads: ${PW_WORKERS:-default} · load average at the end: $LOAD"
@@ -272,4 +312,4 @@ for kind in json sse; do
 done
 echo
 echo "Command: \`BENCH_FINDINGS=${BENCH_FINDINGS:-0} BENCH_SECS=$SECS BENCH_RATE=$RATE BENCH_LAT_CONNS=$LAT_CONNS BENCH_CONNS=$CONNS" \
-     "MOCK_CHUNKS=$MOCK_CHUNKS${REFERENCE:+ BENCH_REFERENCE=$REFERENCE}${PW_WORKERS:+ BENCH_PW_WORKERS=$PW_WORKERS} bash bench/load.sh\`"
+     "MOCK_CHUNKS=$MOCK_CHUNKS${REFERENCE:+ BENCH_REFERENCE=$REFERENCE}$([ "$ECHO" = 1 ] && echo ' BENCH_ECHO=1')$([ "$NORESTORE" = 1 ] && echo ' BENCH_NORESTORE=1')${PW_WORKERS:+ BENCH_PW_WORKERS=$PW_WORKERS} bash bench/load.sh\`"

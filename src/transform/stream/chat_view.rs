@@ -202,6 +202,32 @@ fn has_surrogate_escape(data: &str) -> bool {
         .any(|i| matches!(data.as_bytes().get(i + 2), Some(b'd' | b'D')))
 }
 
+/// Byte offset of `raw` inside `data` when `raw` was parsed out of `data` (it borrows from it),
+/// else `None`.
+pub(super) fn offset_in(data: &str, raw: &RawValue) -> Option<usize> {
+    let r = raw.get();
+    let off = r.as_ptr().addr().checked_sub(data.as_ptr().addr())?;
+    (data.get(off..off.checked_add(r.len())?) == Some(r)).then_some(off)
+}
+
+/// `data` with each edit `(offset, len, text)` (a raw JSON string of `data` located with
+/// [`offset_in`]) replaced by `text` encoded as a JSON string; every other byte is kept as it
+/// was. `None` when two edits overlap or an edit is out of range (the caller takes the
+/// `Value` path). The result parses to the same `Value` the `Value` path would write.
+pub(super) fn splice(data: &str, mut edits: Vec<(usize, usize, &str)>) -> Option<String> {
+    edits.sort_unstable_by_key(|e| e.0);
+    let extra: usize = edits.iter().map(|e| e.2.len() + 2).sum();
+    let mut out = Vec::with_capacity(data.len() + extra + extra / 8);
+    let mut at = 0;
+    for (off, len, text) in &edits {
+        out.extend_from_slice(data.as_bytes().get(at..*off)?);
+        serde_json::to_writer(&mut out, text).ok()?;
+        at = off.checked_add(*len)?;
+    }
+    out.extend_from_slice(data.as_bytes().get(at..)?);
+    String::from_utf8(out).ok()
+}
+
 /// `Value::as_u64` on a raw value: an integer token that fits.
 pub(super) fn as_u64(raw: &RawValue) -> Option<u64> {
     raw.get().parse().ok()
@@ -318,4 +344,37 @@ pub(super) fn parse_body(data: &str) -> Option<Body<'_>> {
         return None;
     }
     serde_json::from_str(data).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splice_replaces_located_strings_and_keeps_every_other_byte() {
+        let data = r#"{ "a" : "x\u00e9", "choices":[{"delta":{"content":"one"}},{"text":"two"}]}"#;
+        let chunk = parse(data).unwrap();
+        let choices = chunk.choices.as_ref().unwrap();
+        let (_, one) = choices[0].texts()[0];
+        let (_, two) = choices[1].texts()[0];
+        let at_one = offset_in(data, one).unwrap();
+        let at_two = offset_in(data, two).unwrap();
+        assert_eq!(&data[at_one..at_one + 5], r#""one""#);
+        // Out of order on purpose; the new texts need escaping.
+        let out = splice(
+            data,
+            vec![(at_two, 5, "2 \"quoted\""), (at_one, 5, "line\nnext")],
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            r#"{ "a" : "x\u00e9", "choices":[{"delta":{"content":"line\nnext"}},{"text":"2 \"quoted\""}]}"#
+        );
+        // Overlapping or out-of-range edits are refused.
+        assert!(splice(data, vec![(at_one, 5, "a"), (at_one + 2, 5, "b")]).is_none());
+        assert!(splice(data, vec![(data.len(), 5, "a")]).is_none());
+        // A raw value parsed from another buffer is not located in this one.
+        let other = data.to_owned();
+        assert!(offset_in(&other, one).is_none());
+    }
 }

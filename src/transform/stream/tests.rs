@@ -921,8 +921,10 @@ fn chat_chunk_data(kind: usize, choice: u64, frag: &str, finish: bool) -> String
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
-    /// The typed view gives byte-identical output to the `Value` walk, with and without a
-    /// scanner, for any split and any mix of fields and odd shapes.
+    /// The typed view gives the output of the `Value` walk, with and without a scanner, for
+    /// any split and any mix of fields and odd shapes: byte-identical events, except that an
+    /// event whose texts were spliced into its own bytes may differ in insignificant
+    /// whitespace and escapes (it parses to the same JSON).
     #[test]
     fn chat_typed_view_equals_value_walk(
         s in segs_with_keys(),
@@ -946,7 +948,24 @@ proptest! {
         let mut value = chat_filter(&r, scan, true);
         let a = feed(&mut typed, up.as_bytes(), &bytes);
         let b = feed(&mut value, up.as_bytes(), &bytes);
-        prop_assert_eq!(String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+        let (a, b) = (String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+        // Event by event: the same bytes, or (a text spliced into the upstream's own bytes)
+        // the same JSON as the `Value` path's re-serialized event.
+        let (ea, eb): (Vec<&str>, Vec<&str>) = (a.split("\n\n").collect(), b.split("\n\n").collect());
+        prop_assert_eq!(ea.len(), eb.len(), "{} / {}", a, b);
+        for (x, y) in ea.iter().zip(&eb) {
+            if x != y {
+                let json = |e: &str| -> Option<Value> {
+                    let data: Vec<&str> = e.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
+                    serde_json::from_str(&data.join("\n")).ok()
+                };
+                prop_assert!(json(x).is_some() && json(x) == json(y), "{} / {}", x, y);
+                prop_assert_eq!(
+                    x.lines().filter(|l| !l.starts_with("data: ")).collect::<Vec<_>>(),
+                    y.lines().filter(|l| !l.starts_with("data: ")).collect::<Vec<_>>()
+                );
+            }
+        }
     }
 }
 
@@ -1005,11 +1024,23 @@ proptest! {
             let body = chat_body(kind, text);
             let mut v: Value = serde_json::from_str(&body).unwrap();
             let changed = restore_body(Endpoint::OpenAiChat, &mut v, &cx);
-            if chat_body_unchanged(body.as_bytes(), &cx) {
-                prop_assert!(!changed, "{}", body);
+            match chat_body_edits(body.as_bytes(), &cx) {
+                Some(edits) if edits.is_empty() => prop_assert!(!changed, "{}", body),
+                Some(edits) => {
+                    // The spliced body is the body the `Value` path writes.
+                    prop_assert!(changed, "{}", body);
+                    let located = edits.iter().map(|(at, len, t)| (*at, *len, t.as_str()));
+                    let spliced = chat_view::splice(&body, located.collect()).unwrap();
+                    let parsed: Value = serde_json::from_str(&spliced).unwrap();
+                    prop_assert_eq!(parsed, v.clone(), "{}", body);
+                }
+                None => {}
             }
             if !changed && kind % 10 < 5 {
-                prop_assert!(chat_body_unchanged(body.as_bytes(), &cx), "{}", body);
+                prop_assert_eq!(chat_body_edits(body.as_bytes(), &cx), Some(Vec::new()), "{}", body);
+            }
+            if changed && kind % 10 < 5 {
+                prop_assert!(chat_body_edits(body.as_bytes(), &cx).is_some_and(|e| !e.is_empty()), "{}", body);
             }
         }
     }
@@ -1044,5 +1075,29 @@ fn streamed_private_key_longer_than_the_word_hold_is_redacted_whole() {
     assert_eq!(
         client,
         "Here is the key you asked for:\n-----BEGIN RSA PRIVATE KEY-----\n<PRIVATE_KEY>\nKeep it safe."
+    );
+}
+
+/// A changed chat event is spliced: the upstream's own bytes (spacing, key order, escapes of
+/// other fields) stay as they were around the restored text.
+#[test]
+fn changed_chat_event_keeps_the_upstream_bytes_around_the_text() {
+    let (orig, sanitized, r) =
+        sanitize(&[Seg::Text("Hi ".into()), Seg::Val(0), Seg::Text("!".into())]);
+    let data = format!(
+        "{{ \"id\" : \"c\\u00e9\", \"choices\":[{{\"index\":0,\"delta\":{{\"content\":{}}}}}]}}",
+        Value::String(sanitized.clone())
+    );
+    let mut f = chat_filter(&r, false, false);
+    let mut out = BytesMut::new();
+    f.chunk(format!("data: {data}\n\n").as_bytes(), &mut out)
+        .unwrap();
+    let got = String::from_utf8(out.to_vec()).unwrap();
+    assert_eq!(
+        got,
+        format!(
+            "data: {{ \"id\" : \"c\\u00e9\", \"choices\":[{{\"index\":0,\"delta\":{{\"content\":{}}}}}]}}\n\n",
+            Value::String(orig)
+        )
     );
 }

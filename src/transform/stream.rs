@@ -42,6 +42,13 @@
 //! mock answers with the prompt, 10 placeholders split over 19 chunks): 1.61M -> 1.16M
 //! instructions per SSE request, 873k -> 754k non-streaming.
 //!
+//! Anthropic `content_block_delta` (text / input JSON / thinking / signature) and Responses
+//! `response.*.delta` events take the same kind of typed path (`stream/delta_view.rs`):
+//! forwarded raw when unchanged, spliced when changed; a Responses stream keeps the raw data of
+//! its last delta as the template of a synthetic flush delta and parses it only then. Every
+//! other event of those streams takes the `Value` walk (a differential property test checks
+//! the two paths agree).
+//!
 //! Non-streaming chat / completions bodies are read through the same kind of view first: a
 //! body none of whose text leaves change is forwarded raw, and changed leaves are spliced into
 //! the body's bytes the same way, without a `Value` tree.
@@ -65,6 +72,7 @@
 //! Scanning therefore adds word-level latency to streams; with `scan_responses = "off"` (no
 //! scanner) only placeholder-level holding remains. Thinking / reasoning is not scanned either.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -641,6 +649,56 @@ fn emit(out: &mut BytesMut, ev: &SseEvent, v: &Value, changed: bool) {
     } else {
         out.extend_from_slice(&ev.raw);
     }
+}
+
+/// Write the typed path's result for one text field: `new` spliced over the raw JSON string
+/// at `at` (its length `len`) in `data`, or, when the raw string cannot be located, the event
+/// parsed as a `Value` with `new` written at `path` (the stream already consumed the text, so
+/// it must not be pushed again).
+fn write_spliced(
+    out: &mut BytesMut,
+    ev: &SseEvent,
+    data: &str,
+    at: Option<(usize, usize)>,
+    path: &[&str],
+    new: String,
+) -> Result<(), TransformError> {
+    if let Some(spliced) = at.and_then(|(at, len)| chat_view::splice(data, vec![(at, len, &new)])) {
+        rewrite_event(out, ev, &spliced);
+        return Ok(());
+    }
+    let mut v: Value = serde_json::from_str(data).map_err(|_| TransformError::InvalidJson)?;
+    let slot = path.iter().try_fold(&mut v, |v, k| v.get_mut(*k));
+    match slot {
+        Some(slot) => *slot = Value::String(new),
+        None => return Err(TransformError::InvalidJson),
+    }
+    rewrite_event(out, ev, &v.to_string());
+    Ok(())
+}
+
+/// Push the raw JSON string `raw` (a field of `data`) through `st`. Forwards the event as it
+/// is when the text does not change, else writes it with [`write_spliced`].
+fn push_raw(
+    st: &mut StreamText,
+    out: &mut BytesMut,
+    ev: &SseEvent,
+    data: &str,
+    raw: &serde_json::value::RawValue,
+    path: &[&str],
+) -> Result<(), TransformError> {
+    let Some(text) = chat_view::as_str(raw)? else {
+        out.extend_from_slice(&ev.raw);
+        return Ok(());
+    };
+    let mut o = String::with_capacity(text.len());
+    st.push(&text, &mut o);
+    if o == *text {
+        out.extend_from_slice(&ev.raw);
+        return Ok(());
+    }
+    let at = chat_view::offset_in(data, raw).map(|at| (at, raw.get().len()));
+    write_spliced(out, ev, data, at, path, o)
 }
 
 /// Push the string at `v` through `st`; true when the text changed.
@@ -1237,14 +1295,18 @@ impl RKind {
 
 struct RStream {
     st: StreamText,
-    /// The last delta event of this stream (its `delta` replaced when re-used).
-    template: Value,
+    /// The data of the last delta event of this stream, as received (parsed and its `delta`
+    /// replaced when a synthetic delta is made from it).
+    template: String,
     event: Option<String>,
 }
 
 struct ResponsesStream {
     r: Maker,
     streams: HashMap<(String, u64, RKind), RStream>,
+    /// Test switch: every event through the `Value` path (the reference for the typed one).
+    #[cfg(test)]
+    value_only: bool,
 }
 
 fn responses_kind(ty: &str) -> Option<(RKind, bool, &'static str)> {
@@ -1269,6 +1331,57 @@ impl ResponsesStream {
         ResponsesStream {
             r,
             streams: HashMap::new(),
+            #[cfg(test)]
+            value_only: false,
+        }
+    }
+
+    /// The stream of a delta event (created on first use), with the event kept as the
+    /// template of synthetic deltas.
+    fn delta_stream(
+        &mut self,
+        key: (String, u64, RKind),
+        ev: &SseEvent,
+        data: &str,
+    ) -> &mut RStream {
+        let r = &self.r;
+        let escape = key.2.escape();
+        let s = self.streams.entry(key).or_insert_with(|| RStream {
+            st: r.stream(escape),
+            template: String::new(),
+            event: None,
+        });
+        s.template.clear();
+        s.template.push_str(data);
+        s.event.clone_from(&ev.event);
+        s
+    }
+
+    /// The typed path of a delta event (see `delta_view`): no `Value` tree; the event is
+    /// forwarded as it is or with its `delta` spliced.
+    fn event_view(
+        &mut self,
+        ev: &SseEvent,
+        data: &str,
+        d: &delta_view::ResponsesDelta<'_>,
+        out: &mut BytesMut,
+    ) -> Result<(), TransformError> {
+        let Some((kind, true, _)) = responses_kind(&d.ty) else {
+            return Err(TransformError::InvalidJson);
+        };
+        let item = match d.item_id {
+            Some(raw) => chat_view::as_str(raw)?
+                .map(Cow::into_owned)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let s = self.delta_stream((item, d.content_index, kind), ev, data);
+        match d.delta {
+            Some(raw) => push_raw(&mut s.st, out, ev, data, raw, &["delta"]),
+            None => {
+                out.extend_from_slice(&ev.raw);
+                Ok(())
+            }
         }
     }
 
@@ -1290,7 +1403,12 @@ impl ResponsesStream {
             if held.is_empty() {
                 continue;
             }
-            let mut ev = s.template;
+            // The template parsed when it was a delta the typed path accepted; a field the
+            // `Value` model cannot hold (e.g. a number out of range) gives a minimal event.
+            let mut ev = serde_json::from_str::<Value>(&s.template)
+                .ok()
+                .filter(Value::is_object)
+                .unwrap_or_else(|| json!({"item_id": key.0, "content_index": key.1}));
             if let Value::Object(m) = &mut ev {
                 m.insert("delta".into(), Value::String(held));
                 if let Some(seq) = seq {
@@ -1308,6 +1426,19 @@ impl Rewriter for ResponsesStream {
     }
 
     fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError> {
+        #[cfg(test)]
+        let typed = !self.value_only;
+        #[cfg(not(test))]
+        let typed = true;
+        // The event name is only a hint of which events to try the view on.
+        if let (true, Some(data)) = (typed, ev.data.as_deref()) {
+            if ev.event.as_deref().is_none_or(|e| e.ends_with(".delta")) {
+                let is_delta = |t: &str| matches!(responses_kind(t), Some((_, true, _)));
+                if let Some(d) = delta_view::responses(data, is_delta) {
+                    return self.event_view(ev, data, &d, out);
+                }
+            }
+        }
         let Some(mut v) = parse_data(ev)? else {
             out.extend_from_slice(&ev.raw);
             return Ok(());
@@ -1326,15 +1457,9 @@ impl Rewriter for ResponsesStream {
             let ci = v.get("content_index").and_then(Value::as_u64).unwrap_or(0);
             let key = (item, ci, kind);
             if is_delta {
-                let r = &self.r;
-                let s = self.streams.entry(key).or_insert_with(|| RStream {
-                    st: r.stream(kind.escape()),
-                    template: Value::Null,
-                    event: None,
-                });
+                let data = ev.data.as_deref().unwrap_or_default();
+                let s = self.delta_stream(key, ev, data);
                 changed = push_value(&mut s.st, v.get_mut(field));
-                s.template = v.clone();
-                s.event = ev.event.clone();
             } else {
                 self.flush(out, |k| *k == key, seq.as_ref());
                 changed = cx.at(&mut v, field, kind.escape());
@@ -1386,6 +1511,9 @@ struct AnthropicStream {
     r: Maker,
     /// Block index -> restorer (JSON-escaped for `tool_use` blocks).
     streams: HashMap<u64, StreamText>,
+    /// Test switch: every event through the `Value` path (the reference for the typed one).
+    #[cfg(test)]
+    value_only: bool,
 }
 
 impl AnthropicStream {
@@ -1393,6 +1521,35 @@ impl AnthropicStream {
         AnthropicStream {
             r,
             streams: HashMap::new(),
+            #[cfg(test)]
+            value_only: false,
+        }
+    }
+
+    /// The typed path of a `content_block_delta` (see `delta_view`): no `Value` tree; the
+    /// event is forwarded as it is or with its text spliced.
+    fn event_view(
+        &mut self,
+        ev: &SseEvent,
+        data: &str,
+        d: &delta_view::AnthropicDelta<'_>,
+        out: &mut BytesMut,
+    ) -> Result<(), TransformError> {
+        let (escape, field) = match d.kind {
+            delta_view::AnthropicKind::Text => (Escape::None, "text"),
+            delta_view::AnthropicKind::InputJson => (Escape::Json, "partial_json"),
+            delta_view::AnthropicKind::Untouched => {
+                out.extend_from_slice(&ev.raw);
+                return Ok(());
+            }
+        };
+        let st = self.stream(d.index, escape);
+        match d.text {
+            Some(raw) => push_raw(st, out, ev, data, raw, &["delta", field]),
+            None => {
+                out.extend_from_slice(&ev.raw);
+                Ok(())
+            }
         }
     }
 
@@ -1433,6 +1590,22 @@ impl Rewriter for AnthropicStream {
     }
 
     fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError> {
+        #[cfg(test)]
+        let typed = !self.value_only;
+        #[cfg(not(test))]
+        let typed = true;
+        // The event name is only a hint of which events to try the view on.
+        if let (true, Some(data)) = (typed, ev.data.as_deref()) {
+            if ev
+                .event
+                .as_deref()
+                .is_none_or(|e| e == "content_block_delta")
+            {
+                if let Some(d) = delta_view::anthropic(data) {
+                    return self.event_view(ev, data, &d, out);
+                }
+            }
+        }
         let Some(mut v) = parse_data(ev)? else {
             out.extend_from_slice(&ev.raw);
             return Ok(());
@@ -1661,6 +1834,7 @@ impl Rewriter for GeminiStream {
 }
 
 mod chat_view;
+mod delta_view;
 
 #[cfg(test)]
 mod tests;

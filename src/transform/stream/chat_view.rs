@@ -197,7 +197,7 @@ pub(super) fn parse(data: &str) -> Option<Chunk<'_>> {
     serde_json::from_str(data).ok()
 }
 
-fn has_surrogate_escape(data: &str) -> bool {
+pub(super) fn has_surrogate_escape(data: &str) -> bool {
     memchr::memmem::find_iter(data.as_bytes(), b"\\u")
         .any(|i| matches!(data.as_bytes().get(i + 2), Some(b'd' | b'D')))
 }

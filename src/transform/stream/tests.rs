@@ -948,24 +948,7 @@ proptest! {
         let mut value = chat_filter(&r, scan, true);
         let a = feed(&mut typed, up.as_bytes(), &bytes);
         let b = feed(&mut value, up.as_bytes(), &bytes);
-        let (a, b) = (String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
-        // Event by event: the same bytes, or (a text spliced into the upstream's own bytes)
-        // the same JSON as the `Value` path's re-serialized event.
-        let (ea, eb): (Vec<&str>, Vec<&str>) = (a.split("\n\n").collect(), b.split("\n\n").collect());
-        prop_assert_eq!(ea.len(), eb.len(), "{} / {}", a, b);
-        for (x, y) in ea.iter().zip(&eb) {
-            if x != y {
-                let json = |e: &str| -> Option<Value> {
-                    let data: Vec<&str> = e.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
-                    serde_json::from_str(&data.join("\n")).ok()
-                };
-                prop_assert!(json(x).is_some() && json(x) == json(y), "{} / {}", x, y);
-                prop_assert_eq!(
-                    x.lines().filter(|l| !l.starts_with("data: ")).collect::<Vec<_>>(),
-                    y.lines().filter(|l| !l.starts_with("data: ")).collect::<Vec<_>>()
-                );
-            }
-        }
+        same_events(&a, &b)?;
     }
 }
 
@@ -1100,4 +1083,137 @@ fn changed_chat_event_keeps_the_upstream_bytes_around_the_text() {
             Value::String(orig)
         )
     );
+}
+
+/// Two filter outputs, event by event: the same bytes, or (a text spliced into the upstream's
+/// own bytes) the same JSON data as the `Value` path's re-serialized event, with the same
+/// non-data lines.
+fn same_events(a: &[u8], b: &[u8]) -> Result<(), TestCaseError> {
+    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+    let (ea, eb): (Vec<&str>, Vec<&str>) = (a.split("\n\n").collect(), b.split("\n\n").collect());
+    prop_assert_eq!(ea.len(), eb.len(), "{} / {}", a, b);
+    let json = |e: &str| -> Option<Value> {
+        let data: Vec<&str> = e.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
+        serde_json::from_str(&data.join("\n")).ok()
+    };
+    for (x, y) in ea.iter().zip(&eb) {
+        if x != y {
+            prop_assert!(json(x).is_some() && json(x) == json(y), "{} / {}", x, y);
+            prop_assert_eq!(
+                x.lines()
+                    .filter(|l| !l.starts_with("data: "))
+                    .collect::<Vec<_>>(),
+                y.lines()
+                    .filter(|l| !l.starts_with("data: "))
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The Anthropic or Responses filter with the typed delta views, or the `Value` walk only.
+fn delta_filter(
+    endpoint: Endpoint,
+    r: &Restorer,
+    scan: bool,
+    value_only: bool,
+) -> Box<dyn ResponseFilter> {
+    let m = Maker {
+        r: r.clone(),
+        scanner: scan.then(|| Arc::new(FakeKeys) as Arc<dyn TextScanner>),
+    };
+    let p = SseParser::new(DEFAULT_MAX_EVENT);
+    if endpoint == Endpoint::AnthropicMessages {
+        let mut a = AnthropicStream::new(m.clone());
+        a.value_only = value_only;
+        Box::new(SseFilter::new(p, a, &m))
+    } else {
+        let mut rs = ResponsesStream::new(m.clone());
+        rs.value_only = value_only;
+        Box::new(SseFilter::new(p, rs, &m))
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The typed delta views of the Anthropic and Responses streams give the `Value` walk's
+    /// output (spliced events: the same JSON), with and without a scanner, for any split,
+    /// with and without event names, with odd deltas mixed in.
+    #[test]
+    fn delta_views_equal_value_walk(
+        s in segs_with_keys(),
+        frag in prop::collection::vec(any::<usize>(), 0..10),
+        bytes in prop::collection::vec(any::<usize>(), 0..16),
+        scan in any::<bool>(),
+        anthropic in any::<bool>(),
+        nl in 0..3usize,
+        drop_names in any::<bool>(),
+        odd in any::<bool>(),
+    ) {
+        let (_, sanitized, r) = sanitize(&s);
+        let args_json = json!({"q": sanitized}).to_string();
+        let (text, args) = (split_chars(&sanitized, &frag), split_chars(&args_json, &frag));
+        let mut up = if anthropic {
+            anthropic_upstream(NLS[nl], &text, &args, &sanitized)
+        } else {
+            responses_upstream(NLS[nl], &text, &args, &sanitized, &args_json)
+        };
+        if odd {
+            let extra = [
+                r#"{"type":"content_block_delta","index":1.5,"delta":{"type":"text_delta","text":5}}"#,
+                r#"{"type":"content_block_delta","index":1,"delta":{"type":"citations_delta","citation":{"cited_text":"x"}}}"#,
+                r#"{"type":"response.output_text.delta","item_id":7,"content_index":"0","delta":"<"}"#,
+                r#"{"type":"response.output_text.delta","item_id":"msg_1","content_index":0,"delta":null}"#,
+                r#" { "type" : "response.refusal.delta" , "item_id" : "m\u0032" , "delta" : "a <" } "#,
+            ];
+            for e in extra {
+                up += &format!("data: {e}\n\n");
+            }
+        }
+        if drop_names {
+            up = up.lines().filter(|l| !l.starts_with("event:")).collect::<Vec<_>>().join("\n") + "\n";
+        }
+        let endpoint = if anthropic { Endpoint::AnthropicMessages } else { Endpoint::OpenAiResponses };
+        let mut typed = delta_filter(endpoint, &r, scan, false);
+        let mut value = delta_filter(endpoint, &r, scan, true);
+        let a = feed(typed.as_mut(), up.as_bytes(), &bytes);
+        let b = feed(value.as_mut(), up.as_bytes(), &bytes);
+        same_events(&a, &b)?;
+    }
+}
+
+/// The typed delta paths engage: a changed Anthropic / Responses delta keeps the upstream's
+/// bytes (spacing, other fields) around the restored text.
+#[test]
+fn changed_delta_events_keep_the_upstream_bytes_around_the_text() {
+    let (orig, sanitized, r) =
+        sanitize(&[Seg::Text("Hi ".into()), Seg::Val(0), Seg::Text("!".into())]);
+    for (endpoint, name, template) in [
+        (
+            Endpoint::AnthropicMessages,
+            "content_block_delta",
+            r#"{ "type" : "content_block_delta", "index" : 1, "delta" : { "type" : "text_delta", "text" : TEXT } }"#,
+        ),
+        (
+            Endpoint::OpenAiResponses,
+            "response.output_text.delta",
+            r#"{ "type" : "response.output_text.delta", "item_id" : "m", "delta" : TEXT, "sequence_number" : 3 }"#,
+        ),
+    ] {
+        let data = template.replace("TEXT", &Value::String(sanitized.clone()).to_string());
+        let mut f = delta_filter(endpoint, &r, false, false);
+        let mut out = BytesMut::new();
+        f.chunk(
+            format!("event: {name}\ndata: {data}\n\n").as_bytes(),
+            &mut out,
+        )
+        .unwrap();
+        let want = template.replace("TEXT", &Value::String(orig.clone()).to_string());
+        assert_eq!(
+            String::from_utf8(out.to_vec()).unwrap(),
+            format!("event: {name}\ndata: {want}\n\n")
+        );
+    }
 }

@@ -22,8 +22,11 @@
 
 use std::borrow::Cow;
 
+use std::sync::OnceLock;
+
 use super::util::{
-    b64_decode, classes, entropy, finding, is_env_var_name, is_placeholder, run_left,
+    b64_decode, classes, contains_bytes, entropy, finding, is_env_var_name, is_placeholder,
+    run_left, WordSet,
 };
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
@@ -390,66 +393,112 @@ fn words(key: &str) -> Vec<&str> {
     out
 }
 
-fn in_list(w: &str, list: &[&str]) -> bool {
+/// The word lists of [`classify`] as [`WordSet`]s (built on first use).
+struct Lists {
+    excluded_last: WordSet,
+    excluded_any: WordSet,
+    password: WordSet,
+    secret: WordSet,
+    key_qualifiers: WordSet,
+}
+
+fn lists() -> &'static Lists {
+    static LISTS: OnceLock<Lists> = OnceLock::new();
+    LISTS.get_or_init(|| Lists {
+        excluded_last: WordSet::new(EXCLUDED_LAST),
+        excluded_any: WordSet::new(EXCLUDED_ANY),
+        password: WordSet::new(PASSWORD_WORDS),
+        secret: WordSet::new(SECRET_WORDS),
+        key_qualifiers: WordSet::new(KEY_QUALIFIERS),
+    })
+}
+
+/// `w` is in `list` (ASCII case-insensitive; a non-ASCII word also by its Unicode lower
+/// case). `set` is `list` as a [`WordSet`], used for ASCII words (nearly all).
+fn in_list(w: &str, list: &[&str], set: &WordSet) -> bool {
     if w.is_ascii() {
-        return list.iter().any(|x| x.eq_ignore_ascii_case(w));
+        return set.contains_ignore_ascii_case(w.as_bytes());
     }
     let lower = w.to_lowercase();
     list.iter()
         .any(|x| x.eq_ignore_ascii_case(w) || lower == *x)
 }
 
+/// Longest key lower-cased on the stack by [`classify`] (longer ones use the heap).
+const COMPACT_MAX: usize = 2 * MAX_KEY + 32;
+
 /// Classify a key (already stripped of leading dashes/quotes).
 fn classify(key: &str) -> Option<Kind> {
-    // Lower-cased alphanumerics of the key (an ASCII key, the common case, byte-wise).
-    let compact: String = if key.is_ascii() {
-        key.bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|c| char::from(c.to_ascii_lowercase()))
-            .collect()
+    // Lower-cased alphanumerics of the key (an ASCII key, the common case, byte-wise and on
+    // the stack).
+    let mut buf = [0u8; COMPACT_MAX];
+    let heap: String;
+    let compact: &[u8] = if key.is_ascii() && key.len() <= COMPACT_MAX {
+        let mut n = 0;
+        for &c in key.as_bytes() {
+            if c.is_ascii_alphanumeric() {
+                if let Some(slot) = buf.get_mut(n) {
+                    *slot = c.to_ascii_lowercase();
+                    n += 1;
+                }
+            }
+        }
+        buf.get(..n).unwrap_or_default()
     } else {
-        key.to_lowercase()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect()
+        heap = if key.is_ascii() {
+            key.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|c| char::from(c.to_ascii_lowercase()))
+                .collect()
+        } else {
+            key.to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect()
+        };
+        heap.as_bytes()
     };
-    if compact == "privatekeyid" {
+    let has = |needle: &str| contains_bytes(compact, needle.as_bytes());
+    if compact == b"privatekeyid" {
         return Some(Kind::Secret);
     }
-    if compact == "accountkey" || compact == "sharedaccesskey" {
+    if compact == b"accountkey" || compact == b"sharedaccesskey" {
         return Some(Kind::AzureKey);
     }
-    if compact == "auth" {
+    if compact == b"auth" {
         return Some(Kind::DockerAuth);
     }
+    let l = lists();
     let ws = words(key);
     let last = ws.last()?;
-    if in_list(last, EXCLUDED_LAST) || ws.iter().any(|w| in_list(w, EXCLUDED_ANY)) {
-        return None;
-    }
-    if compact.contains("publickey")
-        || compact.contains("keyid")
-        || compact.ends_with("keyname")
-        || compact.contains("csrf")
-        || compact.contains("xsrf")
+    if in_list(last, EXCLUDED_LAST, &l.excluded_last)
+        || ws.iter().any(|w| in_list(w, EXCLUDED_ANY, &l.excluded_any))
     {
         return None;
     }
-    if ws.iter().any(|w| in_list(w, PASSWORD_WORDS))
-        || compact.contains("password")
-        || compact.contains("passwd")
-        || compact.contains("motdepasse")
-        || compact.contains("palavrapasse")
+    if has("publickey")
+        || has("keyid")
+        || compact.ends_with(b"keyname")
+        || has("csrf")
+        || has("xsrf")
+    {
+        return None;
+    }
+    if ws.iter().any(|w| in_list(w, PASSWORD_WORDS, &l.password))
+        || has("password")
+        || has("passwd")
+        || has("motdepasse")
+        || has("palavrapasse")
     {
         return Some(Kind::Password);
     }
-    if ws.iter().any(|w| in_list(w, SECRET_WORDS)) {
+    if ws.iter().any(|w| in_list(w, SECRET_WORDS, &l.secret)) {
         return Some(Kind::Secret);
     }
     for (i, w) in ws.iter().enumerate() {
         if w.eq_ignore_ascii_case("key") || w.eq_ignore_ascii_case("keys") {
             if let Some(prev) = i.checked_sub(1).and_then(|p| ws.get(p)) {
-                if in_list(prev, KEY_QUALIFIERS) {
+                if in_list(prev, KEY_QUALIFIERS, &l.key_qualifiers) {
                     return Some(Kind::Secret);
                 }
             }
@@ -458,9 +507,9 @@ fn classify(key: &str) -> Option<Kind> {
     // Compound single words: `apikey`, `secretkey`, `clientsecret`, `xapikey`, `dbpassword`.
     if SECRET_WORDS
         .iter()
-        .any(|s| compact.ends_with(s) && s.len() >= 6)
-        || compact.ends_with("token")
-        || compact.ends_with("secret")
+        .any(|s| s.len() >= 6 && compact.ends_with(s.as_bytes()))
+        || compact.ends_with(b"token")
+        || compact.ends_with(b"secret")
     {
         return Some(Kind::Secret);
     }
@@ -744,8 +793,9 @@ fn score_value(
     if v.is_empty() || is_placeholder(v) {
         return None;
     }
-    let lower = v.to_ascii_lowercase();
-    if TYPE_NAMES.contains(&lower.as_str()) || v.contains("://") {
+    // TYPE_NAMES are lower-case: equal ignoring ASCII case is equal after lower-casing.
+    if TYPE_NAMES.iter().any(|t| t.eq_ignore_ascii_case(v)) || contains_bytes(v.as_bytes(), b"://")
+    {
         return None;
     }
     if !quoted {
@@ -796,7 +846,11 @@ fn score_value(
             Some(0.92)
         }
         Kind::Secret => {
-            if v.len() < 10 || number_only || entropy(v) < entropy_floor(v) {
+            if v.len() < 10 || number_only {
+                return None;
+            }
+            let h = entropy(v);
+            if h < entropy_floor(v) {
                 return None;
             }
             let mixed = (lo as u8 + up as u8 + digit as u8 + other as u8) >= 2;
@@ -811,7 +865,7 @@ fn score_value(
             if copula {
                 return Some(0.6);
             }
-            if v.len() >= 16 && entropy(v) >= 3.5 {
+            if v.len() >= 16 && h >= 3.5 {
                 Some(0.8)
             } else {
                 Some(0.7)
@@ -843,8 +897,17 @@ pub fn is_own_placeholder_name(s: &str) -> bool {
 
 /// Lower-case alphabetic words joined by `-`/`_`/`.` (`my-secret-name`): a name, not a value.
 fn is_word_list(v: &str) -> bool {
-    v.split(['-', '_', '.'])
-        .all(|w| !w.is_empty() && w.bytes().all(|c| c.is_ascii_lowercase()))
+    // Byte-wise: every piece between separators non-empty and ASCII lower-case (a non-ASCII
+    // char has no ASCII bytes, so it fails either way).
+    let mut prev_sep = true;
+    for c in v.bytes() {
+        let sep = matches!(c, b'-' | b'_' | b'.');
+        if (sep && prev_sep) || !(sep || c.is_ascii_lowercase()) {
+            return false;
+        }
+        prev_sep = sep;
+    }
+    !prev_sep
 }
 
 /// `a.b`, `self.password`, `settings.DB.password` (identifiers joined by dots).
@@ -863,6 +926,23 @@ fn is_member_access(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_list_bytewise_agrees_with_split() {
+        let split = |v: &str| {
+            v.split(['-', '_', '.'])
+                .all(|w| !w.is_empty() && w.bytes().all(|c| c.is_ascii_lowercase()))
+        };
+        for v in [
+            "", "a", "-", "a-b", "a--b", "-a", "a-", "my-secret-name", "db_credentials", "a.b_c-d",
+            "aB", "a1", "é", "a-é", "abc.", ".abc", "a_-b", "x",
+        ] {
+            assert_eq!(is_word_list(v), split(v), "{v:?}");
+        }
+        for t in TYPE_NAMES {
+            assert_eq!(*t, t.to_ascii_lowercase(), "{t}");
+        }
+    }
     use crate::detect::Engine;
 
     fn vals(text: &str) -> Vec<(String, &str)> {

@@ -1,7 +1,9 @@
 //! Small shared helpers for the secret detectors: character classes, bounded windows on char
 //! boundaries, entropy, placeholder and reference rejection (DETECTORS.md §3), base64.
 //!
-//! Never allocates on the common path except for base64 decodes of short, bounded inputs.
+//! Never allocates on the common path except for base64 decodes of short, bounded inputs
+//! (placeholder checks lower-case values up to 128 bytes on the stack; word lists are
+//! [`WordSet`]s, one binary search per lookup). Entropy visits only the bytes present.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -96,26 +98,113 @@ pub fn run_left(bytes: &[u8], to: usize, max: usize, f: impl Fn(u8) -> bool) -> 
 }
 
 /// Shannon entropy in bits per byte.
+///
+/// The terms are summed in ascending byte order, as a scan over all 256 counters would; a
+/// bit set of the bytes present visits only those (a value has a few dozen distinct bytes).
 pub fn entropy(s: &str) -> f64 {
     let b = s.as_bytes();
     if b.is_empty() {
         return 0.0;
     }
     let mut counts = [0u32; 256];
+    let mut present = [0u64; 4];
     for &c in b {
-        if let Some(slot) = counts.get_mut(c as usize) {
-            *slot += 1;
-        }
+        counts[usize::from(c)] += 1;
+        present[usize::from(c >> 6)] |= 1 << (c & 63);
     }
     let n = b.len() as f64;
-    counts
+    let counts = &counts;
+    present
         .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = f64::from(c) / n;
+        .enumerate()
+        .flat_map(|(w, &bits)| BitIter(bits).map(move |i| w * 64 + i))
+        .map(|i| {
+            let p = f64::from(counts[i]) / n;
             -p * p.log2()
         })
         .sum()
+}
+
+/// Set bits of a word, lowest first.
+struct BitIter(u64);
+
+impl Iterator for BitIter {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let i = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        Some(i)
+    }
+}
+
+/// True if `needle` (non-empty) occurs in `hay`: a plain scan, cheaper than a substring
+/// searcher's set-up on the short keys and values the secret detectors look at.
+pub fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if hay.len() < needle.len() {
+        return false;
+    }
+    (0..=hay.len() - needle.len()).any(|i| hay[i] == first && hay[i + 1..].starts_with(rest))
+}
+
+/// Longest word packed by [`WordSet`] (one byte per char, the length in the top byte).
+const PACKED_MAX: usize = 15;
+
+/// `w` lower-cased (ASCII) and packed into one integer with its length; `None` when empty or
+/// longer than [`PACKED_MAX`]. Two words of at most that length pack equal exactly when they
+/// are equal ignoring ASCII case.
+fn pack(w: &[u8]) -> Option<u128> {
+    if w.is_empty() || w.len() > PACKED_MAX {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    for (slot, &c) in bytes.iter_mut().zip(w) {
+        *slot = c.to_ascii_lowercase();
+    }
+    bytes[15] = w.len() as u8;
+    Some(u128::from_le_bytes(bytes))
+}
+
+/// A word list for case-insensitive membership tests: one binary search over packed words
+/// instead of one comparison per entry. Same answers as comparing every entry with
+/// `eq_ignore_ascii_case`.
+pub struct WordSet {
+    packed: Vec<u128>,
+    /// Entries that do not pack (too long, or not ASCII): compared one by one.
+    rest: Vec<&'static str>,
+}
+
+impl WordSet {
+    pub fn new(list: &[&'static str]) -> WordSet {
+        let mut packed = Vec::new();
+        let mut rest = Vec::new();
+        for &x in list {
+            match pack(x.as_bytes()).filter(|_| x.is_ascii()) {
+                Some(p) => packed.push(p),
+                None => rest.push(x),
+            }
+        }
+        packed.sort_unstable();
+        packed.dedup();
+        WordSet { packed, rest }
+    }
+
+    /// `list.iter().any(|x| x.as_bytes().eq_ignore_ascii_case(w))` for the list it was
+    /// built from.
+    pub fn contains_ignore_ascii_case(&self, w: &[u8]) -> bool {
+        // An ASCII entry equals `w` ignoring ASCII case only with the same length, so a
+        // word that does not pack matches none of the packed entries.
+        pack(w).is_some_and(|p| self.packed.binary_search(&p).is_ok())
+            || self
+                .rest
+                .iter()
+                .any(|x| x.as_bytes().eq_ignore_ascii_case(w))
+    }
 }
 
 /// Character classes present: (lower, upper, digit, other).
@@ -137,23 +226,22 @@ pub fn classes(s: &str) -> (bool, bool, bool, bool) {
 
 /// One repeated char, or an ascending/descending run of digits or letters (`123456`,
 /// `abcdef`), or a keyboard row.
-pub fn is_run_or_sequence(s: &str) -> bool {
-    let b = s.as_bytes();
+///
+/// `lb` is `b` lower-cased (ASCII), which the caller already has.
+fn run_or_sequence_lower(b: &[u8], lb: &[u8]) -> bool {
     let Some(&first) = b.first() else {
         return true;
     };
     if b.iter().all(|&c| c == first) {
         return true;
     }
-    let lower = s.to_ascii_lowercase();
-    let lb = lower.as_bytes();
     let step_up = lb.windows(2).all(|w| w[1] == w[0].wrapping_add(1));
     let step_down = lb.windows(2).all(|w| w[1].wrapping_add(1) == w[0]);
     if (step_up || step_down) && lb.iter().all(|c| c.is_ascii_alphanumeric()) {
         return true;
     }
     const ROWS: [&str; 4] = ["qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890"];
-    lb.len() >= 4 && ROWS.iter().any(|r| r.starts_with(lower.as_str()))
+    lb.len() >= 4 && ROWS.iter().any(|r| r.as_bytes().starts_with(lb))
 }
 
 /// Words that are never secrets on their own (§3 dummy values), compared lower-case.
@@ -300,8 +388,21 @@ pub fn is_placeholder_in(value: &str, include_test_values: bool) -> bool {
     if v.len() < 3 {
         return true;
     }
-    let lower = v.to_ascii_lowercase();
-    if DUMMIES.contains(&lower.as_str()) {
+    // `v` lower-cased (ASCII), on the stack for the common short value.
+    let mut buf = [0u8; LOWER_MAX];
+    let heap: Vec<u8>;
+    let lower: &[u8] = match buf.get_mut(..v.len()) {
+        Some(slot) => {
+            slot.copy_from_slice(v.as_bytes());
+            slot.make_ascii_lowercase();
+            slot
+        }
+        None => {
+            heap = v.as_bytes().to_ascii_lowercase();
+            &heap
+        }
+    };
+    if is_dummy(lower) {
         return true;
     }
     let first = v.as_bytes().first().copied().unwrap_or(b' ');
@@ -316,10 +417,14 @@ pub fn is_placeholder_in(value: &str, include_test_values: bool) -> bool {
     ) {
         return true;
     }
-    if contains_marker(&lower) {
+    if contains_marker(lower) {
         return true;
     }
-    if !include_test_values && DOC_EXAMPLE_MARKERS.iter().any(|m| lower.contains(m)) {
+    if !include_test_values
+        && DOC_EXAMPLE_MARKERS
+            .iter()
+            .any(|m| contains_bytes(lower, m.as_bytes()))
+    {
         return true;
     }
     // Masks: only x/X/*/#/•/-/_/. (at least 3 of them).
@@ -332,22 +437,35 @@ pub fn is_placeholder_in(value: &str, include_test_values: bool) -> bool {
     if contains_mask_run(v) {
         return true;
     }
-    if lower.ends_with("here") && (lower.contains("key") || lower.contains("token")) {
+    if lower.ends_with(b"here")
+        && (contains_bytes(lower, b"key") || contains_bytes(lower, b"token"))
+    {
         return true;
     }
-    if is_run_or_sequence(v) {
+    if run_or_sequence_lower(v.as_bytes(), lower) {
         return true;
     }
     false
 }
 
+/// `DUMMIES.contains(&lower)` for an ASCII-lower-cased value (the entries are lower-case, so
+/// equality ignoring ASCII case is equality).
+fn is_dummy(lower: &[u8]) -> bool {
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| WordSet::new(DUMMIES))
+        .contains_ignore_ascii_case(lower)
+}
+
+/// Values up to this length are lower-cased on the stack by [`is_placeholder_in`].
+const LOWER_MAX: usize = 128;
+
 /// `MARKERS.iter().any(|m| lower.contains(m))` in one automaton pass (one substring search per
 /// marker costs ~9k instructions per value).
-fn contains_marker(lower: &str) -> bool {
+fn contains_marker(lower: &[u8]) -> bool {
     static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     match AC.get_or_init(|| AhoCorasick::new(MARKERS).ok()) {
         Some(ac) => ac.is_match(lower),
-        None => MARKERS.iter().any(|m| lower.contains(m)),
+        None => MARKERS.iter().any(|m| contains_bytes(lower, m.as_bytes())),
     }
 }
 
@@ -392,6 +510,121 @@ pub fn finding(entity: Entity, start: usize, end: usize, score: f32, det: &'stat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The entropy before the bit-set walk: every counter, ascending.
+    fn entropy_all_counters(s: &str) -> f64 {
+        let b = s.as_bytes();
+        if b.is_empty() {
+            return 0.0;
+        }
+        let mut counts = [0u32; 256];
+        for &c in b {
+            counts[c as usize] += 1;
+        }
+        let n = b.len() as f64;
+        counts
+            .iter()
+            .filter(|&&c| c > 0)
+            .map(|&c| {
+                let p = f64::from(c) / n;
+                -p * p.log2()
+            })
+            .sum()
+    }
+
+    #[test]
+    fn entropy_bit_identical_to_full_scan() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for i in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = i % 70;
+            let s: String = (0..len)
+                .map(|k| {
+                    let v = (x >> (k % 57)) as u32 ^ (k as u32).wrapping_mul(2654435761);
+                    char::from_u32(32 + v % (if i % 3 == 0 { 200 } else { 95 })).unwrap_or('x')
+                })
+                .collect();
+            assert_eq!(
+                entropy(&s).to_bits(),
+                entropy_all_counters(&s).to_bits(),
+                "{s:?}"
+            );
+        }
+        assert_eq!(
+            entropy("é\u{ff}\u{100}").to_bits(),
+            entropy_all_counters("é\u{ff}\u{100}").to_bits()
+        );
+    }
+
+    #[test]
+    fn contains_bytes_is_substring_search() {
+        for (h, n) in [
+            ("abc", "b"),
+            ("abc", "abc"),
+            ("abc", "abcd"),
+            ("abc", "c"),
+            ("aab", "ab"),
+            ("", "a"),
+            ("x://y", "://"),
+            ("exampl", "example"),
+            ("an example", "example"),
+            ("a", ""),
+        ] {
+            assert_eq!(
+                contains_bytes(h.as_bytes(), n.as_bytes()),
+                h.contains(n),
+                "{h} {n}"
+            );
+        }
+    }
+
+    #[test]
+    fn word_set_agrees_with_linear_compare() {
+        let list: &[&'static str] = &[
+            "id",
+            "name",
+            "contraseña",
+            "secretaccesskey",
+            "averyveryverylongword",
+            "a",
+            "n/a",
+            "optional[str]",
+        ];
+        let set = WordSet::new(list);
+        for w in [
+            "ID",
+            "Id",
+            "id",
+            "i",
+            "ids",
+            "NAME",
+            "nam",
+            "contraseña",
+            "CONTRASEÑA",
+            "contrasena",
+            "SecretAccessKey",
+            "secretaccesskeys",
+            "AveryVeryVeryLongWord",
+            "averyveryverylongwor",
+            "",
+            "A",
+            "b",
+            "N/A",
+            "Optional[STR]",
+            "é",
+        ] {
+            let linear = list
+                .iter()
+                .any(|x| x.as_bytes().eq_ignore_ascii_case(w.as_bytes()));
+            assert_eq!(set.contains_ignore_ascii_case(w.as_bytes()), linear, "{w}");
+        }
+        // `is_dummy` relies on lower-case entries.
+        for d in DUMMIES {
+            assert_eq!(*d, d.to_ascii_lowercase(), "{d}");
+        }
+    }
 
     #[test]
     fn placeholders() {

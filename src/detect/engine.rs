@@ -31,10 +31,10 @@
 //! Measured with callgrind on the criterion corpora of `benches/detect.rs` (4 MiB each,
 //! steady state, `examples/bench_corpus_profile.rs`: `valgrind --tool=callgrind
 //! --toggle-collect='*bench_corpus_profile*measured*' target/release/examples/bench_corpus_profile
-//! clean all 1`): clean 50.0 instructions/byte (was 54.7), mixed 73.1 (was 81.7). Clean: literal
-//! DFA ~8.7/byte, digit-run pass and per-class hit lists ~10/byte, then the `min_digits: 1`
-//! PII validators (IP 32.4 M instructions, MAC 21.8 M, crypto wallets 18.8 M for ~287k digit
-//! runs), BSN 9.8 M, phone 8.6 M, codice fiscale 6.1 M, IBAN 5.4 M; natural-language and
+//! clean all 1`): clean 49.2 instructions/byte (50.3 at the start of session 4, was 54.7),
+//! mixed 74.2 (was 81.7). Clean: literal DFA ~8.7/byte, digit-run pass and per-class hit lists
+//! ~10/byte, then the `min_digits: 1` PII validators (IP 32.9 M instructions, MAC 21.8 M,
+//! crypto wallets 15.7 M for ~287k digit runs), BSN 9.8 M, phone 8.6 M, codice fiscale 6.1 M, IBAN 5.4 M; natural-language and
 //! secret detectors ~1.5/byte. Mixed adds the secret assignments (35 M: key classification and
 //! value scoring), phone validation (23 M) and the natural-language detectors (~20 M). The fixed
 //! cost of a scan with caller-owned scratch on a 19-byte text without findings is ~2.6k

@@ -2,14 +2,17 @@
 //! (bech32 `bc1q…` / bech32m `bc1p…`), Ethereum (EIP-55).
 //!
 //! Trigger: digit runs only — the `0` of `0x`, the `1` of `bc1` and the digits of any base58
-//! address (a hit is dropped in O(1) unless a letter touches it; then the alphanumeric word
-//! around it is examined once). Checksummed forms score 0.95. An all-lower/all-upper
+//! address. A hit is dropped after a few bytes unless it starts `0x`, or a letter touches it
+//! and the alphanumeric word it is in starts `1`/`3` (the start found walking back at most 35
+//! bytes) or with `bc` right before the run; then the word around it is examined once.
+//! Measured (clean criterion corpus, see `pii/mod.rs`): 18.8 → 15.7 M instructions, most of
+//! the digit runs of log lines (UUIDs, timestamps) now rejected without scanning their word. Checksummed forms score 0.95. An all-lower/all-upper
 //! Ethereum address carries no checksum and is common in contract code, so it needs a wallet
 //! context word (0.8); a mixed-case one failing EIP-55 is rejected.
 
 use std::borrow::Cow;
 
-use super::util::{alnum_span, byte_at, byte_before, is_word, Keywords};
+use super::util::{alnum_span, byte_at, byte_before, in_class, is_word, Keywords, ALNUM};
 use crate::detect::checks::{btc_base58_address_valid, btc_segwit_address_valid, eip55_valid};
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
@@ -94,6 +97,29 @@ impl Detector for CryptoWalletDetector {
             // without a letter on either side of the run it is done before any scanning.
             let letter_left = byte_before(b, s).is_some_and(|c| c.is_ascii_alphabetic());
             if !letter_left && !byte_at(b, h.end).is_some_and(|c| c.is_ascii_alphabetic()) {
+                continue;
+            }
+            // Exact pre-reject: a word the checks below accept starts with `1`/`3` (base58,
+            // at most 35 bytes) or `bc1` (SegWit, the `1` being this run). Without a letter
+            // before the run the word starts at it; otherwise find its start walking back at
+            // most 35 bytes. A run rejected here would have covered its word, but every later
+            // run of that word finds the same start and is rejected too, and none of them
+            // starts `0x` (it follows a letter). Most digit runs of logs (UUIDs, timestamps)
+            // end here without the forward scan of the word.
+            if letter_left {
+                let back = &b[s.saturating_sub(35)..s];
+                let ws = s - back
+                    .iter()
+                    .rev()
+                    .take_while(|&&c| in_class(c, ALNUM))
+                    .count();
+                let legacy = s - ws < 35 && matches!(b[ws], b'1' | b'3');
+                let segwit =
+                    s - ws == 2 && b[s] == b'1' && b[ws] | 0x20 == b'b' && b[ws + 1] | 0x20 == b'c';
+                if !legacy && !segwit {
+                    continue;
+                }
+            } else if !matches!(b[s], b'1' | b'3') {
                 continue;
             }
             let first_end = b[s..h.end]

@@ -32,7 +32,8 @@
 //! `/`, too long a digit group) when the token cannot extend past it. The v4 path checks the
 //! address class (private ranges are not reported by default) before the context look-ups, and
 //! token extensions walk bounded slices. Measured (criterion clean corpus, see `pii/mod.rs`):
-//! IP 54.5 → 40.8 → 32.4 M, MAC 34.6 → 28.6 → 21.8 M instructions.
+//! IP 54.5 → 40.8 → 33.5 → 32.9 M (dots counted eight bytes at a time), MAC 34.6 → 28.6 →
+//! 21.8 M instructions.
 
 use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -373,8 +374,7 @@ impl Detector for IpDetector {
         let b = cx.bytes();
         for h in hits {
             // A dotted quad is one digit run with ≥ 4 digits and 3 dots.
-            if h.end - h.start >= 7 && b[h.start..h.end].iter().filter(|&&c| c == b'.').count() >= 3
-            {
+            if h.end - h.start >= 7 && dots(&b[h.start..h.end]) >= 3 {
                 self.v4(cx, h, &mut groups, out);
             }
             if h.start >= v6_covered {
@@ -382,6 +382,23 @@ impl Detector for IpDetector {
             }
         }
     }
+}
+
+/// Number of `.` in `t`, eight bytes per step: in `x = w ^ '.'s`, a byte is zero exactly when
+/// its high bit stays clear in `((x & 0x7f..) + 0x7f..) | x` (no carry crosses bytes).
+fn dots(t: &[u8]) -> u32 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = t.chunks_exact(8);
+    let mut n = 0;
+    for c in &mut chunks {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(c);
+        let x = u64::from_le_bytes(a) ^ (LO * u64::from(b'.'));
+        let nonzero = (((x & !HI) + !HI) | x) & HI;
+        n += (!nonzero & HI).count_ones();
+    }
+    n + chunks.remainder().iter().filter(|&&c| c == b'.').count() as u32
 }
 
 /// True when the digit run `t` (digits joined by single ` `, `-`, `.`, `/`) cannot lie inside
@@ -550,6 +567,17 @@ mod tests {
                 let slow = t[s.saturating_sub(5)..s].contains(&b':')
                     || t[e..(e + 5).min(t.len())].contains(&b':');
                 assert_eq!(colon_within_5(t, s, e), slow, "{s} {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn dots_match_byte_count() {
+        let t = b"1.2.3.4..x.7/8.9-0.....a.b.c.d.e.f.g.h.\xae.\x2e";
+        for s in 0..t.len() {
+            for e in s..=t.len() {
+                let slow = t[s..e].iter().filter(|&&c| c == b'.').count() as u32;
+                assert_eq!(dots(&t[s..e]), slow, "{s} {e}");
             }
         }
     }

@@ -15,8 +15,9 @@
 //! Cost: three date regexes per cue window (80 bytes); the month-first date is matched by hand
 //! at the window's first digit ([`DobDetector::mdy_at`]) instead of running its regex, whose
 //! Unicode `\b` sent the regex crate off its lazy DFA on non-ASCII text: the detector went
-//! from 9.0M to 5.8M instructions on the 4 MiB mixed corpus (callgrind). What remains is
-//! mostly the day-first regex, on the same backtracking fallback.
+//! from 9.0M to 5.8M instructions on the 4 MiB mixed corpus (callgrind). ~3.5M of what
+//! remains is the regex crate's bounded backtracker (not yet attributed to one of the other
+//! regexes; the day-first one has the same Unicode `\b`).
 
 use std::borrow::Cow;
 use std::sync::OnceLock;

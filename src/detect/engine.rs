@@ -442,11 +442,21 @@ impl Engine {
             let Some(v) = hits.get_mut(d as usize) else {
                 return;
             };
-            if v.is_empty() {
-                touched.push(d);
-            }
             let key = |h: &Hit| (h.start, h.end, h.trigger);
             let k = key(&hit);
+            // Common case: the hit sorts last (or is the list's first).
+            match v.last() {
+                None => {
+                    touched.push(d);
+                    v.push(hit);
+                    return;
+                }
+                Some(p) if key(p) <= k => {
+                    v.push(hit);
+                    return;
+                }
+                Some(_) => {}
+            }
             let mut i = v.len();
             while i > 0 && v.get(i - 1).is_some_and(|p| key(p) > k) {
                 i -= 1;

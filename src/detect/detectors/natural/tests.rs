@@ -1071,13 +1071,22 @@ fn long_single_line_stays_linear() {
     let unit = "Hi John, name: X, 12 Main St, DOB 1/2/1990, passport 123456789; ";
     let small: String = unit.repeat(200);
     let big: String = unit.repeat(2000);
-    direct_scan(unit); // build the fixtures outside the timings
-    let t = std::time::Instant::now();
-    let n_small = direct_scan(&small);
-    let t_small = t.elapsed();
-    let t = std::time::Instant::now();
-    let n_big = direct_scan(&big);
-    let t_big = t.elapsed();
+    // Build the fixtures outside the timings.
+    direct_scan(unit);
+    // The fastest of a few runs each: a run preempted by other work on a shared machine does
+    // not decide the outcome (one preempted run made this test flaky under parallel builds).
+    let fastest = |text: &str| {
+        (0..5)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                let n = direct_scan(text);
+                (t.elapsed(), n)
+            })
+            .min()
+            .unwrap()
+    };
+    let (t_small, n_small) = fastest(&small);
+    let (t_big, n_big) = fastest(&big);
     println!("200 units: {t_small:?} ({n_small} findings); 2000 units: {t_big:?} ({n_big})");
     assert!(n_big >= 10 * n_small - 10);
     // 10x the input should cost about 10x, far from 100x (generous for a shared machine).

@@ -12,7 +12,8 @@
 //! # Cost model
 //! A scan is one overlapping Aho-Corasick pass over the text (every occurrence of every
 //! literal, overlaps included) in a hand-rolled DFA loop whose cost per byte does not depend
-//! on the number of literals: ~6.5 instructions/byte in the loop, ~8.7/byte with the hits
+//! on the number of literals: ~7.0 instructions/byte with the hits on the clean corpus (a
+//! match flag in every transition entry is tested once per 8 bytes; was ~8.7 with a test per byte)
 //! (631 distinct built-in literals; a general automaton with prefilter paid ~18/byte for the
 //! skip pass plus ~2.6/byte of overlapping re-search: that many literals disable its
 //! prefilter). When a detector asks for digit runs, one more scan finds ASCII digits eight
@@ -31,13 +32,14 @@
 //! Measured with callgrind on the criterion corpora of `benches/detect.rs` (4 MiB each,
 //! steady state, `examples/bench_corpus_profile.rs`: `valgrind --tool=callgrind
 //! --toggle-collect='*bench_corpus_profile*measured*' target/release/examples/bench_corpus_profile
-//! clean all 1`): clean 49.2 instructions/byte (50.3 at the start of session 4, was 54.7),
-//! mixed 74.2 (was 81.7). Clean: literal DFA ~8.7/byte, digit-run pass and per-class hit lists
-//! ~10/byte, then the `min_digits: 1` PII validators (IP 32.9 M instructions, MAC 21.8 M,
-//! crypto wallets 15.7 M for ~287k digit runs), BSN 9.8 M, phone 8.6 M, codice fiscale 6.1 M, IBAN 5.4 M; natural-language and
-//! secret detectors ~1.5/byte. Mixed adds the secret assignments (35 M: key classification and
-//! value scoring), phone validation (23 M) and the natural-language detectors (~20 M). The fixed
-//! cost of a scan with caller-owned scratch on a 19-byte text without findings is ~2.6k
+//! clean all 1`): clean 44.8 instructions/byte (50.3 at the start of session 4, 54.7 before
+//! session 3), mixed 65.9 (73.8, 81.7). Clean: literal DFA ~7/byte, digit-run pass and
+//! per-class hit lists ~10/byte, then the `min_digits: 1` PII validators (IP ~33 M
+//! instructions, MAC ~22 M, crypto wallets ~16 M for ~287k digit runs), the grouped national
+//! IDs ~27 M, phone ~5 M; natural-language and secret detectors ~1/byte. Mixed adds the secret
+//! assignments (~26 M: key classification and value scoring), phone validation (~20 M) and the
+//! natural-language detectors (~15 M). Per-change figures: `bench/results/2026-11-24-session4.md`.
+//! The fixed cost of a scan with caller-owned scratch on a 19-byte text without findings is ~2.6k
 //! instructions (was 8.5k; `bench_corpus_profile tiny all 1000`).
 //!
 //! # API

@@ -19,8 +19,8 @@
 //! one steady-state scan of the 4 MiB criterion corpus of `benches/detect.rs`, command in
 //! `examples/bench_corpus_profile.rs`): the PII family costs 28.6 instructions/byte on clean
 //! text (33.5 before the IP/MAC fast paths, 53.2 before the exact digit-run prefilters) and
-//! 31.6 on the mixed corpus (37.3, 55.1); the whole catalogue 50.0 (clean) and 73.1 (mixed),
-//! engine included (see `engine.rs`). The clean corpus has ~0.07 digit runs per byte, so the
+//! 31.6 on the mixed corpus (37.3, 55.1); the whole catalogue 50.0 (clean) and 73.1 (mixed) at
+//! the end of session 3, 44.8 and 65.9 after session 4, engine included (see `engine.rs`). The clean corpus has ~0.07 digit runs per byte, so the
 //! `min_digits: 1` detectors dominate: IP 32.4 M instructions (~113 per run; was 40.8 M), MAC
 //! 21.8 M (~76; was 28.6 M), crypto wallets 18.8 M (~66; was 20.7 M), then BSN 9.7 M, phone
 //! 8.6 M; every other PII detector is below 7 M. Per-run work is the rejection itself: a

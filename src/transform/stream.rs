@@ -490,11 +490,10 @@ fn restore_body(endpoint: Endpoint, v: &mut Value, cx: &Cx<'_>) -> bool {
 
 /// What `restore_chat_body` changes in a chat / completions body, read through the typed view
 /// (no `Value` tree): each changed text leaf as (offset, length) of its raw JSON string in
-/// `buf` and its new text; empty when nothing changes. `None` when the view cannot tell (odd
+/// `text` and its new text; empty when nothing changes. `None` when the view cannot tell (odd
 /// shapes, escapes it leaves to serde_json, a leaf it cannot locate): the caller then takes
 /// the `Value` path, which handles the body as before.
-fn chat_body_edits(buf: &[u8], cx: &Cx<'_>) -> Option<Vec<(usize, usize, String)>> {
-    let text = std::str::from_utf8(buf).ok()?;
+fn chat_body_edits(text: &str, cx: &Cx<'_>) -> Option<Vec<(usize, usize, String)>> {
     let leaves = chat_view::parse_body(text).and_then(|b| b.leaves())?;
     let mut edits = Vec::new();
     for (kind, raw) in leaves {
@@ -545,17 +544,15 @@ impl ResponseFilter for JsonBodyFilter {
         ) {
             // The typed view: unchanged bodies pass raw, changed leaves are spliced into the
             // body's own bytes (no `Value` round trip).
-            if let Some(edits) = chat_body_edits(&self.buf, &cx) {
+            let text = std::str::from_utf8(&self.buf).ok();
+            if let Some((text, edits)) = text.and_then(|t| Some((t, chat_body_edits(t, &cx)?))) {
                 if edits.is_empty() {
                     out.extend_from_slice(&self.buf);
                     self.buf.clear();
                     return Ok(());
                 }
-                let spliced = std::str::from_utf8(&self.buf).ok().and_then(|text| {
-                    let located = edits.iter().map(|(at, len, t)| (*at, *len, t.as_str()));
-                    chat_view::splice(text, located.collect())
-                });
-                if let Some(spliced) = spliced {
+                let located = edits.iter().map(|(at, len, t)| (*at, *len, t.as_str()));
+                if let Some(spliced) = chat_view::splice(text, located.collect()) {
                     out.extend_from_slice(spliced.as_bytes());
                     self.buf.clear();
                     return Ok(());
@@ -1285,6 +1282,17 @@ enum RKind {
 }
 
 impl RKind {
+    /// The `type` of this kind's delta events (the inverse of `responses_kind` for deltas).
+    fn delta_type(self) -> &'static str {
+        match self {
+            RKind::Text => "response.output_text.delta",
+            RKind::Refusal => "response.refusal.delta",
+            RKind::Args => "response.function_call_arguments.delta",
+            RKind::CustomInput => "response.custom_tool_call_input.delta",
+            RKind::McpArgs => "response.mcp_call_arguments.delta",
+        }
+    }
+
     fn escape(self) -> Escape {
         match self {
             RKind::Args | RKind::McpArgs => Escape::Json,
@@ -1408,7 +1416,9 @@ impl ResponsesStream {
             let mut ev = serde_json::from_str::<Value>(&s.template)
                 .ok()
                 .filter(Value::is_object)
-                .unwrap_or_else(|| json!({"item_id": key.0, "content_index": key.1}));
+                .unwrap_or_else(|| {
+                    json!({"type": key.2.delta_type(), "item_id": key.0, "content_index": key.1})
+                });
             if let Value::Object(m) = &mut ev {
                 m.insert("delta".into(), Value::String(held));
                 if let Some(seq) = seq {

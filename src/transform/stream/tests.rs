@@ -1007,7 +1007,7 @@ proptest! {
             let body = chat_body(kind, text);
             let mut v: Value = serde_json::from_str(&body).unwrap();
             let changed = restore_body(Endpoint::OpenAiChat, &mut v, &cx);
-            match chat_body_edits(body.as_bytes(), &cx) {
+            match chat_body_edits(&body, &cx) {
                 Some(edits) if edits.is_empty() => prop_assert!(!changed, "{}", body),
                 Some(edits) => {
                     // The spliced body is the body the `Value` path writes.
@@ -1020,10 +1020,10 @@ proptest! {
                 None => {}
             }
             if !changed && kind % 10 < 5 {
-                prop_assert_eq!(chat_body_edits(body.as_bytes(), &cx), Some(Vec::new()), "{}", body);
+                prop_assert_eq!(chat_body_edits(&body, &cx), Some(Vec::new()), "{}", body);
             }
             if changed && kind % 10 < 5 {
-                prop_assert!(chat_body_edits(body.as_bytes(), &cx).is_some_and(|e| !e.is_empty()), "{}", body);
+                prop_assert!(chat_body_edits(&body, &cx).is_some_and(|e| !e.is_empty()), "{}", body);
             }
         }
     }
@@ -1215,5 +1215,18 @@ fn changed_delta_events_keep_the_upstream_bytes_around_the_text() {
             String::from_utf8(out.to_vec()).unwrap(),
             format!("event: {name}\ndata: {want}\n\n")
         );
+    }
+}
+
+#[test]
+fn responses_delta_type_is_the_inverse_of_responses_kind() {
+    for kind in [
+        RKind::Text,
+        RKind::Refusal,
+        RKind::Args,
+        RKind::CustomInput,
+        RKind::McpArgs,
+    ] {
+        assert!(matches!(responses_kind(kind.delta_type()), Some((k, true, _)) if k == kind));
     }
 }

@@ -512,24 +512,9 @@ mod tests {
     use super::*;
 
     /// The entropy before the bit-set walk: every counter, ascending.
+    /// The full scan over all 256 counters (the reference the bit-set walk must equal).
     fn entropy_all_counters(s: &str) -> f64 {
-        let b = s.as_bytes();
-        if b.is_empty() {
-            return 0.0;
-        }
-        let mut counts = [0u32; 256];
-        for &c in b {
-            counts[c as usize] += 1;
-        }
-        let n = b.len() as f64;
-        counts
-            .iter()
-            .filter(|&&c| c > 0)
-            .map(|&c| {
-                let p = f64::from(c) / n;
-                -p * p.log2()
-            })
-            .sum()
+        crate::detect::checks::shannon_entropy(s.as_bytes())
     }
 
     #[test]

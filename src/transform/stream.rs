@@ -18,7 +18,8 @@
 //! and sent at once; only a possibly-started placeholder is held, and re-emitted in the next
 //! event of the same stream, or at its end: the chunk with `finish_reason` (chat, appended to
 //! that chunk's delta), a synthetic `*.delta` event just before `*.done` / `output_item.done` /
-//! `response.completed` (Responses, same `item_id`/indices/sequence number as the last delta),
+//! `response.completed` (Responses, same `item_id`/indices as the last delta; it takes the
+//! sequence number of the event that caused it, and every later event's number moves up by one),
 //! a synthetic `content_block_delta` before `content_block_stop` / `message_delta` (Anthropic),
 //! the chunk with `finishReason` or a non-text part (Gemini), or a synthetic chunk at `[DONE]`
 //! / end of body. Argument fragments are restored JSON-escaped. Events that need no change are
@@ -1312,6 +1313,9 @@ struct RStream {
 struct ResponsesStream {
     r: Maker,
     streams: HashMap<(String, u64, RKind), RStream>,
+    /// Synthetic flush deltas emitted so far with a `sequence_number`: every later event's
+    /// number is raised by this much, so numbers stay unique and increasing.
+    seq_shift: u64,
     /// Test switch: every event through the `Value` path (the reference for the typed one).
     #[cfg(test)]
     value_only: bool,
@@ -1339,6 +1343,7 @@ impl ResponsesStream {
         ResponsesStream {
             r,
             streams: HashMap::new(),
+            seq_shift: 0,
             #[cfg(test)]
             value_only: false,
         }
@@ -1398,7 +1403,7 @@ impl ResponsesStream {
         &mut self,
         out: &mut BytesMut,
         which: impl Fn(&(String, u64, RKind)) -> bool,
-        seq: Option<&Value>,
+        seq: Option<u64>,
     ) {
         let mut keys: Vec<(String, u64, RKind)> =
             self.streams.keys().filter(|k| which(k)).cloned().collect();
@@ -1421,8 +1426,13 @@ impl ResponsesStream {
                 });
             if let Value::Object(m) = &mut ev {
                 m.insert("delta".into(), Value::String(held));
-                if let Some(seq) = seq {
-                    m.insert("sequence_number".into(), seq.clone());
+                // Numbered just before the event that caused the flush, which moves up by one.
+                if let Some(n) = seq {
+                    m.insert(
+                        "sequence_number".into(),
+                        json!(n.saturating_add(self.seq_shift)),
+                    );
+                    self.seq_shift += 1;
                 }
             }
             write_event(out, s.event.as_deref(), &ev.to_string());
@@ -1432,7 +1442,8 @@ impl ResponsesStream {
 
 impl Rewriter for ResponsesStream {
     fn idle(&self) -> bool {
-        self.streams.values().all(|s| s.st.is_idle())
+        // Renumbering after a synthetic delta needs every event parsed: never idle again.
+        self.seq_shift == 0 && self.streams.values().all(|s| s.st.is_idle())
     }
 
     fn event(&mut self, ev: &SseEvent, out: &mut BytesMut) -> Result<(), TransformError> {
@@ -1440,6 +1451,9 @@ impl Rewriter for ResponsesStream {
         let typed = !self.value_only;
         #[cfg(not(test))]
         let typed = true;
+        // After a synthetic delta every numbered event is renumbered: the `Value` path (rare:
+        // only a stream whose text ended inside a possible placeholder gets a synthetic delta).
+        let typed = typed && self.seq_shift == 0;
         // The event name is only a hint of which events to try the view on.
         if let (true, Some(data)) = (typed, ev.data.as_deref()) {
             if ev.event.as_deref().is_none_or(|e| e.ends_with(".delta")) {
@@ -1456,7 +1470,7 @@ impl Rewriter for ResponsesStream {
         let ty = type_of(&v).to_owned();
         let m = self.r.clone();
         let cx = m.cx();
-        let seq = v.get("sequence_number").cloned();
+        let seq = v.get("sequence_number").and_then(Value::as_u64);
         let mut changed = false;
         if let Some((kind, is_delta, field)) = responses_kind(&ty) {
             let item = v
@@ -1471,7 +1485,7 @@ impl Rewriter for ResponsesStream {
                 let s = self.delta_stream(key, ev, data);
                 changed = push_value(&mut s.st, v.get_mut(field));
             } else {
-                self.flush(out, |k| *k == key, seq.as_ref());
+                self.flush(out, |k| *k == key, seq);
                 changed = cx.at(&mut v, field, kind.escape());
             }
         } else {
@@ -1489,19 +1503,28 @@ impl Rewriter for ResponsesStream {
                             .and_then(Value::as_str)
                             .unwrap_or_default()
                             .to_owned();
-                        self.flush(out, |k| k.0 == id, seq.as_ref());
+                        self.flush(out, |k| k.0 == id, seq);
                     }
                     if let Some(i) = v.get_mut("item") {
                         changed = restore_responses_item(i, &cx);
                     }
                 }
                 "response.completed" | "response.incomplete" | "response.failed" => {
-                    self.flush(out, |_| true, seq.as_ref());
+                    self.flush(out, |_| true, seq);
                     if let Some(r) = v.get_mut("response") {
                         changed = restore_responses_body(r, &cx);
                     }
                 }
                 _ => {} // created / in_progress snapshots have no output yet; reasoning: never
+            }
+        }
+        if let (Some(n), true) = (seq, self.seq_shift > 0) {
+            if let Value::Object(m) = &mut v {
+                m.insert(
+                    "sequence_number".into(),
+                    json!(n.saturating_add(self.seq_shift)),
+                );
+                changed = true;
             }
         }
         emit(out, ev, &v, changed);

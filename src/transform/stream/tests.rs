@@ -261,6 +261,7 @@ fn responses_client(out: &[u8]) -> RespClient {
         reasoning: String::new(),
         completed: Value::Null,
     };
+    let mut last_seq: Option<u64> = None;
     for ev in events(out) {
         let Some(d) = ev.data else { continue };
         let v: Value = serde_json::from_str(&d).unwrap();
@@ -269,6 +270,13 @@ fn responses_client(out: &[u8]) -> RespClient {
             v["type"].as_str(),
             "event name equals data.type"
         );
+        if let Some(n) = v["sequence_number"].as_u64() {
+            assert!(
+                last_seq.is_none_or(|l| n > l),
+                "sequence numbers increase: {last_seq:?} then {n}"
+            );
+            last_seq = Some(n);
+        }
         match v["type"].as_str().unwrap() {
             "response.output_text.delta" => c.text += v["delta"].as_str().unwrap(),
             "response.output_text.done" => c.done_text = v["text"].as_str().unwrap().into(),
@@ -1228,5 +1236,59 @@ fn responses_delta_type_is_the_inverse_of_responses_kind() {
         RKind::McpArgs,
     ] {
         assert!(matches!(responses_kind(kind.delta_type()), Some((k, true, _)) if k == kind));
+    }
+}
+
+/// A Responses text that ends inside a possible placeholder gets a synthetic delta before its
+/// `.done`; the synthetic delta and every later event keep sequence numbers unique and
+/// increasing (the synthetic one takes the `.done`'s number, which moves up by one).
+#[test]
+fn responses_synthetic_delta_keeps_sequence_numbers_increasing() {
+    let (_, _, r) = sanitize(&[Seg::Text("Hi ".into()), Seg::Val(0)]);
+    {
+        let mut f = response_filter(Endpoint::OpenAiResponses, true, opts(&r));
+        let mut up = String::new();
+        let events = [
+            json!({"type": "response.created", "response": {"id": "r", "output": []}, "sequence_number": 0}),
+            json!({"type": "response.output_text.delta", "item_id": "m", "output_index": 0, "content_index": 0, "delta": "Hi <PER", "sequence_number": 1}),
+            json!({"type": "response.output_text.done", "item_id": "m", "output_index": 0, "content_index": 0, "text": "Hi <PER", "sequence_number": 2}),
+            json!({"type": "response.output_item.done", "output_index": 0, "item": {"id": "m", "type": "message", "content": []}, "sequence_number": 3}),
+            json!({"type": "response.completed", "response": {"id": "r", "output": []}, "sequence_number": 4}),
+        ];
+        for v in &events {
+            up += &sse("\n", Some(v["type"].as_str().unwrap()), v);
+        }
+        let out = feed(f.as_mut(), up.as_bytes(), &[]);
+        let evs: Vec<Value> = self::events(&out)
+            .into_iter()
+            .filter_map(|e| e.data)
+            .map(|d| serde_json::from_str(&d).unwrap())
+            .collect();
+        let types: Vec<&str> = evs.iter().map(|v| v["type"].as_str().unwrap()).collect();
+        assert_eq!(
+            types,
+            [
+                "response.created",
+                "response.output_text.delta",
+                "response.output_text.delta",
+                "response.output_text.done",
+                "response.output_item.done",
+                "response.completed"
+            ],
+            "the held `<PER` comes back in a synthetic delta before `.done`"
+        );
+        let seqs: Vec<u64> = evs
+            .iter()
+            .map(|v| v["sequence_number"].as_u64().unwrap())
+            .collect();
+        assert_eq!(seqs, [0, 1, 2, 3, 4, 5]);
+        let text: String = evs
+            .iter()
+            .filter(|v| v["type"] == "response.output_text.delta")
+            .map(|v| v["delta"].as_str().unwrap())
+            .collect();
+        assert_eq!(text, "Hi <PER");
+        // The client still parses everything (name = data.type, increasing numbers).
+        let _ = responses_client(&out);
     }
 }

@@ -16,7 +16,7 @@ mod values;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use promptwall::detect::{Engine, Finding};
+use promptwall::detect::{hard_negative_spans, Engine, Finding};
 use proptest::prelude::*;
 use values::Rng;
 
@@ -299,4 +299,139 @@ fn fuzz_regressions() {
         let findings = result.unwrap_or_else(|_| panic!("fuzz crash #{i} ({text:?}) still panics"));
         check_invariants(text, &findings).unwrap();
     }
+}
+
+/// A timestamp in one of the ISO 8601 forms the engine treats as a hard negative (or a near
+/// miss of one: a missing zone digit, a one-digit field), with random zone and fraction.
+fn timestamp_like(rng: &mut Rng) -> String {
+    let sep = *rng.pick(&["T", " ", "t", "_"]);
+    let frac = match rng.below(4) {
+        0 => String::new(),
+        1 => {
+            let n = rng.range(1, 9);
+            format!(".{}", rng.digits(n))
+        }
+        2 => format!(",{}", rng.digits(3)),
+        _ => ".".to_string(),
+    };
+    let zone = match rng.below(6) {
+        0 => String::new(),
+        1 => "Z".to_string(),
+        2 => format!("+{}:{}", rng.digits(2), rng.digits(2)),
+        3 => format!("-{}{}", rng.digits(2), rng.digits(2)),
+        4 => {
+            let n = rng.range(1, 3);
+            format!("+{}", rng.digits(n))
+        }
+        _ => " UTC".to_string(),
+    };
+    let hour = if rng.chance(0.1) {
+        rng.digits(1)
+    } else {
+        rng.digits(2)
+    };
+    format!(
+        "{}-{}-{}{sep}{hour}:{}:{}{frac}{zone}",
+        rng.digits(4),
+        rng.digits(2),
+        rng.digits(2),
+        rng.digits(2),
+        rng.digits(2)
+    )
+}
+
+/// A UUID (either case), or a near miss (a group one digit short or long, an extra dash).
+fn uuid_like(rng: &mut Rng) -> String {
+    let u = values::uuid(rng);
+    match rng.below(6) {
+        0 => u.to_uppercase(),
+        1 => u[1..].to_string(),
+        2 => format!("{u}{}", rng.string(values::HEX, 1)),
+        3 => u.replacen('-', "--", 1),
+        _ => u,
+    }
+}
+
+/// The engine does not dispatch the digit runs of delimited UUIDs and ISO 8601 timestamps (its
+/// hard negatives). That must never change a finding: the same texts give the same findings
+/// with every digit run dispatched. The texts put values of every digit-run detector directly
+/// next to UUIDs and timestamps, with every kind of glue between them.
+#[test]
+fn hard_negative_skip_changes_no_finding() {
+    let fast = engine();
+    let reference = Engine::builtin()
+        .map(|e| Arc::try_unwrap(e).expect("a fresh engine is not shared"))
+        .expect("engine builds")
+        .without_hard_negative_skip();
+    const GLUE: &[&str] = &[
+        "", " ", "  ", "\n", "=", ":", "::", "-", ".", "/", ",", "\"", "'", "(", ")", "x", "A",
+        "1", "12", "T", "_", "@", "+", "#", "id=", "ip ", "tel ", "ssn ", "IBAN ", "mac ", "é",
+        " 0x", "bc1",
+    ];
+    // Half the glue delimits (so tokens are skipped), half glues (so they are not).
+    const DELIMITING: &[&str] = &[" ", "\n", "=", ",", "\"", "(", ")", " tel ", "; ", "'"];
+    let glue = |rng: &mut Rng| -> &'static str {
+        if rng.chance(0.5) {
+            DELIMITING[rng.below(DELIMITING.len())]
+        } else {
+            GLUE[rng.below(GLUE.len())]
+        }
+    };
+    let mut rng = Rng::new(0x4a4d);
+    let mut differing = Vec::new();
+    let (mut with_spans, mut findings_next_to) = (0, 0);
+    for round in 0..6000 {
+        let mut text = String::new();
+        for _ in 0..rng.range(2, 7) {
+            text.push_str(glue(&mut rng));
+            let piece = match rng.below(24) {
+                0..=4 => uuid_like(&mut rng),
+                5..=8 => timestamp_like(&mut rng),
+                9 => values::public_ipv4(&mut rng),
+                10 => values::mac_address(&mut rng),
+                11 => values::us_ssn(&mut rng),
+                12 => values::uk_nhs(&mut rng),
+                13 => values::pt_nif(&mut rng),
+                14 => values::nl_bsn(&mut rng),
+                15 => values::fr_nir(&mut rng),
+                16 => values::de_steuer_id(&mut rng),
+                17 => values::es_dni(&mut rng),
+                18 => values::it_codice_fiscale(&mut rng),
+                19 => values::iban(&mut rng),
+                20 => values::credit_card(&mut rng),
+                21 => values::btc_address(&mut rng),
+                22 => values::eth_address(&mut rng),
+                _ => format!("+44 20 {} {}", rng.digits(4), rng.digits(4)),
+            };
+            text.push_str(&piece);
+        }
+        text.push_str(glue(&mut rng));
+        let got = fast.scan(&text);
+        let all = reference.scan(&text);
+        // What the skip may drop: findings inside a hard negative (a "phone number" in the
+        // fraction of `2025-01-02 03:04:05.5551234567`), false positives by definition.
+        let spans = hard_negative_spans(&text);
+        let inside = |f: &Finding| spans.iter().any(|&(s, e)| s <= f.start && f.end <= e);
+        let want: Vec<Finding> = all.iter().filter(|f| !inside(f)).cloned().collect();
+        if !spans.is_empty() {
+            with_spans += 1;
+            findings_next_to += usize::from(!want.is_empty());
+        }
+        if got != want {
+            differing.push(format!(
+                "round {round}: {text:?}\n  skip: {got:?}\n  all:  {want:?}"
+            ));
+        }
+    }
+    // The texts exercise the skip: many hold a skipped token next to a finding.
+    assert!(
+        with_spans > 1200 && findings_next_to > 600,
+        "{with_spans} texts with hard negatives, {findings_next_to} of them with findings"
+    );
+    assert!(
+        differing.is_empty(),
+        "{} texts differ:\n{}",
+        differing.len(),
+        differing.join("\n")
+    );
 }

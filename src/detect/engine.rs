@@ -147,6 +147,9 @@ pub struct Engine {
     /// Those detectors share the class's hit list (already in text order, never sorted).
     digit_class_of: Vec<Option<u32>>,
     min_digit_run: usize,
+    /// Digit runs inside UUIDs and ISO 8601 timestamps are not dispatched (see
+    /// [`HardNegatives`]); off only in tests that prove the skip loses nothing.
+    skip_hard_negatives: bool,
     config: EngineConfig,
 }
 
@@ -339,8 +342,18 @@ impl Engine {
             digit_classes,
             digit_class_of,
             min_digit_run,
+            skip_hard_negatives: true,
             config,
         })
+    }
+
+    /// The same engine dispatching every digit run, hard negatives included (see
+    /// `HardNegatives` in this module): the reference of the tests that prove the skip loses no
+    /// finding. Not for production: it only makes clean logs slower to scan.
+    #[doc(hidden)]
+    pub fn without_hard_negative_skip(mut self) -> Engine {
+        self.skip_hard_negatives = false;
+        self
     }
 
     /// Number of detectors in the engine.
@@ -492,37 +505,43 @@ impl Engine {
             });
         }
         if !self.digit_routes.is_empty() || !self.digit_classes.is_empty() {
-            for_each_digit_run(text.as_bytes(), self.min_digit_run, |start, end, digits| {
-                let hit = Hit {
-                    start,
-                    end,
-                    trigger: 0,
-                };
-                for (v, &m) in class_hits.iter_mut().zip(&self.digit_classes) {
-                    if digits < m {
-                        break;
+            let skip = self.skip_hard_negatives;
+            for_each_digit_run(
+                text.as_bytes(),
+                self.min_digit_run,
+                skip,
+                |start, end, digits| {
+                    let hit = Hit {
+                        start,
+                        end,
+                        trigger: 0,
+                    };
+                    for (v, &m) in class_hits.iter_mut().zip(&self.digit_classes) {
+                        if digits < m {
+                            break;
+                        }
+                        v.push(hit);
                     }
-                    v.push(hit);
-                }
-                for r in &self.digit_routes {
-                    if digits >= r.min_digits {
-                        // Appended after the literal hits: sorted once in `scan_with`.
-                        if let Some(v) = hits.get_mut(r.detector as usize) {
-                            if v.is_empty() {
-                                touched.push(r.detector);
+                    for r in &self.digit_routes {
+                        if digits >= r.min_digits {
+                            // Appended after the literal hits: sorted once in `scan_with`.
+                            if let Some(v) = hits.get_mut(r.detector as usize) {
+                                if v.is_empty() {
+                                    touched.push(r.detector);
+                                }
+                                v.push(Hit {
+                                    start,
+                                    end,
+                                    trigger: r.trigger as usize,
+                                });
                             }
-                            v.push(Hit {
-                                start,
-                                end,
-                                trigger: r.trigger as usize,
-                            });
-                        }
-                        if let Some(u) = unsorted.get_mut(r.detector as usize) {
-                            *u = true;
+                            if let Some(u) = unsorted.get_mut(r.detector as usize) {
+                                *u = true;
+                            }
                         }
                     }
-                }
-            });
+                },
+            );
             for (d, c) in self.digit_class_of.iter().enumerate() {
                 if let Some(c) = c {
                     if class_hits.get(*c as usize).is_some_and(|v| !v.is_empty()) {
@@ -708,9 +727,38 @@ fn digits_at(bytes: &[u8], i: usize) -> usize {
 
 /// Maximal digit runs: digits, optionally joined by single separators from `" -./"`.
 /// Calls `f(start, end, digit_count)` for runs with at least `min_digits` digits.
-fn for_each_digit_run(bytes: &[u8], min_digits: usize, mut f: impl FnMut(usize, usize, usize)) {
+/// With `skip_hard_negatives`, the digits of a delimited UUID or ISO 8601 timestamp are not
+/// runs at all (see [`HardNegatives`]).
+#[inline]
+fn for_each_digit_run(
+    bytes: &[u8],
+    min_digits: usize,
+    skip_hard_negatives: bool,
+    f: impl FnMut(usize, usize, usize),
+) {
+    for_each_digit_run_or_skip(bytes, min_digits, skip_hard_negatives, f, |_, _| {});
+}
+
+/// [`for_each_digit_run`], also calling `skipped(start, end)` for every hard-negative token
+/// skipped (from the first digit of the token).
+#[inline]
+fn for_each_digit_run_or_skip(
+    bytes: &[u8],
+    min_digits: usize,
+    skip_hard_negatives: bool,
+    mut f: impl FnMut(usize, usize, usize),
+    mut skipped: impl FnMut(usize, usize),
+) {
     let mut i = 0;
+    let mut hn = HardNegatives::default();
     while let Some(start) = next_digit(bytes, i) {
+        if skip_hard_negatives {
+            if let Some(end) = hn.token_end(bytes, start) {
+                skipped(start, end);
+                i = end;
+                continue;
+            }
+        }
         let mut digits = digits_at(bytes, start);
         let mut end = start + digits;
         while let (Some(&sep), Some(d)) = (bytes.get(end), bytes.get(end + 1)) {
@@ -727,6 +775,155 @@ fn for_each_digit_run(bytes: &[u8], min_digits: usize, mut f: impl FnMut(usize, 
         // `bytes[end]` (if any) is not a digit.
         i = end + 1;
     }
+}
+
+/// Bytes of a hex token: hex digits and `-` (UUIDs).
+const fn hex_dash_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_hexdigit() || b == b'-';
+        c += 1;
+    }
+    t
+}
+static HEX_DASH: [bool; 256] = hex_dash_table();
+
+/// True for a byte that may delimit a hard-negative token: not alphanumeric and none of the
+/// bytes that glue tokens into larger ones (`-_.:/@+`, `\\`, `%`, `#`, `$`). Non-ASCII bytes
+/// glue too (a token inside a word of another script is not delimited).
+#[inline]
+fn delimits(c: u8) -> bool {
+    c.is_ascii()
+        && !c.is_ascii_alphanumeric()
+        && !matches!(
+            c,
+            b'-' | b'_' | b'.' | b':' | b'/' | b'@' | b'+' | b'\\' | b'%' | b'#' | b'$'
+        )
+}
+
+/// The engine's hard negatives: tokens whose digits no digit-run detector may report, so their
+/// digit runs are never dispatched. Logs are full of them (a request id and a timestamp per line
+/// carry most of a log's digit runs), and dispatching each run to every digit-run detector only
+/// for all of them to reject it was most of the cost of clean text.
+///
+/// - A UUID: exactly `8-4-4-4-12` hex digits, delimited on both sides (see [`delimits`]).
+/// - An ISO 8601 timestamp `YYYY-MM-DD[T ]hh:mm:ss`, optionally with a fraction (`.`/`,`
+///   digits) and a zone (`Z`, `±hh:mm`, `±hhmm`), delimited on both sides.
+///
+/// Why nothing is lost: in a delimited UUID every digit group is glued to hex letters or `-`
+/// (national-ID, phone and card detectors drop glued spans), no group is 2 hex digits long (MAC),
+/// there is no `:` or `.` (IP), and no alphanumeric stretch is longer than 12 (IBAN, codice
+/// fiscale, wallets). A timestamp's groups are glued by `-`, `T`/space+`:` and `:`; `hh:mm:ss` is
+/// not an IPv6 address (three groups, no `::`). A differential test compares every detector's
+/// findings with and without the skip on texts that put values right next to such tokens.
+#[derive(Debug, Default)]
+struct HardNegatives {
+    /// The hex token `[..no_uuid_until)` around an earlier run was checked and is no UUID.
+    no_uuid_until: usize,
+}
+
+impl HardNegatives {
+    /// For a run starting at `p` (a digit with no digit before it): the end of the hard-negative
+    /// token containing it, if any. Linear overall: each hex token is walked once.
+    #[inline]
+    fn token_end(&mut self, b: &[u8], p: usize) -> Option<usize> {
+        if let Some(end) = iso_timestamp_end(b, p) {
+            return Some(end);
+        }
+        if p < self.no_uuid_until {
+            return None;
+        }
+        let is_hex = |i: usize| b.get(i).is_some_and(|&c| HEX_DASH[c as usize]);
+        // The previous token ended before `p`, so this walk covers new bytes only.
+        let mut s = p;
+        while s > 0 && is_hex(s - 1) {
+            s -= 1;
+        }
+        let mut e = p;
+        while is_hex(e) {
+            e += 1;
+        }
+        self.no_uuid_until = e;
+        (e - s == 36 && is_uuid(&b[s..e]) && delimited(b, s, e)).then_some(e)
+    }
+}
+
+/// Both neighbours of `b[s..e]` delimit it (the text's start and end do), and no digit run
+/// crosses its edges: a space between its edge digit and a digit outside would join them into
+/// one run. So the runs outside a hard negative are the same with or without the skip.
+#[inline]
+fn delimited(b: &[u8], s: usize, e: usize) -> bool {
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let left = s == 0
+        || b.get(s - 1)
+            .is_some_and(|&c| delimits(c) && !(c == b' ' && s >= 2 && digit(s - 2) && digit(s)));
+    let right = b
+        .get(e)
+        .is_none_or(|&c| delimits(c) && !(c == b' ' && e > 0 && digit(e - 1) && digit(e + 1)));
+    left && right
+}
+
+/// The hard-negative tokens of `text` (byte spans), in order: what the engine's digit-run pass
+/// skips. For the tests that check the skip.
+#[doc(hidden)]
+pub fn hard_negative_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    for_each_digit_run_or_skip(
+        text.as_bytes(),
+        1,
+        true,
+        |_, _, _| {},
+        |s, e| spans.push((s, e)),
+    );
+    spans
+}
+
+/// `t` (36 bytes of hex digits and `-`) is `8-4-4-4-12`.
+#[inline]
+fn is_uuid(t: &[u8]) -> bool {
+    t.iter()
+        .enumerate()
+        .all(|(i, &c)| (c == b'-') == matches!(i, 8 | 13 | 18 | 23))
+}
+
+/// The end of a delimited ISO 8601 timestamp starting at `p`, if one does.
+#[inline]
+fn iso_timestamp_end(b: &[u8], p: usize) -> Option<usize> {
+    let at = |i: usize| b.get(p + i).copied().unwrap_or(0);
+    let digits = |from: usize, n: usize| (from..from + n).all(|i| at(i).is_ascii_digit());
+    if !(at(4) == b'-'
+        && at(7) == b'-'
+        && matches!(at(10), b'T' | b' ')
+        && at(13) == b':'
+        && at(16) == b':'
+        && digits(0, 4)
+        && digits(5, 2)
+        && digits(8, 2)
+        && digits(11, 2)
+        && digits(14, 2)
+        && digits(17, 2))
+    {
+        return None;
+    }
+    let mut e = 19;
+    if matches!(at(e), b'.' | b',') && at(e + 1).is_ascii_digit() {
+        e += 1;
+        while at(e).is_ascii_digit() {
+            e += 1;
+        }
+    }
+    if at(e) == b'Z' {
+        e += 1;
+    } else if matches!(at(e), b'+' | b'-') && digits(e + 1, 2) {
+        if at(e + 3) == b':' && digits(e + 4, 2) {
+            e += 6;
+        } else if digits(e + 3, 2) {
+            e += 5;
+        }
+    }
+    delimited(b, p, p + e).then_some(p + e)
 }
 
 #[cfg(test)]
@@ -1006,8 +1203,60 @@ mod tests {
                 i = end.max(start + 1);
             }
             let mut got = Vec::new();
-            for_each_digit_run(&bytes, 1, |s, e, d| got.push((s, e, d)));
+            for_each_digit_run(&bytes, 1, false, |s, e, d| got.push((s, e, d)));
             assert_eq!(got, want, "round {round}");
+        }
+    }
+
+    #[test]
+    fn hard_negatives_are_delimited_uuids_and_timestamps() {
+        fn spans(t: &str) -> Vec<&str> {
+            hard_negative_spans(t)
+                .into_iter()
+                .map(|(s, e)| &t[s..e])
+                .collect()
+        }
+        let u = "3f9a2c1e-4b5d-4e6f-8a9b-0c1d2e3f4a5b";
+        assert_eq!(spans(&format!("id={u} ok")), vec![u]);
+        assert_eq!(spans(&format!("\"{}\"", u.to_uppercase())).len(), 1);
+        assert_eq!(spans(u), vec![u], "the text's edges delimit");
+        // Glued, too long or too short, or continued by a space and a digit: not skipped.
+        for t in [
+            format!("x{u}"),
+            format!("{u}x"),
+            format!("{u}-1"),
+            format!("{u}.1"),
+            format!("{u}:80"),
+            // (ends with a digit: `7 12` would be one run)
+            "3f9a2c1e-4b5d-4e6f-8a9b-0c1d2e3f4a57 12".to_string(),
+            format!("{u}0"),
+            u[1..].to_string(),
+            u.replacen('-', "", 1),
+        ] {
+            assert!(spans(&t).is_empty(), "{t}");
+        }
+        for (t, want) in [
+            ("at 2025-03-12T09:15:02Z ok", "2025-03-12T09:15:02Z"),
+            ("at 2025-03-12 09:15:02,123 INFO", "2025-03-12 09:15:02,123"),
+            (
+                "[2025-03-12T09:15:02.123456+01:00]",
+                "2025-03-12T09:15:02.123456+01:00",
+            ),
+            ("2025-03-12T09:15:02-0500\n", "2025-03-12T09:15:02-0500"),
+            ("2025-03-12 09:15:02 UTC", "2025-03-12 09:15:02"),
+        ] {
+            assert_eq!(spans(t), vec![want], "{t}");
+        }
+        for t in [
+            "2025-03-12T09:15:02Z.",
+            "2025-03-12T9:15:02Z",
+            "12025-03-12T09:15:02Z",
+            "v2025-03-12T09:15:02Z",
+            "2025-03-12t09:15:02Z",
+            "2025-03-12T09:15:02 7",
+            "2025-03-12T09:15:02+01:0",
+        ] {
+            assert!(spans(t).is_empty(), "{t}");
         }
     }
 

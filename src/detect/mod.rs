@@ -22,7 +22,7 @@ mod types;
 pub mod config;
 
 pub use config::{CustomDetectorConfig, DetectionConfig, ValidatorKind};
-pub use engine::{Engine, EngineConfig, EngineError, Scratch};
+pub use engine::{hard_negative_spans, Engine, EngineConfig, EngineError, Scratch};
 pub use types::{Category, Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 /// Load process-wide detector data that is otherwise loaded on first use (libphonenumber's

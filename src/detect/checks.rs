@@ -655,23 +655,45 @@ pub fn eip55_encode(hex40_lower: &[u8]) -> Option<String> {
 
 /// Shannon entropy in bits per byte: H = −Σ p·log2 p over the byte histogram. 0 for empty.
 /// Use only as a floor inside an anchored detector, never alone.
+///
+/// The terms are summed in ascending byte order, as a scan over all 256 counters would; a bit
+/// set of the bytes present visits only those (a value has a few dozen distinct bytes).
 pub fn shannon_entropy(s: &[u8]) -> f64 {
     if s.is_empty() {
         return 0.0;
     }
     let mut counts = [0u32; 256];
-    for &b in s {
-        counts[usize::from(b)] += 1;
+    let mut present = [0u64; 4];
+    for &c in s {
+        counts[usize::from(c)] += 1;
+        present[usize::from(c >> 6)] |= 1 << (c & 63);
     }
     let n = s.len() as f64;
-    counts
+    let counts = &counts;
+    present
         .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = f64::from(c) / n;
+        .enumerate()
+        .flat_map(|(w, &bits)| BitIter(bits).map(move |i| w * 64 + i))
+        .map(|i| {
+            let p = f64::from(counts[i]) / n;
             -p * p.log2()
         })
         .sum()
+}
+
+/// Set bits of a word, lowest first.
+struct BitIter(u64);
+
+impl Iterator for BitIter {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let i = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        Some(i)
+    }
 }
 
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -638,6 +638,15 @@ impl PhoneDetector {
         }
     }
 
+    /// Fewer than 7 digits in the span: [`Self::check`] rejects it on its digit count, and so
+    /// it rejects the retry without a trailing group (a sub-span, no more digits). Exact, and
+    /// cheaper than [`Self::rejected_by_neighbours`], which it therefore precedes
+    /// (`build=1.22.33`, short version numbers and counters are most of a log's candidates).
+    #[inline]
+    fn too_few_digits(t: &[u8]) -> bool {
+        t.iter().filter(|c| c.is_ascii_digit()).count() < 7
+    }
+
     fn rejected_by_neighbours(b: &[u8], s: usize, e: usize) -> bool {
         // Glued to an identifier, a path, a version or a word.
         if glued(b, s, e) {
@@ -696,7 +705,7 @@ impl Detector for PhoneDetector {
                 continue;
             }
             let (s, e) = Self::span(b, h);
-            if e <= s || Self::rejected_by_neighbours(b, s, e) {
+            if e <= s || Self::too_few_digits(&b[s..e]) || Self::rejected_by_neighbours(b, s, e) {
                 continue;
             }
             let mut found = Self::check(cx, s, e, &mut shape).map(|sc| (e, sc));

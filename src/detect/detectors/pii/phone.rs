@@ -29,7 +29,10 @@ use std::borrow::Cow;
 
 use phonenumber::country::Id;
 
-use super::util::{byte_at, byte_before, glued, is_word, prev_word, word_in, Keywords};
+use super::util::{
+    byte_at, byte_before, context_window, glued, is_word, prev_word, word_in, Keywords,
+    CONTEXT_AFTER, CONTEXT_BEFORE,
+};
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 const CONTEXT: Keywords = Keywords(&[
@@ -69,6 +72,113 @@ const CONTEXT: Keywords = Keywords(&[
     "anrufen",
     "bellen",
 ]);
+
+/// `CONTEXT.near(text, s, e)`, skipped (false) when neither context window can hold a keyword.
+///
+/// A keyword matches only where a word of the window (lower-cased, accent-folded, split at
+/// camelCase) equals its last word or, for `*` entries, starts with it; either way that last
+/// word starts at a word start of the window. [`may_hold_context`] looks for the last words
+/// (reduced to those without a shorter one as prefix) at every position that can start a word,
+/// with a non-ASCII char matching any letter (folding maps a char to at most one letter), so
+/// it is true whenever the full match is. Most windows of numbers in prose hold none of them
+/// and cost a pass over their bytes instead of the keyword matcher (~14k instructions).
+fn context_near(text: &str, s: usize, e: usize) -> bool {
+    let (before, after) = context_window(text, s, e, CONTEXT_BEFORE, CONTEXT_AFTER);
+    (may_hold_context(before.as_bytes()) || may_hold_context(after.as_bytes()))
+        && CONTEXT.near(text, s, e)
+}
+
+/// Last words of the [`CONTEXT`] keywords (`*` dropped), without those that have another one
+/// as a prefix, by initial letter (`a`..`z`).
+fn context_needles() -> &'static [Vec<&'static [u8]>; 26] {
+    static TABLE: std::sync::OnceLock<[Vec<&'static [u8]>; 26]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let last: Vec<&'static [u8]> = CONTEXT
+            .0
+            .iter()
+            .map(|kw| {
+                let kw = kw.strip_suffix('*').unwrap_or(kw);
+                kw.rsplit(' ').next().unwrap_or(kw).as_bytes()
+            })
+            .collect();
+        let mut table: [Vec<&'static [u8]>; 26] = Default::default();
+        for (i, &w) in last.iter().enumerate() {
+            let shadowed = last
+                .iter()
+                .enumerate()
+                .any(|(j, &o)| w.starts_with(o) && (o.len() < w.len() || j < i));
+            match w.first() {
+                Some(&c) if c.is_ascii_lowercase() => {
+                    if !shadowed {
+                        table[usize::from(c - b'a')].push(w);
+                    }
+                }
+                // Not a plain lower-case word: every window may hold it.
+                _ => table.iter_mut().for_each(|t| t.push(w)),
+            }
+        }
+        table
+    })
+}
+
+/// Longest window (in chars) [`may_hold_context`] scans; longer ones may hold anything.
+const NEEDLE_WINDOW: usize = 96;
+
+/// False only when no word of `w` can start with a keyword's last word (see [`context_near`]).
+fn may_hold_context(w: &[u8]) -> bool {
+    // One symbol per char: ASCII bytes as they are, 0xFF for a non-ASCII char (its lead byte;
+    // continuation bytes are dropped).
+    let mut sym = [0u8; NEEDLE_WINDOW];
+    let mut n = 0;
+    for &c in w {
+        if (0x80..0xC0).contains(&c) {
+            continue;
+        }
+        let Some(slot) = sym.get_mut(n) else {
+            return true;
+        };
+        *slot = if c < 0x80 { c } else { 0xFF };
+        n += 1;
+    }
+    let sym = &sym[..n];
+    let needles = context_needles();
+    for i in 0..n {
+        let c = sym[i];
+        if c != 0xFF && !c.is_ascii_alphabetic() {
+            continue;
+        }
+        // Inside a word: an ASCII letter after an ASCII alphanumeric, unless it is an
+        // upper-case letter after a lower-case letter or digit (camelCase). A non-ASCII char
+        // or one after it may start a word.
+        if i > 0 {
+            let p = sym[i - 1];
+            if c != 0xFF
+                && p.is_ascii_alphanumeric()
+                && !(c.is_ascii_uppercase() && (p.is_ascii_lowercase() || p.is_ascii_digit()))
+            {
+                continue;
+            }
+        }
+        let fits = |needle: &&[u8]| {
+            sym.len() - i >= needle.len()
+                && needle
+                    .iter()
+                    .zip(&sym[i..])
+                    .all(|(&k, &c)| c == 0xFF || c.to_ascii_lowercase() == k)
+        };
+        if c == 0xFF {
+            if needles.iter().flatten().any(fits) {
+                return true;
+            }
+        } else if needles[usize::from(c.to_ascii_lowercase() - b'a')]
+            .iter()
+            .any(fits)
+        {
+            return true;
+        }
+    }
+    false
+}
 
 /// Words right before a number that make it something else.
 const REJECT_PREV: &[&str] = &[
@@ -614,7 +724,7 @@ impl PhoneDetector {
         // Bare national digit strings are only worth parsing with context. Otherwise the
         // context only sets the score: look it up after parsing, for valid numbers only.
         let bare = !intl && !grouped;
-        let ctx_first = bare && CONTEXT.near(cx.text, s, e);
+        let ctx_first = bare && context_near(cx.text, s, e);
         if bare && !ctx_first {
             return None;
         }
@@ -622,7 +732,7 @@ impl PhoneDetector {
         if !Self::parse_valid(cand, intl) {
             return None;
         }
-        let ctx = ctx_first || (!bare && CONTEXT.near(cx.text, s, e));
+        let ctx = ctx_first || (!bare && context_near(cx.text, s, e));
         Some(match (intl, t[0] == b'+', grouped, ctx) {
             (true, _, _, true) => 0.95,
             (true, true, _, false) => 0.9,
@@ -1000,6 +1110,71 @@ mod tests {
             }
         }
         assert!(cases > 150, "{cases}");
+    }
+
+    #[test]
+    fn context_prefilter_agrees_with_keyword_match() {
+        // Generated lines around a number: keywords, near misses, accents (also on the first
+        // letter), camelCase, case-mapping oddities (Kelvin sign, dotted I), other scripts,
+        // line breaks and long words. The pre-filtered lookup must agree with `near`.
+        let parts = [
+            "phone", "Phone", "PHONE", "tel", "Tel.", "TÉL", "téléphone", "Telefon", "telefonnummer",
+            "Teléfono", "telemóvel", "Telemóvel", "mobile", "Mobil", "cell", "Cellulare", "call",
+            "whatsapp", "fax", "sms", "contact", "contacto", "handy", "Rufnummer", "portable",
+            "móvil", "celular", "tlm", "tlf", "fone", "telefoon", "mobiel", "gsm", "número",
+            "de", "ligue", "llame", "chiama", "appelez", "anrufen", "bellen", "Åppelez", "Çall",
+            "\u{212a}", "İ", "telemetry", "hotel", "cellar", "callback", "phones", "smartphone",
+            "customerPhone", "userTEL", "xPhone", "myCELL", "tel_no", "mob-nr", "excellent",
+            "recall", "the", "a", "report", "ticket", "Olá", "Grüße", "ß", "ø", "日本", "Ω",
+            "—", " ", " ", " ", "  ", "-", "_", ".", ":", ",", "\n", "(", "+", "0", "12",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "telephoneeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let (mut hits, mut misses, mut skipped) = (0, 0, 0);
+        for _ in 0..20_000 {
+            let mut before = String::new();
+            for _ in 0..next(8) {
+                // Half of the words from the list, half plain filler.
+                before.push_str(if next(2) == 0 {
+                    parts[next(parts.len())]
+                } else {
+                    ["the ", "report ", "é", "Dr. ", "x", "\n", "Ünïcode "][next(7)]
+                });
+                if next(3) == 0 {
+                    before.push(' ');
+                }
+            }
+            let mut after = String::new();
+            for _ in 0..next(5) {
+                after.push_str(parts[next(parts.len())]);
+            }
+            let num = "912 345 678";
+            let t = format!("{before}{num}{after}");
+            let (s, e) = (before.len(), before.len() + num.len());
+            let want = CONTEXT.near(&t, s, e);
+            assert_eq!(context_near(&t, s, e), want, "{t:?}");
+            let (wb, wa) = context_window(&t, s, e, CONTEXT_BEFORE, CONTEXT_AFTER);
+            if !may_hold_context(wb.as_bytes()) && !may_hold_context(wa.as_bytes()) {
+                skipped += 1;
+            }
+            if want {
+                hits += 1;
+            } else {
+                misses += 1;
+            }
+        }
+        assert!(hits > 5000 && misses > 5000 && skipped > 3000, "{hits} {misses} {skipped}");
+        // The needles: last words, none with another as prefix.
+        let all: Vec<&[u8]> = context_needles().iter().flatten().copied().collect();
+        assert!(all.contains(&&b"tel"[..]) && all.contains(&&b"appelez"[..]));
+        assert!(!all.contains(&&b"telephone"[..]) && !all.contains(&&b"numero"[..]));
     }
 
     #[test]

@@ -30,8 +30,8 @@ use std::borrow::Cow;
 use phonenumber::country::Id;
 
 use super::util::{
-    byte_at, byte_before, context_window, glued, is_word, prev_word, word_in, Keywords,
-    CONTEXT_AFTER, CONTEXT_BEFORE,
+    byte_at, byte_before, context_window, glued, is_word, prev_word, Keywords, CONTEXT_AFTER,
+    CONTEXT_BEFORE,
 };
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
@@ -235,6 +235,55 @@ const REJECT_NEXT: &[&str] = &[
     "records", "tokens", "users", "ns", "us",
 ];
 
+/// A word of at most 15 bytes, ASCII lower-cased, as one integer: the bytes, then the length
+/// in the low byte (so different lengths never collide). Longer words: `None`.
+const fn pack_word(w: &[u8]) -> Option<u128> {
+    if w.len() > 15 {
+        return None;
+    }
+    let mut v = 0u128;
+    let mut i = 0;
+    while i < w.len() {
+        v = v << 8 | w[i].to_ascii_lowercase() as u128;
+        i += 1;
+    }
+    Some(v << 8 | w.len() as u128)
+}
+
+/// The entries of `list` packed with [`pack_word`] and sorted (at compile time; an entry of
+/// more than 15 bytes fails the build).
+const fn packed_words<const N: usize>(list: &[&str]) -> [u128; N] {
+    let mut out = [0u128; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = match pack_word(list[i].as_bytes()) {
+            Some(p) => p,
+            None => panic!("word list entries must be at most 15 bytes"),
+        };
+        // Insertion sort.
+        let mut j = i;
+        while j > 0 && out[j - 1] > out[j] {
+            let t = out[j - 1];
+            out[j - 1] = out[j];
+            out[j] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+static REJECT_PREV_PACKED: [u128; REJECT_PREV.len()] = packed_words(REJECT_PREV);
+static REJECT_NEXT_PACKED: [u128; REJECT_NEXT.len()] = packed_words(REJECT_NEXT);
+
+/// `util::word_in(w, list)` (ASCII case-insensitive equality with an entry) for a list packed
+/// with [`packed_words`]: one binary search instead of a comparison with every entry. Equal
+/// ignoring case means the same length and the same lower-cased bytes, i.e. the same packed
+/// integer (a word of more than 15 bytes equals no entry).
+fn packed_word_in(w: &[u8], packed: &[u128]) -> bool {
+    pack_word(w).is_some_and(|p| packed.binary_search(&p).is_ok())
+}
+
 /// The default regions (the orders of [`region_order`] are permutations of this list).
 #[cfg(test)]
 const REGIONS: &[Id] = &[
@@ -283,17 +332,20 @@ fn valid_national(cand: &str, keep: impl Fn(Id) -> bool) -> bool {
     // without it is not a national phone number (FR `123 456 789` would otherwise parse).
     let first = cand.bytes().find(u8::is_ascii_digit);
     let paren = cand.starts_with('(');
-    region_order(first, paren).iter().filter(|&&r| keep(r)).any(|&r| {
-        let trunk_ok = match r {
-            Id::DE | Id::FR | Id::NL | Id::GB => first == Some(b'0'),
-            Id::BR => first == Some(b'0') || paren,
-            _ => true,
-        };
-        trunk_ok
-            && phonenumber::parse(Some(r), cand)
-                .map(|n| is_valid(&n))
-                .unwrap_or(false)
-    })
+    region_order(first, paren)
+        .iter()
+        .filter(|&&r| keep(r))
+        .any(|&r| {
+            let trunk_ok = match r {
+                Id::DE | Id::FR | Id::NL | Id::GB => first == Some(b'0'),
+                Id::BR => first == Some(b'0') || paren,
+                _ => true,
+            };
+            trunk_ok
+                && phonenumber::parse(Some(r), cand)
+                    .map(|n| is_valid(&n))
+                    .unwrap_or(false)
+        })
 }
 
 fn phone_char(c: u8) -> bool {
@@ -797,7 +849,7 @@ impl PhoneDetector {
         if cur.iter().any(|c| trimmed.ends_with(c)) {
             return true;
         }
-        if prev_word(b, s).is_some_and(|w| word_in(w, REJECT_PREV)) {
+        if prev_word(b, s).is_some_and(|w| packed_word_in(w, &REJECT_PREV_PACKED)) {
             return true;
         }
         // Unit or currency right after.
@@ -809,7 +861,10 @@ impl PhoneDetector {
         while i < b.len() && b[i].is_ascii_alphabetic() && i - ws < 10 {
             i += 1;
         }
-        if i > ws && !byte_at(b, i).is_some_and(is_word) && word_in(&b[ws..i], REJECT_NEXT) {
+        if i > ws
+            && !byte_at(b, i).is_some_and(is_word)
+            && packed_word_in(&b[ws..i], &REJECT_NEXT_PACKED)
+        {
             return true;
         }
         if b[e..].starts_with("€".as_bytes()) || b[e..].starts_with(b" \xe2\x82\xac") {
@@ -1080,8 +1135,12 @@ mod tests {
         // past the run): when the early reject fires, the full check of the span and of every
         // shorter span (the retry without a trailing group) finds nothing either.
         let mut cases = 0;
-        for l in ["", "tel ", "tel +", "tel (1", "tel 1 ", "tel 12-", "tel 0 ", "call +3"] {
-            for run in ["12345", "1.22.33", "123 456", "91 234", "0612 34", "912-345"] {
+        for l in [
+            "", "tel ", "tel +", "tel (1", "tel 1 ", "tel 12-", "tel 0 ", "call +3",
+        ] {
+            for run in [
+                "12345", "1.22.33", "123 456", "91 234", "0612 34", "912-345",
+            ] {
                 for r in ["", " ", ")", " 1", " 12", "-1", "/2", ". 3", "  45", " (9)"] {
                     let t = format!("{l}{run}{r} x");
                     let b = t.as_bytes();
@@ -1170,11 +1229,65 @@ mod tests {
                 misses += 1;
             }
         }
-        assert!(hits > 5000 && misses > 5000 && skipped > 3000, "{hits} {misses} {skipped}");
+        assert!(
+            hits > 5000 && misses > 5000 && skipped > 3000,
+            "{hits} {misses} {skipped}"
+        );
         // The needles: last words, none with another as prefix.
         let all: Vec<&[u8]> = context_needles().iter().flatten().copied().collect();
         assert!(all.contains(&&b"tel"[..]) && all.contains(&&b"appelez"[..]));
         assert!(!all.contains(&&b"telephone"[..]) && !all.contains(&&b"numero"[..]));
+    }
+
+    #[test]
+    fn packed_word_lists_agree_with_word_in() {
+        use super::super::util::word_in;
+        // Every entry in mixed case, its prefixes and extensions, and pseudo-random letter
+        // strings of 0..=17 bytes.
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        for w in REJECT_PREV.iter().chain(REJECT_NEXT) {
+            let b = w.as_bytes();
+            words.push(b.to_vec());
+            words.push(b.to_ascii_uppercase());
+            words.push(
+                b.iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if i % 2 == 0 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            *c
+                        }
+                    })
+                    .collect(),
+            );
+            for k in 0..b.len() {
+                words.push(b[..k].to_vec());
+            }
+            words.push([b, b"s"].concat());
+            words.push([b"x", b].concat());
+        }
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for i in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = i % 18;
+            words.push(
+                (0..len)
+                    .map(|k| b"abcdeiklmnoprstuvxyzABEIPST"[((x >> (k * 3)) % 27) as usize])
+                    .collect(),
+            );
+        }
+        let mut found = 0;
+        for w in &words {
+            let prev = word_in(w, REJECT_PREV);
+            assert_eq!(packed_word_in(w, &REJECT_PREV_PACKED), prev, "{w:?}");
+            let next = word_in(w, REJECT_NEXT);
+            assert_eq!(packed_word_in(w, &REJECT_NEXT_PACKED), next, "{w:?}");
+            found += usize::from(prev) + usize::from(next);
+        }
+        assert!(found > 200, "{found}");
     }
 
     #[test]

@@ -19,17 +19,24 @@
 //! each pattern per use), after an exact length pre-check; the context lookup only runs when
 //! it changes the outcome or the score.
 //!
-//! Cost (callgrind, 4 MiB corpora of `benches/detect.rs`): clean 8.6 M → 5.4 M instructions,
-//! mixed 23.8 M → 20.0 M. A run glued to a word on either side (`2025-03-12T`, hex digits of
-//! a UUID, `:8080`) is rejected before its span is built (`run_glued`, exact). On the mixed
-//! corpus most of what remains is `phonenumber::parse` (~12k instructions per call, up to nine
-//! national parses per candidate) and the context-word lookup (~9k per call, `pii/util.rs`).
+//! Cost (callgrind, `bench_corpus_profile`, inclusive per scan): clean 3.7 M → 1.9 M
+//! instructions, mixed 18.7 M → 12.5 M. A run glued to a word on either side (`2025-03-12T`,
+//! hex digits of a UUID, `:8080`) is rejected before its span is built (`run_glued`, exact),
+//! a span of fewer than 7 digits (`build=1.22.33`) before the neighbour checks. National
+//! candidates try the default regions most likely to validate them first (one parse for most
+//! valid numbers), the context lookup is skipped when no keyword's last word can start a word
+//! of either window, and the reject-word lists are binary-searched. On the mixed corpus most of
+//! what remains is `phonenumber::parse` (~20k instructions per call) and the context-word
+//! lookup of windows that do hold a keyword (~14k per call, `pii/util.rs`).
 
 use std::borrow::Cow;
 
 use phonenumber::country::Id;
 
-use super::util::{byte_at, byte_before, glued, is_word, prev_word, word_in, Keywords};
+use super::util::{
+    byte_at, byte_before, context_window, glued, is_word, prev_word, Keywords, CONTEXT_AFTER,
+    CONTEXT_BEFORE,
+};
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 const CONTEXT: Keywords = Keywords(&[
@@ -69,6 +76,113 @@ const CONTEXT: Keywords = Keywords(&[
     "anrufen",
     "bellen",
 ]);
+
+/// `CONTEXT.near(text, s, e)`, skipped (false) when neither context window can hold a keyword.
+///
+/// A keyword matches only where a word of the window (lower-cased, accent-folded, split at
+/// camelCase) equals its last word or, for `*` entries, starts with it; either way that last
+/// word starts at a word start of the window. [`may_hold_context`] looks for the last words
+/// (reduced to those without a shorter one as prefix) at every position that can start a word,
+/// with a non-ASCII char matching any letter (folding maps a char to at most one letter), so
+/// it is true whenever the full match is. Most windows of numbers in prose hold none of them
+/// and cost a pass over their bytes instead of the keyword matcher (~14k instructions).
+fn context_near(text: &str, s: usize, e: usize) -> bool {
+    let (before, after) = context_window(text, s, e, CONTEXT_BEFORE, CONTEXT_AFTER);
+    (may_hold_context(before.as_bytes()) || may_hold_context(after.as_bytes()))
+        && CONTEXT.near(text, s, e)
+}
+
+/// Last words of the [`CONTEXT`] keywords (`*` dropped), without those that have another one
+/// as a prefix, by initial letter (`a`..`z`).
+fn context_needles() -> &'static [Vec<&'static [u8]>; 26] {
+    static TABLE: std::sync::OnceLock<[Vec<&'static [u8]>; 26]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let last: Vec<&'static [u8]> = CONTEXT
+            .0
+            .iter()
+            .map(|kw| {
+                let kw = kw.strip_suffix('*').unwrap_or(kw);
+                kw.rsplit(' ').next().unwrap_or(kw).as_bytes()
+            })
+            .collect();
+        let mut table: [Vec<&'static [u8]>; 26] = Default::default();
+        for (i, &w) in last.iter().enumerate() {
+            let shadowed = last
+                .iter()
+                .enumerate()
+                .any(|(j, &o)| w.starts_with(o) && (o.len() < w.len() || j < i));
+            match w.first() {
+                Some(&c) if c.is_ascii_lowercase() => {
+                    if !shadowed {
+                        table[usize::from(c - b'a')].push(w);
+                    }
+                }
+                // Not a plain lower-case word: every window may hold it.
+                _ => table.iter_mut().for_each(|t| t.push(w)),
+            }
+        }
+        table
+    })
+}
+
+/// Longest window (in chars) [`may_hold_context`] scans; longer ones may hold anything.
+const NEEDLE_WINDOW: usize = 96;
+
+/// False only when no word of `w` can start with a keyword's last word (see [`context_near`]).
+fn may_hold_context(w: &[u8]) -> bool {
+    // One symbol per char: ASCII bytes as they are, 0xFF for a non-ASCII char (its lead byte;
+    // continuation bytes are dropped).
+    let mut sym = [0u8; NEEDLE_WINDOW];
+    let mut n = 0;
+    for &c in w {
+        if (0x80..0xC0).contains(&c) {
+            continue;
+        }
+        let Some(slot) = sym.get_mut(n) else {
+            return true;
+        };
+        *slot = if c < 0x80 { c } else { 0xFF };
+        n += 1;
+    }
+    let sym = &sym[..n];
+    let needles = context_needles();
+    for i in 0..n {
+        let c = sym[i];
+        if c != 0xFF && !c.is_ascii_alphabetic() {
+            continue;
+        }
+        // Inside a word: an ASCII letter after an ASCII alphanumeric, unless it is an
+        // upper-case letter after a lower-case letter or digit (camelCase). A non-ASCII char
+        // or one after it may start a word.
+        if i > 0 {
+            let p = sym[i - 1];
+            if c != 0xFF
+                && p.is_ascii_alphanumeric()
+                && !(c.is_ascii_uppercase() && (p.is_ascii_lowercase() || p.is_ascii_digit()))
+            {
+                continue;
+            }
+        }
+        let fits = |needle: &&[u8]| {
+            sym.len() - i >= needle.len()
+                && needle
+                    .iter()
+                    .zip(&sym[i..])
+                    .all(|(&k, &c)| c == 0xFF || c.to_ascii_lowercase() == k)
+        };
+        if c == 0xFF {
+            if needles.iter().flatten().any(fits) {
+                return true;
+            }
+        } else if needles[usize::from(c.to_ascii_lowercase() - b'a')]
+            .iter()
+            .any(fits)
+        {
+            return true;
+        }
+    }
+    false
+}
 
 /// Words right before a number that make it something else.
 const REJECT_PREV: &[&str] = &[
@@ -125,6 +239,57 @@ const REJECT_NEXT: &[&str] = &[
     "records", "tokens", "users", "ns", "us",
 ];
 
+/// A word of at most 15 bytes, ASCII lower-cased, as one integer: the bytes, then the length
+/// in the low byte (so different lengths never collide). Longer words: `None`.
+const fn pack_word(w: &[u8]) -> Option<u128> {
+    if w.len() > 15 {
+        return None;
+    }
+    let mut v = 0u128;
+    let mut i = 0;
+    while i < w.len() {
+        v = v << 8 | w[i].to_ascii_lowercase() as u128;
+        i += 1;
+    }
+    Some(v << 8 | w.len() as u128)
+}
+
+/// The entries of `list` packed with [`pack_word`] and sorted (at compile time; an entry of
+/// more than 15 bytes fails the build).
+const fn packed_words<const N: usize>(list: &[&str]) -> [u128; N] {
+    let mut out = [0u128; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = match pack_word(list[i].as_bytes()) {
+            Some(p) => p,
+            None => panic!("word list entries must be at most 15 bytes"),
+        };
+        // Insertion sort.
+        let mut j = i;
+        while j > 0 && out[j - 1] > out[j] {
+            let t = out[j - 1];
+            out[j - 1] = out[j];
+            out[j] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+static REJECT_PREV_PACKED: [u128; REJECT_PREV.len()] = packed_words(REJECT_PREV);
+static REJECT_NEXT_PACKED: [u128; REJECT_NEXT.len()] = packed_words(REJECT_NEXT);
+
+/// `util::word_in(w, list)` (ASCII case-insensitive equality with an entry) for a list packed
+/// with [`packed_words`]: one binary search instead of a comparison with every entry. Equal
+/// ignoring case means the same length and the same lower-cased bytes, i.e. the same packed
+/// integer (a word of more than 15 bytes equals no entry).
+fn packed_word_in(w: &[u8], packed: &[u128]) -> bool {
+    pack_word(w).is_some_and(|p| packed.binary_search(&p).is_ok())
+}
+
+/// The default regions (the orders of [`region_order`] are permutations of this list).
+#[cfg(test)]
 const REGIONS: &[Id] = &[
     Id::PT,
     Id::DE,
@@ -146,23 +311,45 @@ pub(crate) fn valid_national_phone_outside_nanp(cand: &str) -> bool {
     valid_national(cand, |r| r != Id::US)
 }
 
+/// The default regions (PT, DE, FR, ES, IT, NL, GB, US, BR) in the order to try them for a national number starting with `first` (or with
+/// a parenthesised area code): the region that most often validates such a number first, so
+/// a valid number usually costs one parse instead of two to four. Every order is a
+/// permutation of the same nine regions, and the result is an `any` over them, so it does not depend on
+/// the order.
+fn region_order(first: Option<u8>, paren: bool) -> &'static [Id; 9] {
+    use Id::{BR, DE, ES, FR, GB, IT, NL, PT, US};
+    if paren {
+        return &[US, BR, PT, DE, FR, ES, IT, NL, GB];
+    }
+    match first {
+        Some(b'0') => &[DE, FR, NL, GB, IT, BR, PT, ES, US],
+        Some(b'2' | b'9') => &[PT, ES, IT, US, BR, DE, FR, NL, GB],
+        Some(b'6' | b'7' | b'8') => &[ES, PT, IT, US, BR, DE, FR, NL, GB],
+        Some(b'3') => &[IT, PT, ES, US, BR, DE, FR, NL, GB],
+        _ => &[US, IT, PT, ES, BR, DE, FR, NL, GB],
+    }
+}
+
 /// National parse in the default regions accepted by `keep`.
 fn valid_national(cand: &str, keep: impl Fn(Id) -> bool) -> bool {
     // Where national numbers are always written with the trunk prefix `0`, a number
     // without it is not a national phone number (FR `123 456 789` would otherwise parse).
     let first = cand.bytes().find(u8::is_ascii_digit);
     let paren = cand.starts_with('(');
-    REGIONS.iter().filter(|&&r| keep(r)).any(|&r| {
-        let trunk_ok = match r {
-            Id::DE | Id::FR | Id::NL | Id::GB => first == Some(b'0'),
-            Id::BR => first == Some(b'0') || paren,
-            _ => true,
-        };
-        trunk_ok
-            && phonenumber::parse(Some(r), cand)
-                .map(|n| is_valid(&n))
-                .unwrap_or(false)
-    })
+    region_order(first, paren)
+        .iter()
+        .filter(|&&r| keep(r))
+        .any(|&r| {
+            let trunk_ok = match r {
+                Id::DE | Id::FR | Id::NL | Id::GB => first == Some(b'0'),
+                Id::BR => first == Some(b'0') || paren,
+                _ => true,
+            };
+            trunk_ok
+                && phonenumber::parse(Some(r), cand)
+                    .map(|n| is_valid(&n))
+                    .unwrap_or(false)
+        })
 }
 
 fn phone_char(c: u8) -> bool {
@@ -271,7 +458,9 @@ fn compile(src: &str) -> Option<regex::Regex> {
 /// `validator::number_type(meta, v) != Unknown` for one region's metadata.
 struct RegionCheck {
     general: Desc,
-    /// Every specific type (premium, toll-free, ..., fixed line, mobile): one must match.
+    /// Every specific type: one must match. Mobile and fixed line first (the types of nearly
+    /// every valid candidate, so the `any` usually stops at the first regex); the result of
+    /// the `any` does not depend on the order.
     types: Vec<Desc>,
     leading: Option<regex::Regex>,
 }
@@ -281,6 +470,8 @@ impl RegionCheck {
         let d = m.descriptors();
         let mut types = Vec::new();
         for t in [
+            d.mobile(),
+            d.fixed_line(),
             d.premium_rate(),
             d.toll_free(),
             d.shared_cost(),
@@ -289,8 +480,6 @@ impl RegionCheck {
             d.pager(),
             d.uan(),
             d.voicemail(),
-            d.fixed_line(),
-            d.mobile(),
         ]
         .into_iter()
         .flatten()
@@ -591,7 +780,7 @@ impl PhoneDetector {
         // Bare national digit strings are only worth parsing with context. Otherwise the
         // context only sets the score: look it up after parsing, for valid numbers only.
         let bare = !intl && !grouped;
-        let ctx_first = bare && CONTEXT.near(cx.text, s, e);
+        let ctx_first = bare && context_near(cx.text, s, e);
         if bare && !ctx_first {
             return None;
         }
@@ -599,7 +788,7 @@ impl PhoneDetector {
         if !Self::parse_valid(cand, intl) {
             return None;
         }
-        let ctx = ctx_first || (!bare && CONTEXT.near(cx.text, s, e));
+        let ctx = ctx_first || (!bare && context_near(cx.text, s, e));
         Some(match (intl, t[0] == b'+', grouped, ctx) {
             (true, _, _, true) => 0.95,
             (true, true, _, false) => 0.9,
@@ -638,6 +827,15 @@ impl PhoneDetector {
         }
     }
 
+    /// Fewer than 7 digits in the span: [`Self::check`] rejects it on its digit count, and so
+    /// it rejects the retry without a trailing group (a sub-span, no more digits). Exact, and
+    /// cheaper than [`Self::rejected_by_neighbours`], which it therefore precedes
+    /// (`build=1.22.33`, short version numbers and counters are most of a log's candidates).
+    #[inline]
+    fn too_few_digits(t: &[u8]) -> bool {
+        t.iter().filter(|c| c.is_ascii_digit()).count() < 7
+    }
+
     fn rejected_by_neighbours(b: &[u8], s: usize, e: usize) -> bool {
         // Glued to an identifier, a path, a version or a word.
         if glued(b, s, e) {
@@ -655,7 +853,7 @@ impl PhoneDetector {
         if cur.iter().any(|c| trimmed.ends_with(c)) {
             return true;
         }
-        if prev_word(b, s).is_some_and(|w| word_in(w, REJECT_PREV)) {
+        if prev_word(b, s).is_some_and(|w| packed_word_in(w, &REJECT_PREV_PACKED)) {
             return true;
         }
         // Unit or currency right after.
@@ -667,7 +865,10 @@ impl PhoneDetector {
         while i < b.len() && b[i].is_ascii_alphabetic() && i - ws < 10 {
             i += 1;
         }
-        if i > ws && !byte_at(b, i).is_some_and(is_word) && word_in(&b[ws..i], REJECT_NEXT) {
+        if i > ws
+            && !byte_at(b, i).is_some_and(is_word)
+            && packed_word_in(&b[ws..i], &REJECT_NEXT_PACKED)
+        {
             return true;
         }
         if b[e..].starts_with("€".as_bytes()) || b[e..].starts_with(b" \xe2\x82\xac") {
@@ -696,7 +897,7 @@ impl Detector for PhoneDetector {
                 continue;
             }
             let (s, e) = Self::span(b, h);
-            if e <= s || Self::rejected_by_neighbours(b, s, e) {
+            if e <= s || Self::too_few_digits(&b[s..e]) || Self::rejected_by_neighbours(b, s, e) {
                 continue;
             }
             let mut found = Self::check(cx, s, e, &mut shape).map(|sc| (e, sc));
@@ -788,6 +989,75 @@ mod tests {
         assert!(checked > 4_000 && valid > 30, "{checked} {valid}");
     }
 
+    /// The original national validation: every default region in the fixed order.
+    fn valid_national_fixed_order(cand: &str, keep: impl Fn(Id) -> bool) -> bool {
+        let first = cand.bytes().find(u8::is_ascii_digit);
+        let paren = cand.starts_with('(');
+        REGIONS.iter().filter(|&&r| keep(r)).any(|&r| {
+            let trunk_ok = match r {
+                Id::DE | Id::FR | Id::NL | Id::GB => first == Some(b'0'),
+                Id::BR => first == Some(b'0') || paren,
+                _ => true,
+            };
+            trunk_ok
+                && phonenumber::parse(Some(r), cand)
+                    .map(|n| phonenumber::is_valid(&n))
+                    .unwrap_or(false)
+        })
+    }
+
+    #[test]
+    fn region_order_is_a_permutation_and_agrees() {
+        let mut firsts: Vec<Option<u8>> = (b'0'..=b'9').map(Some).collect();
+        firsts.push(None);
+        for first in firsts {
+            for paren in [false, true] {
+                let mut order = region_order(first, paren).to_vec();
+                order.sort_by_key(|r| REGIONS.iter().position(|x| x == r));
+                assert_eq!(order, REGIONS, "{first:?} {paren}");
+            }
+        }
+        // Generated national candidates of every first digit, length and grouping (valid and
+        // invalid ones): the reordered validation agrees with the fixed order.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let (mut n, mut valid) = (0, 0);
+        for i in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = 7 + (i % 9);
+            let mut d: Vec<u8> = (0..len)
+                .map(|k| b'0' + ((x >> (k * 4 % 60)) % 10) as u8)
+                .collect();
+            // Bias towards realistic prefixes so that many candidates are valid somewhere.
+            match i % 5 {
+                0 => d[0] = b'0',
+                1 => d[0] = b'9',
+                2 => d[0] = b'3',
+                _ => {}
+            }
+            let digits = String::from_utf8(d).unwrap();
+            let cands = [
+                digits.clone(),
+                format!("{} {} {}", &digits[..3], &digits[3..6], &digits[6..]),
+                format!("({}) {}-{}", &digits[..3], &digits[3..6], &digits[6..]),
+                format!("{}-{}", &digits[..2], &digits[2..]),
+            ];
+            for c in &cands {
+                let want = valid_national_fixed_order(c, |_| true);
+                assert_eq!(valid_national(c, |_| true), want, "{c}");
+                assert_eq!(
+                    valid_national_phone_outside_nanp(c),
+                    valid_national_fixed_order(c, |r| r != Id::US),
+                    "{c}"
+                );
+                n += 1;
+                valid += usize::from(want);
+            }
+        }
+        assert!(n == 12_000 && valid > 300, "{n} {valid}");
+    }
+
     #[test]
     fn international() {
         let d = PhoneDetector;
@@ -861,6 +1131,167 @@ mod tests {
             }
         }
         assert!(cases > 300, "{cases}");
+    }
+
+    #[test]
+    fn too_few_digits_rejected_early_as_before() {
+        // Runs of 5-6 digits with phone characters and digits around them (so spans reach
+        // past the run): when the early reject fires, the full check of the span and of every
+        // shorter span (the retry without a trailing group) finds nothing either.
+        let mut cases = 0;
+        for l in [
+            "", "tel ", "tel +", "tel (1", "tel 1 ", "tel 12-", "tel 0 ", "call +3",
+        ] {
+            for run in [
+                "12345", "1.22.33", "123 456", "91 234", "0612 34", "912-345",
+            ] {
+                for r in ["", " ", ")", " 1", " 12", "-1", "/2", ". 3", "  45", " (9)"] {
+                    let t = format!("{l}{run}{r} x");
+                    let b = t.as_bytes();
+                    let h = Hit {
+                        start: l.len(),
+                        end: l.len() + run.len(),
+                        trigger: 0,
+                    };
+                    if PhoneDetector::run_glued(b, &h) {
+                        continue;
+                    }
+                    let (s, e) = PhoneDetector::span(b, &h);
+                    if e <= s || !PhoneDetector::too_few_digits(&b[s..e]) {
+                        continue;
+                    }
+                    cases += 1;
+                    let cx = ScanCtx { text: &t };
+                    let mut shape = Vec::new();
+                    for e2 in s + 1..=e {
+                        assert!(
+                            PhoneDetector::check(&cx, s, e2, &mut shape).is_none(),
+                            "{t:?} {s}..{e2}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(cases > 150, "{cases}");
+    }
+
+    #[test]
+    fn context_prefilter_agrees_with_keyword_match() {
+        // Generated lines around a number: keywords, near misses, accents (also on the first
+        // letter), camelCase, case-mapping oddities (Kelvin sign, dotted I), other scripts,
+        // line breaks and long words. The pre-filtered lookup must agree with `near`.
+        let parts = [
+            "phone", "Phone", "PHONE", "tel", "Tel.", "TÉL", "téléphone", "Telefon", "telefonnummer",
+            "Teléfono", "telemóvel", "Telemóvel", "mobile", "Mobil", "cell", "Cellulare", "call",
+            "whatsapp", "fax", "sms", "contact", "contacto", "handy", "Rufnummer", "portable",
+            "móvil", "celular", "tlm", "tlf", "fone", "telefoon", "mobiel", "gsm", "número",
+            "de", "ligue", "llame", "chiama", "appelez", "anrufen", "bellen", "Åppelez", "Çall",
+            "\u{212a}", "İ", "telemetry", "hotel", "cellar", "callback", "phones", "smartphone",
+            "customerPhone", "userTEL", "xPhone", "myCELL", "tel_no", "mob-nr", "excellent",
+            "recall", "the", "a", "report", "ticket", "Olá", "Grüße", "ß", "ø", "日本", "Ω",
+            "—", " ", " ", " ", "  ", "-", "_", ".", ":", ",", "\n", "(", "+", "0", "12",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "telephoneeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let (mut hits, mut misses, mut skipped) = (0, 0, 0);
+        for _ in 0..20_000 {
+            let mut before = String::new();
+            for _ in 0..next(8) {
+                // Half of the words from the list, half plain filler.
+                before.push_str(if next(2) == 0 {
+                    parts[next(parts.len())]
+                } else {
+                    ["the ", "report ", "é", "Dr. ", "x", "\n", "Ünïcode "][next(7)]
+                });
+                if next(3) == 0 {
+                    before.push(' ');
+                }
+            }
+            let mut after = String::new();
+            for _ in 0..next(5) {
+                after.push_str(parts[next(parts.len())]);
+            }
+            let num = "912 345 678";
+            let t = format!("{before}{num}{after}");
+            let (s, e) = (before.len(), before.len() + num.len());
+            let want = CONTEXT.near(&t, s, e);
+            assert_eq!(context_near(&t, s, e), want, "{t:?}");
+            let (wb, wa) = context_window(&t, s, e, CONTEXT_BEFORE, CONTEXT_AFTER);
+            if !may_hold_context(wb.as_bytes()) && !may_hold_context(wa.as_bytes()) {
+                skipped += 1;
+            }
+            if want {
+                hits += 1;
+            } else {
+                misses += 1;
+            }
+        }
+        assert!(
+            hits > 5000 && misses > 5000 && skipped > 3000,
+            "{hits} {misses} {skipped}"
+        );
+        // The needles: last words, none with another as prefix.
+        let all: Vec<&[u8]> = context_needles().iter().flatten().copied().collect();
+        assert!(all.contains(&&b"tel"[..]) && all.contains(&&b"appelez"[..]));
+        assert!(!all.contains(&&b"telephone"[..]) && !all.contains(&&b"numero"[..]));
+    }
+
+    #[test]
+    fn packed_word_lists_agree_with_word_in() {
+        use super::super::util::word_in;
+        // Every entry in mixed case, its prefixes and extensions, and pseudo-random letter
+        // strings of 0..=17 bytes.
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        for w in REJECT_PREV.iter().chain(REJECT_NEXT) {
+            let b = w.as_bytes();
+            words.push(b.to_vec());
+            words.push(b.to_ascii_uppercase());
+            words.push(
+                b.iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if i % 2 == 0 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            *c
+                        }
+                    })
+                    .collect(),
+            );
+            for k in 0..b.len() {
+                words.push(b[..k].to_vec());
+            }
+            words.push([b, b"s"].concat());
+            words.push([b"x", b].concat());
+        }
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for i in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = i % 18;
+            words.push(
+                (0..len)
+                    .map(|k| b"abcdeiklmnoprstuvxyzABEIPST"[((x >> (k * 3)) % 27) as usize])
+                    .collect(),
+            );
+        }
+        let mut found = 0;
+        for w in &words {
+            let prev = word_in(w, REJECT_PREV);
+            assert_eq!(packed_word_in(w, &REJECT_PREV_PACKED), prev, "{w:?}");
+            let next = word_in(w, REJECT_NEXT);
+            assert_eq!(packed_word_in(w, &REJECT_NEXT_PACKED), next, "{w:?}");
+            found += usize::from(prev) + usize::from(next);
+        }
+        assert!(found > 200, "{found}");
     }
 
     #[test]

@@ -73,6 +73,20 @@ fn alnum(c: u8) -> bool {
     CLASS[c as usize] & ALNUM != 0
 }
 
+/// End of the run of ASCII letters and digits starting at `i` (`i <= b.len()`), eight bytes
+/// per step while they all are.
+fn alnum_end(b: &[u8], mut i: usize) -> usize {
+    while let Some(w) = b.get(i..i + 8).and_then(|w| <&[u8; 8]>::try_from(w).ok()) {
+        if w.iter().fold(ALNUM, |m, &c| m & CLASS[c as usize]) == 0 {
+            break;
+        }
+        i += 8;
+    }
+    b.get(i..)
+        .and_then(|r| r.iter().position(|&c| !alnum(c)))
+        .map_or(b.len(), |p| i + p)
+}
+
 fn push(out: &mut Vec<Finding>, s: usize, e: usize, score: f32) {
     out.push(Finding {
         entity: Entity::CryptoWallet,
@@ -98,8 +112,6 @@ impl Detector for CryptoWalletDetector {
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
         let mut covered = 0;
-        // Start of the last run rejected by the word-start test below (0: none yet).
-        let mut dead = 0;
         for h in hits {
             let s = h.start;
             if s < covered {
@@ -109,11 +121,11 @@ impl Detector for CryptoWalletDetector {
             // first group ends at a run separator (never a letter) or at the run's end, so
             // without a letter on either side of the run it is done before any scanning. An
             // `0x` run is the lone `0` (`x` ends a digit run) with the `x` right after it, so
-            // it is never rejected here.
-            let letter_left = class_at(b, s.wrapping_sub(1), LETTER);
-            if !letter_left && !class_at(b, h.end, LETTER) {
+            // it is never rejected here. The right side first: most runs have no letter there.
+            if !class_at(b, h.end, LETTER) && !class_at(b, s.wrapping_sub(1), LETTER) {
                 continue;
             }
+            let letter_left = class_at(b, s.wrapping_sub(1), LETTER);
             // Ethereum: `0x` + 40 hex.
             if b[s] == b'0' && byte_at(b, s + 1) == Some(b'x') {
                 let e = s + 42;
@@ -140,43 +152,29 @@ impl Detector for CryptoWalletDetector {
             // Exact pre-reject: a word the checks below accept starts with `1`/`3` (base58,
             // at most 35 bytes) or `bc1` (SegWit, the `1` being this run). Without a letter
             // before the run the word starts at it; otherwise find its start walking back at
-            // most 35 bytes. A run rejected here would have covered its word, but every later
-            // run of that word finds the same start and is rejected too, and none of them
-            // starts `0x` (it follows a letter). Most digit runs of logs (UUIDs, timestamps)
-            // end here without the forward scan of the word.
-            //
-            // The walk back also stops at `dead`, the last run rejected here: reaching it
-            // means this run is in the same word, so it is rejected as well (the word's start
-            // was not `1`/`3` within 35 bytes, or is farther back still; `bc1` needs the `1`
-            // two bytes after the start, where that earlier run's digit cannot be `b`/`c`).
-            // That second run then walks forward to the end of the word and skips every later
-            // run in it (`covered`), so a long token (base64, key, hash) costs about one walk
-            // over its bytes instead of up to 35 bytes back from each of its digit runs.
+            // most 35 bytes. Every later run of a word rejected here finds the same start (or
+            // one 35 bytes back, farther than `1`/`3` may be; `bc1` would need the `1` two bytes
+            // after the start, where this run's digit is not `b`/`c`) and is rejected too, and
+            // none of them starts `0x` (it follows a letter). So a rejected word is skipped to
+            // its end (`covered`): a long token (base64 blob, key, hash) costs one walk over
+            // its bytes instead of up to 35 bytes back from each of its digit runs. Most digit
+            // runs of logs (UUIDs, timestamps) end here without the forward scan of the word.
             if letter_left {
                 // Most such words are short (`v18`, `sha256`, `go1`): a word starting with
                 // the letter right before the run starts neither `1`/`3` nor `bc1`.
                 if !class_at(b, s.wrapping_sub(2), ALNUM) {
                     continue;
                 }
-                let lo = s.saturating_sub(35).max(dead.min(s));
-                let ws = b
-                    .get(lo..s)
-                    .and_then(|w| w.iter().rposition(|&c| !alnum(c)))
+                let lo = s.saturating_sub(35);
+                let ws = b[lo..s]
+                    .iter()
+                    .rposition(|&c| !alnum(c))
                     .map_or(lo, |p| lo + p + 1);
-                if ws == dead && dead != 0 {
-                    // A second run in a rejected word: the word is long (a base64 blob, a key,
-                    // a hash) or has more runs to come, so skip all of them at once.
-                    covered = b[s..]
-                        .iter()
-                        .position(|&c| !alnum(c))
-                        .map_or(b.len(), |p| s + p);
-                    continue;
-                }
                 let legacy = s - ws < 35 && matches!(b[ws], b'1' | b'3');
                 let segwit =
                     s - ws == 2 && b[s] == b'1' && b[ws] | 0x20 == b'b' && b[ws + 1] | 0x20 == b'c';
                 if !legacy && !segwit {
-                    dead = s;
+                    covered = alnum_end(b, s);
                     continue;
                 }
             } else if !matches!(b[s], b'1' | b'3') {
@@ -225,8 +223,8 @@ mod tests {
     // The reference walks with the shared byte classes, as the detector did.
     use super::super::util::{in_class, ALNUM};
 
-    /// The detector before the shortcuts of `detect` (the `dead` walk bound and the cheap
-    /// reject ahead of the `0x` test): the reference of the differential test.
+    /// The detector before the shortcuts of `detect` (a rejected word skipped to its end, the
+    /// cheap reject ahead of the `0x` test, short words rejected from the byte before the letter): the reference of the differential test.
     fn reference_detect(cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
         let mut covered = 0;

@@ -379,8 +379,31 @@ mod tests {
         ];
         const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         const B58: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+        let same = |t: &str| {
+            let got = super::super::tests::run(&CryptoWalletDetector, t);
+            let want = super::super::tests::run(&Reference, t);
+            let key = |f: &Finding| (f.start, f.end, f.score.to_bits(), f.entity.clone());
+            assert_eq!(
+                got.iter().map(key).collect::<Vec<_>>(),
+                want.iter().map(key).collect::<Vec<_>>(),
+                "{t:?}"
+            );
+            want.len()
+        };
+        // A rejected word (skipped to its end) right before a wallet address.
+        for (t, n) in [
+            ("xAb12cd 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", 1),
+            ("xAb12cd3e:3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", 1),
+            ("Ab12cd3e+bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", 1),
+            (
+                "ETH wallet zz9q8w7e6r5t4y3u2i1o0p=0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
+                1,
+            ),
+        ] {
+            assert_eq!(same(t), n, "{t:?}");
+        }
         let (mut texts, mut found_any) = (0, 0);
-        for round in 0..6000 {
+        for _ in 0..6000 {
             let mut t = String::new();
             for _ in 0..1 + next(10) {
                 match next(8) {
@@ -418,19 +441,44 @@ mod tests {
                 }
                 t.push_str(seps[next(seps.len())]);
             }
-            let got = super::super::tests::run(&CryptoWalletDetector, &t);
-            let want = super::super::tests::run(&Reference, &t);
-            let key = |f: &Finding| (f.start, f.end, f.score.to_bits(), f.entity.clone());
-            assert_eq!(
-                got.iter().map(key).collect::<Vec<_>>(),
-                want.iter().map(key).collect::<Vec<_>>(),
-                "round {round}: {t:?}"
-            );
+            let n = same(&t);
             texts += 1;
-            found_any += usize::from(!want.is_empty());
+            found_any += usize::from(n > 0);
         }
         assert_eq!(texts, 6000);
         assert!(found_any > 500, "{found_any}");
+    }
+
+    /// The eight-byte step of `alnum_end` against a byte loop on random words (letters and
+    /// digits, sometimes any byte), from every kind of start.
+    #[test]
+    fn alnum_end_matches_byte_loop() {
+        let naive = |b: &[u8], i: usize| {
+            (i..b.len())
+                .find(|&j| !b[j].is_ascii_alphanumeric())
+                .unwrap_or(b.len())
+        };
+        let mut state = 0x3c6e_f372_fe94_f82bu64;
+        let mut next = |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let len = next(40);
+            let b: Vec<u8> = (0..len)
+                .map(|_| {
+                    if next(12) == 0 {
+                        next(256) as u8
+                    } else {
+                        b"ABCxyz0189"[next(10)]
+                    }
+                })
+                .collect();
+            let i = next(len + 1);
+            assert_eq!(alnum_end(&b, i), naive(&b, i), "{b:?} from {i}");
+        }
     }
 
     #[test]

@@ -29,16 +29,19 @@
 //! hit list is sorted per scan. Overlap resolution ranks only the findings that overlap
 //! another one (per cluster of transitively overlapping spans); a lone finding is kept as is.
 //!
+//! Hard negatives: the digit-run pass recognises delimited UUIDs and ISO 8601 timestamps at
+//! their first digit run and skips them whole ([`HardNegatives`]); no digit-run detector sees
+//! their digits (in logs they carry most digit runs, and every detector rejected them anyway).
+//!
 //! Measured with callgrind on the criterion corpora of `benches/detect.rs` (4 MiB each,
 //! steady state, `examples/bench_corpus_profile.rs`: `valgrind --tool=callgrind
 //! --toggle-collect='*bench_corpus_profile*measured*' target/release/examples/bench_corpus_profile
-//! clean all 1`): clean 44.8 instructions/byte (50.3 at the start of session 4, 54.7 before
-//! session 3), mixed 65.9 (73.8, 81.7). Clean: literal DFA ~7/byte, digit-run pass and
-//! per-class hit lists ~10/byte, then the `min_digits: 1` PII validators (IP ~33 M
-//! instructions, MAC ~22 M, crypto wallets ~16 M for ~287k digit runs), the grouped national
-//! IDs ~27 M, phone ~5 M; natural-language and secret detectors ~1/byte. Mixed adds the secret
-//! assignments (~26 M: key classification and value scoring), phone validation (~20 M) and the
-//! natural-language detectors (~15 M). Per-change figures: `bench/results/2026-11-24-session4.md`.
+//! clean all 1`): clean 27.5 instructions/byte (44.8 at the start of session 5, 54.7 before
+//! session 3), mixed 48.7 (65.9, 81.7). Clean: literal DFA ~7.8/byte, the digit-run pass with
+//! the UUID/timestamp recognition and per-class hit lists ~10/byte, then IP ~8.8 M instructions,
+//! MAC ~4.5 M, the grouped national IDs ~8 M, crypto wallets ~2.3 M, phone ~1.9 M. Mixed adds
+//! the secret assignments (~19 M), phone validation (~12.5 M), the natural-language detectors
+//! (~15 M) and IP (~12 M). Per-change figures: `bench/results/2026-11-24-session5.md`.
 //! The fixed cost of a scan with caller-owned scratch on a 19-byte text without findings is ~2.6k
 //! instructions (was 8.5k; `bench_corpus_profile tiny all 1000`).
 //!

@@ -755,14 +755,14 @@ fn for_each_digit_run_or_skip(
     let mut i = 0;
     let mut hn = HardNegatives::default();
     while let Some(start) = next_digit(bytes, i) {
+        let mut digits = digits_at(bytes, start);
         if skip_hard_negatives {
-            if let Some(end) = hn.token_end(bytes, start) {
+            if let Some(end) = hn.token_end(bytes, start, start + digits) {
                 skipped(start, end);
                 i = end;
                 continue;
             }
         }
-        let mut digits = digits_at(bytes, start);
         let mut end = start + digits;
         while let (Some(&sep), Some(d)) = (bytes.get(end), bytes.get(end + 1)) {
             if !(matches!(sep, b' ' | b'-' | b'.' | b'/') && d.is_ascii_digit()) {
@@ -835,7 +835,8 @@ impl HardNegatives {
     /// For a run starting at `p` (a digit with no digit before it): the end of the hard-negative
     /// token containing it, if any. Linear overall: each hex token is walked once.
     #[inline]
-    fn token_end(&mut self, b: &[u8], p: usize) -> Option<usize> {
+    /// `b[p..digits_end]` are the run's first digits (hex: the walk forward starts after them).
+    fn token_end(&mut self, b: &[u8], p: usize, digits_end: usize) -> Option<usize> {
         if let Some(end) = iso_timestamp_end(b, p) {
             return Some(end);
         }
@@ -848,7 +849,7 @@ impl HardNegatives {
         while s > 0 && is_hex(s - 1) {
             s -= 1;
         }
-        let mut e = p;
+        let mut e = digits_end;
         while is_hex(e) {
             e += 1;
         }

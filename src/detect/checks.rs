@@ -696,6 +696,27 @@ impl Iterator for BitIter {
     }
 }
 
+/// Longest word [`pack_word`] packs.
+pub const PACKED_WORD_MAX: usize = 15;
+
+/// `w` lower-cased (ASCII) and packed into one integer with its length (bytes little-endian,
+/// the length in the top byte); `None` when empty or longer than [`PACKED_WORD_MAX`]. Two words
+/// of at most that length pack equal exactly when they are equal ignoring ASCII case (bytes
+/// >= 0x80 are kept as they are). `const`, so word lists can be packed at compile time.
+pub const fn pack_word(w: &[u8]) -> Option<u128> {
+    if w.is_empty() || w.len() > PACKED_WORD_MAX {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    let mut i = 0;
+    while i < w.len() {
+        bytes[i] = w[i].to_ascii_lowercase();
+        i += 1;
+    }
+    bytes[15] = w.len() as u8;
+    Some(u128::from_le_bytes(bytes))
+}
+
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// CRC-32 (IEEE, zlib) of `body`, base62-encoded (`0-9A-Za-z`), most significant digit

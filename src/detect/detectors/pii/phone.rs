@@ -37,6 +37,7 @@ use super::util::{
     byte_at, byte_before, context_window, glued, is_word, prev_word, Keywords, CONTEXT_AFTER,
     CONTEXT_BEFORE,
 };
+use crate::detect::checks::pack_word;
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 const CONTEXT: Keywords = Keywords(&[
@@ -238,21 +239,6 @@ const REJECT_NEXT: &[&str] = &[
     "eur", "usd", "gbp", "brl", "euros", "dollars", "reais", "km", "m", "kg", "items", "rows",
     "records", "tokens", "users", "ns", "us",
 ];
-
-/// A word of at most 15 bytes, ASCII lower-cased, as one integer: the bytes, then the length
-/// in the low byte (so different lengths never collide). Longer words: `None`.
-const fn pack_word(w: &[u8]) -> Option<u128> {
-    if w.len() > 15 {
-        return None;
-    }
-    let mut v = 0u128;
-    let mut i = 0;
-    while i < w.len() {
-        v = v << 8 | w[i].to_ascii_lowercase() as u128;
-        i += 1;
-    }
-    Some(v << 8 | w.len() as u128)
-}
 
 /// The entries of `list` packed with [`pack_word`] and sorted (at compile time; an entry of
 /// more than 15 bytes fails the build).

@@ -38,6 +38,7 @@ use super::util::{
     b64_decode, classes, contains_bytes, entropy, finding, is_env_var_name, is_placeholder,
     run_left, WordSet,
 };
+use crate::detect::checks::pack_word;
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
 const NAME: &str = "secret_assignment";
@@ -463,22 +464,14 @@ const QUALIFIER: u8 = 16;
 /// `key` or `keys`.
 const KEY: u8 = 32;
 
-/// Longest word packed by [`pack_word`].
-const PACK_MAX: usize = 15;
-
-/// An ASCII word of 1..=[`PACK_MAX`] bytes lower-cased and packed with its length into one
-/// integer (never 0): two such words pack equal exactly when they are equal ignoring ASCII
-/// case.
-fn pack_word(w: &[u8]) -> Option<u128> {
-    if w.is_empty() || w.len() > PACK_MAX || !w.is_ascii() {
-        return None;
+/// An ASCII word packed by [`pack_word`] (non-ASCII words take the per-list path).
+#[inline]
+fn pack_ascii(w: &[u8]) -> Option<u128> {
+    if w.is_ascii() {
+        pack_word(w)
+    } else {
+        None
     }
-    let mut bytes = [0u8; 16];
-    for (slot, &c) in bytes.iter_mut().zip(w) {
-        *slot = c.to_ascii_lowercase();
-    }
-    bytes[15] = w.len() as u8;
-    Some(u128::from_le_bytes(bytes))
 }
 
 /// Slots of [`WordFlags`] (a power of two, at least twice the number of words).
@@ -514,7 +507,7 @@ impl WordFlags {
         for (list, flag) in lists {
             // Entries that do not pack (non-ASCII, too long) never equal a word that packs;
             // words that do not pack take the slow path of [`word_flags`].
-            for p in list.iter().filter_map(|x| pack_word(x.as_bytes())) {
+            for p in list.iter().filter_map(|x| pack_ascii(x.as_bytes())) {
                 let mut i = Self::slot(p);
                 loop {
                     match (t.keys.get(i).copied(), t.flags.get_mut(i)) {
@@ -555,7 +548,7 @@ fn word_flag_table() -> &'static WordFlags {
 /// The lists `w` is in, as [`in_list`] and the `key`/`keys` comparison of [`classify`]
 /// answer them: a table lookup for a word that packs, else those tests one by one.
 fn word_flags(w: &str) -> u8 {
-    if let Some(p) = pack_word(w.as_bytes()) {
+    if let Some(p) = pack_ascii(w.as_bytes()) {
         return word_flag_table().get(p);
     }
     let l = lists();

@@ -14,6 +14,7 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
 use base64::{alphabet, Engine as _};
 
+use crate::detect::checks::pack_word;
 use crate::detect::{Entity, Finding};
 
 /// Standard alphabet, padding optional.
@@ -115,24 +116,6 @@ pub fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
     (0..=hay.len() - needle.len()).any(|i| hay[i] == first && hay[i + 1..].starts_with(rest))
 }
 
-/// Longest word packed by [`WordSet`] (one byte per char, the length in the top byte).
-const PACKED_MAX: usize = 15;
-
-/// `w` lower-cased (ASCII) and packed into one integer with its length; `None` when empty or
-/// longer than [`PACKED_MAX`]. Two words of at most that length pack equal exactly when they
-/// are equal ignoring ASCII case.
-fn pack(w: &[u8]) -> Option<u128> {
-    if w.is_empty() || w.len() > PACKED_MAX {
-        return None;
-    }
-    let mut bytes = [0u8; 16];
-    for (slot, &c) in bytes.iter_mut().zip(w) {
-        *slot = c.to_ascii_lowercase();
-    }
-    bytes[15] = w.len() as u8;
-    Some(u128::from_le_bytes(bytes))
-}
-
 /// A word list for case-insensitive membership tests: one binary search over packed words
 /// instead of one comparison per entry. Same answers as comparing every entry with
 /// `eq_ignore_ascii_case`.
@@ -147,7 +130,7 @@ impl WordSet {
         let mut packed = Vec::new();
         let mut rest = Vec::new();
         for &x in list {
-            match pack(x.as_bytes()).filter(|_| x.is_ascii()) {
+            match pack_word(x.as_bytes()).filter(|_| x.is_ascii()) {
                 Some(p) => packed.push(p),
                 None => rest.push(x),
             }
@@ -162,7 +145,7 @@ impl WordSet {
     pub fn contains_ignore_ascii_case(&self, w: &[u8]) -> bool {
         // An ASCII entry equals `w` ignoring ASCII case only with the same length, so a
         // word that does not pack matches none of the packed entries.
-        pack(w).is_some_and(|p| self.packed.binary_search(&p).is_ok())
+        pack_word(w).is_some_and(|p| self.packed.binary_search(&p).is_ok())
             || self
                 .rest
                 .iter()

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# A/B of two promptwall builds on the same host, alternating short latency runs so that drifts
+# of a shared machine hit both sides alike.
+#
+#   bash bench/ab.sh /tmp/pw-old target/release/promptwall        # defaults below
+#   AB_ROUNDS=6 AB_SECS=5 AB_KIND=sse BENCH_FINDINGS=1 BENCH_ECHO=1 bash bench/ab.sh A B
+#
+# Starts examples/mock_upstream (MOCK_CHUNKS SSE chunks; MOCK_ECHO=BENCH_ECHO) and both builds
+# with the bench config of bench/load.sh, then per round runs examples/loadgen (open loop,
+# AB_RATE req/s evenly over AB_CONNS keep-alive connections, AB_SECS s) against A, then B
+# (the order flips every round), and prints one line per run plus the median of each side's
+# p50, p90, p99 and TTFB p50 (µs) over the rounds. Latencies are end to end (client to mock and
+# back through the proxy); subtract a direct run of load.sh for "added" figures.
+# Build the examples first: cargo build --release --example mock_upstream --example loadgen
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+A="${1:?usage: bench/ab.sh BIN_A BIN_B}"
+B="${2:?usage: bench/ab.sh BIN_A BIN_B}"
+ROUNDS="${AB_ROUNDS:-6}"
+SECS="${AB_SECS:-5}"
+RATE="${AB_RATE:-200}"
+CONNS="${AB_CONNS:-4}"
+KIND="${AB_KIND:-json}"
+export MOCK_CHUNKS="${MOCK_CHUNKS:-20}"
+
+# shellcheck source=bench/common.sh
+source bench/common.sh
+
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+    local rc=$?
+    if [ "${#PIDS[@]}" -gt 0 ]; then kill "${PIDS[@]}" 2>/dev/null || true; fi
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+
+MOCK_PORT="$(free_port)"
+MOCK_ECHO="${BENCH_ECHO:-0}" target/release/examples/mock_upstream "127.0.0.1:$MOCK_PORT" \
+    2>"$WORK/mock.log" &
+PIDS+=("$!")
+declare -A PORT
+for side in A B; do
+    PORT[$side]="$(free_port)"
+    bench_config "$WORK/$side.toml" "${PORT[$side]}" "$MOCK_PORT"
+    bin="$A"
+    [ "$side" = B ] && bin="$B"
+    env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" \
+        "$bin" serve --config "$WORK/$side.toml" >"$WORK/$side.log" 2>&1 &
+    PIDS+=("$!")
+done
+for port in "$MOCK_PORT" "${PORT[A]}" "${PORT[B]}"; do
+    for _ in $(seq 1 100); do
+        curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
+        sleep 0.1
+    done
+done
+BENCH_FINDINGS="${BENCH_FINDINGS:-0}" python3 bench/bodies.py "$WORK" 2>/dev/null
+sleep 2 # the phone-metadata warm-up thread of both proxies
+
+run() { # run SIDE -> "p50 p90 p99 ttfb"
+    target/release/examples/loadgen --url "http://127.0.0.1:${PORT[$1]}/openai/v1/chat/completions" \
+        --body "$WORK/$KIND.json" --rate "$RATE" --secs "$SECS" --warmup 1 --conns "$CONNS" \
+        -H 'Content-Type: application/json' -H "Authorization: Bearer $TENANT_KEY" |
+        tr ' ' '\n' | awk -F= '{v[$1]=$2} END {print v["last_p50"], v["last_p90"], v["last_p99"], v["first_p50"]}'
+}
+
+for r in $(seq 1 "$ROUNDS"); do
+    order="A B"
+    [ $((r % 2)) -eq 0 ] && order="B A"
+    for side in $order; do
+        line="$(run "$side")"
+        echo "$side $line" >>"$WORK/results"
+        printf 'round %d %s: p50 p90 p99 first-byte p50 (µs) = %s\n' "$r" "$side" "$line"
+    done
+done
+for side in A B; do
+    printf '%s median over %d rounds: ' "$side" "$ROUNDS"
+    awk -v s="$side" '$1 == s {print $2, $3, $4, $5}' "$WORK/results" | python3 -c '
+import statistics, sys
+rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
+cols = list(zip(*rows))
+print(" ".join(f"{n}={statistics.median(c):.0f}" for n, c in zip(("p50", "p90", "p99", "ttfb_p50"), cols)))'
+done

@@ -4,6 +4,7 @@
 #
 #   bash bench/ab.sh /tmp/pw-old target/release/promptwall        # defaults below
 #   AB_ROUNDS=6 AB_SECS=5 AB_KIND=sse BENCH_FINDINGS=1 BENCH_ECHO=1 bash bench/ab.sh A B
+#   AB_EXTRA_B=$'[policy]\nrestore = false' bash bench/ab.sh BIN BIN   # one build, two configs
 #
 # Starts examples/mock_upstream (MOCK_CHUNKS SSE chunks; MOCK_ECHO=BENCH_ECHO) and both builds
 # with the bench config of bench/load.sh, then per round runs examples/loadgen (open loop,
@@ -46,7 +47,9 @@ PIDS+=("$!")
 declare -A PORT
 for side in A B; do
     PORT[$side]="$(free_port)"
-    bench_config "$WORK/$side.toml" "${PORT[$side]}" "$MOCK_PORT"
+    extra="${AB_EXTRA_A:-}"
+    [ "$side" = B ] && extra="${AB_EXTRA_B:-}"
+    bench_config "$WORK/$side.toml" "${PORT[$side]}" "$MOCK_PORT" "$extra"
     bin="$A"
     [ "$side" = B ] && bin="$B"
     env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" \

@@ -12,6 +12,7 @@
 //! cargo run --release --example detect_perf -- all 20          # MB/s (wall clock)
 //! cargo run --release --example detect_perf -- fingerprint     # findings per entity + hash
 //! cargo run --release --example detect_perf -- literals        # automaton size, busiest literals
+//! cargo run --release --example detect_perf -- sentences       # µs per scan of one sentence
 //! valgrind --tool=callgrind --toggle-collect='*detect_perf*scan_corpus*' \
 //!     target/release/examples/detect_perf clean 1              # instructions per byte
 //! ```
@@ -404,6 +405,34 @@ fn scan_corpus(e: &Engine, texts: &[&str], scratch: &mut Scratch, out: &mut Vec<
     n
 }
 
+/// Native time of one scan of a one-sentence text (warm caches, scratch reused): what a
+/// single value costs, e.g. a phone number's validation.
+fn sentences(e: &Engine) {
+    promptwall::detect::detectors::pii::warm_up_phone_metadata();
+    let texts = [
+        "Call me on the phone whenever it is needed, thanks a lot.",
+        "Call me on +351 912 345 678 if needed, thanks a lot.",
+        "Call me on +44 20 7946 0958 if needed, thanks a lot.",
+        "Call me on +1 415 555 2671 if needed, thanks a lot.",
+        "Call me on 912 345 678 if needed, thanks a lot again.",
+        "Write to maria.silva@acme-corp.io if needed, thanks a lot.",
+    ];
+    let mut scratch = Scratch::default();
+    let mut out = Vec::new();
+    for t in texts {
+        for _ in 0..2_000 {
+            e.scan_with(t, &mut scratch, &mut out);
+        }
+        let n = 20_000u32;
+        let t0 = Instant::now();
+        for _ in 0..n {
+            e.scan_with(std::hint::black_box(t), &mut scratch, &mut out);
+        }
+        let ns = t0.elapsed().as_nanos() as f64 / f64::from(n);
+        println!("{:>9.2} µs  {} finding(s)  {t}", ns / 1e3, out.len());
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mode = args.next().unwrap_or_else(|| "all".into());
@@ -426,6 +455,10 @@ fn main() {
             first.as_secs_f64() * 1e3,
             again.map_or(f64::NAN, |d| d.as_secs_f64() * 1e3)
         );
+        return;
+    }
+    if mode == "sentences" {
+        sentences(&e);
         return;
     }
     let corpora: Vec<(&str, String)> = match mode.as_str() {

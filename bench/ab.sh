@@ -9,9 +9,10 @@
 # Starts examples/mock_upstream (MOCK_CHUNKS SSE chunks; MOCK_ECHO=BENCH_ECHO) and both builds
 # with the bench config of bench/load.sh, then per round runs examples/loadgen (open loop,
 # AB_RATE req/s evenly over AB_CONNS keep-alive connections, AB_SECS s) against A, then B
-# (the order flips every round), and prints one line per run plus the median of each side's
-# p50, p90, p99 and TTFB p50 (µs) over the rounds. Latencies are end to end (client to mock and
-# back through the proxy); subtract a direct run of load.sh for "added" figures.
+# (the order flips every round), and prints one line per run, each proxy's CPU time per
+# request over all rounds, and the median of each side's p50, p90, p99 and TTFB p50 (µs).
+# Latencies are end to end (client to mock and back through the proxy); subtract a direct run
+# of load.sh for "added" figures.
 # Build the examples first: cargo build --release --example mock_upstream --example loadgen
 set -euo pipefail
 
@@ -44,7 +45,7 @@ MOCK_PORT="$(free_port)"
 MOCK_ECHO="${BENCH_ECHO:-0}" target/release/examples/mock_upstream "127.0.0.1:$MOCK_PORT" \
     2>"$WORK/mock.log" &
 PIDS+=("$!")
-declare -A PORT
+declare -A PORT PROC
 for side in A B; do
     PORT[$side]="$(free_port)"
     extra="${AB_EXTRA_A:-}"
@@ -55,6 +56,7 @@ for side in A B; do
     env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" \
         "$bin" serve --config "$WORK/$side.toml" >"$WORK/$side.log" 2>&1 &
     PIDS+=("$!")
+    PROC[$side]="$!"
 done
 for port in "$MOCK_PORT" "${PORT[A]}" "${PORT[B]}"; do
     for _ in $(seq 1 100); do
@@ -72,6 +74,9 @@ run() { # run SIDE -> "p50 p90 p99 ttfb"
         tr ' ' '\n' | awk -F= '{v[$1]=$2} END {print v["last_p50"], v["last_p90"], v["last_p99"], v["first_p50"]}'
 }
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+declare -A CPU0
+for side in A B; do CPU0[$side]="$(cpu_ticks "${PROC[$side]}")"; done
 for r in $(seq 1 "$ROUNDS"); do
     order="A B"
     [ $((r % 2)) -eq 0 ] && order="B A"
@@ -80,6 +85,13 @@ for r in $(seq 1 "$ROUNDS"); do
         echo "$side $line" >>"$WORK/results"
         printf 'round %d %s: p50 p90 p99 first-byte p50 (µs) = %s\n' "$r" "$side" "$line"
     done
+done
+TICK="$(getconf CLK_TCK)"
+for side in A B; do
+    # CPU time of the proxy process (user + system) per request over all rounds, warm-ups included.
+    used=$(( $(cpu_ticks "${PROC[$side]}") - CPU0[$side] ))
+    reqs=$(( ROUNDS * RATE * (SECS + 1) ))
+    printf '%s CPU per request: %d µs (%d requests)\n' "$side" "$(( used * 1000000 / TICK / reqs ))" "$reqs"
 done
 for side in A B; do
     printf '%s median over %d rounds: ' "$side" "$ROUNDS"

@@ -12,6 +12,7 @@
 #   BENCH_ECHO=1 bash bench/load.sh     # the mock answers with the prompt's text (MOCK_ECHO=1):
 #                                       # with BENCH_FINDINGS=1 the answer carries every placeholder
 #                                       # promptwall put in, split across SSE chunks, so restoration works
+#   BENCH_LAT_ROUNDS=5 bash bench/load.sh # latency in 5 interleaved rounds per path (default 3)
 #   BENCH_NORESTORE=1 bash bench/load.sh  # also promptwall with restore = false and
 #                                       # scan_responses = "off": the A/B of the response path alone
 #
@@ -21,7 +22,8 @@
 # streaming (SSE, MOCK_CHUNKS chunks):
 #   - latency at a fixed moderate rate with examples/loadgen.rs: open loop, requests spread
 #     evenly over time (no bursts), BENCH_LAT_CONNS keep-alive connections, microsecond
-#     resolution; p50/p90/p99/max to the last byte, and for streaming the time to first byte
+#     resolution; p50/p90/p99/max to the last byte, and for streaming the time to first byte;
+#     every path in BENCH_LAT_ROUNDS interleaved rounds (medians), all before any saturation run
 #   - CPU time per request of the serving process during the latency run (/proc/PID/stat
 #     user+system of the mock, the proxy, or nginx with its workers): what one hop costs
 #   - throughput at saturation (wrk, fixed connections)
@@ -51,6 +53,7 @@ PW_BIN="${BENCH_PW_BIN:-target/release/promptwall}"
 export MOCK_CHUNKS="${MOCK_CHUNKS:-20}"
 ECHO="${BENCH_ECHO:-0}"
 NORESTORE="${BENCH_NORESTORE:-0}"
+LAT_ROUNDS="${BENCH_LAT_ROUNDS:-3}" # latency rounds per path (see below)
 
 need() {
     command -v "$1" >/dev/null 2>&1 && return 0
@@ -228,8 +231,8 @@ LUA
 
 # latency URL BODY -> loadgen's key=value line (fixed rate spread evenly; exits non-zero
 # unless every response is a 200)
-latency() {
-    target/release/examples/loadgen --url "$1" --body "$2" --rate "$RATE" --secs "$SECS" \
+latency() { # latency URL BODY SECS
+    target/release/examples/loadgen --url "$1" --body "$2" --rate "$RATE" --secs "$3" \
         --warmup 1 --conns "$LAT_CONNS" -H 'Content-Type: application/json' \
         -H "Authorization: Bearer $TENANT_KEY"
 }
@@ -256,17 +259,44 @@ cpu_ticks() {
     echo "$total"
 }
 
+# Latency first, for every path, in rounds: each round runs every path for SECS / LAT_ROUNDS
+# seconds (at least 2), in an order that rotates per round, so a drift of the shared machine
+# (another tenant, frequency, the aftermath of a saturation run) hits every path alike instead
+# of whichever path happens to run then. A path's percentiles are the medians of its rounds'
+# (max: the largest; requests and late: sums). Saturation runs come after all latency runs.
+ROUND_SECS=$(( SECS / LAT_ROUNDS ))
+[ "$ROUND_SECS" -lt 2 ] && ROUND_SECS=2
 declare -A R
 for kind in json sse; do
+    declare -A LINES=() TICKS=()
+    n="${#SIDES[@]}"
+    for r in $(seq 0 $((LAT_ROUNDS - 1))); do
+        for i in $(seq 0 $((n - 1))); do
+            side="${SIDES[$(( (i + r) % n ))]}"
+            echo "run: $kind $side latency round $((r + 1))/$LAT_ROUNDS @ ${RATE} req/s over ${LAT_CONNS} connections for ${ROUND_SECS}s" >&2
+            t0="$(cpu_ticks "${PID[$side]}")"
+            line="$(latency "${URL[$side]}" "$WORK/$kind.json" "$ROUND_SECS")"
+            t1="$(cpu_ticks "${PID[$side]}")"
+            LINES[$side]="${LINES[$side]:-}$line"$'\n'
+            TICKS[$side]=$(( ${TICKS[$side]:-0} + t1 - t0 ))
+        done
+    done
     for side in "${SIDES[@]}"; do
-        url="${URL[$side]}"
-        echo "run: $kind $side latency @ ${RATE} req/s over ${LAT_CONNS} connections for ${SECS}s" >&2
-        t0="$(cpu_ticks "${PID[$side]}")"
-        R["$kind.$side.lat"]="$(latency "$url" "$WORK/$kind.json")"
-        t1="$(cpu_ticks "${PID[$side]}")"
-        R["$kind.$side.cpu"]="$(( (t1 - t0) * 1000000 / CLK_TCK / RATE / (SECS + 1) ))"
+        R["$kind.$side.lat"]="$(printf '%s' "${LINES[$side]}" | python3 -c '
+import statistics, sys
+rows = [dict(kv.split("=", 1) for kv in l.split()) for l in sys.stdin if l.strip()]
+out = {}
+for k in rows[0]:
+    v = [int(r[k]) for r in rows]
+    out[k] = sum(v) if k in ("requests", "late") else max(v) if k.endswith("_max") else round(statistics.median(v))
+print(" ".join(f"{k}={v}" for k, v in out.items()))')"
+        R["$kind.$side.cpu"]="$(( TICKS[$side] * 1000000 / CLK_TCK / RATE / ((ROUND_SECS + 1) * LAT_ROUNDS) ))"
+    done
+done
+for kind in json sse; do
+    for side in "${SIDES[@]}"; do
         echo "run: $kind $side saturation, ${CONNS} connections for ${SECS}s" >&2
-        R["$kind.$side.rps"]="$(throughput "$url" "$WORK/$kind.json")"
+        R["$kind.$side.rps"]="$(throughput "${URL[$side]}" "$WORK/$kind.json")"
     done
 done
 
@@ -279,8 +309,9 @@ echo
 BODY_KIND="no findings"; [ "${BENCH_FINDINGS:-0}" = 1 ] && BODY_KIND="~10 findings, default policy"
 [ "$ECHO" = 1 ] && BODY_KIND="$BODY_KIND; the mock echoes the prompt's text as the answer"
 echo "promptwall $(git rev-parse --short HEAD)${BENCH_PW_BIN:+ (binary $BENCH_PW_BIN)} · $(nproc) cores ($CPU) · loopback · 4 KB chat body ($BODY_KIND) ·" \
-     "streaming = ${MOCK_CHUNKS} SSE chunks · ${SECS} s per run · latency at ${RATE} req/s evenly over ${LAT_CONNS} connections (loadgen, µs)," \
-     "throughput at ${CONNS} connections (wrk) · promptwall worker threads: ${PW_WORKERS:-default} · load average at the end: $LOAD"
+     "streaming = ${MOCK_CHUNKS} SSE chunks · latency at ${RATE} req/s evenly over ${LAT_CONNS} connections (loadgen, µs), ${LAT_ROUNDS} interleaved rounds of ${ROUND_SECS} s per path (medians)," \
+     "throughput ${SECS} s per path" \
+     "at ${CONNS} connections (wrk) · promptwall worker threads: ${PW_WORKERS:-default} · load average at the end: $LOAD"
 echo
 echo "Latency to the last byte (streaming: and to the first byte, TTFB); \"added\" is against the direct row of the same mode." \
      "CPU/req: user+system CPU time of the serving process (direct: the mock; proxies: the proxy alone) per request during the latency run."
@@ -311,5 +342,5 @@ for kind in json sse; do
     done
 done
 echo
-echo "Command: \`BENCH_FINDINGS=${BENCH_FINDINGS:-0} BENCH_SECS=$SECS BENCH_RATE=$RATE BENCH_LAT_CONNS=$LAT_CONNS BENCH_CONNS=$CONNS" \
+echo "Command: \`BENCH_FINDINGS=${BENCH_FINDINGS:-0} BENCH_SECS=$SECS BENCH_LAT_ROUNDS=$LAT_ROUNDS BENCH_RATE=$RATE BENCH_LAT_CONNS=$LAT_CONNS BENCH_CONNS=$CONNS" \
      "MOCK_CHUNKS=$MOCK_CHUNKS${REFERENCE:+ BENCH_REFERENCE=$REFERENCE}$([ "$ECHO" = 1 ] && echo ' BENCH_ECHO=1')$([ "$NORESTORE" = 1 ] && echo ' BENCH_NORESTORE=1')${PW_WORKERS:+ BENCH_PW_WORKERS=$PW_WORKERS} bash bench/load.sh\`"

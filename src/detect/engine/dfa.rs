@@ -220,7 +220,9 @@ impl LiteralDfa {
         // the first end it owns, so it reaches that end in the state a single pass would have.
         let warm = self.max_len;
         let len = (hay.len() + (LANES - 1) * warm) / LANES;
-        if len < warm + MIN_LANE {
+        // The last lane's blocks end at (LANES - 1) * (len - warm) + len <= hay.len() by the
+        // choice of `len`; checked here so that the block loop below can never run short.
+        if len < warm + MIN_LANE || (LANES - 1) * (len - warm) + len > hay.len() {
             self.run(hay, 0, hay.len(), 0, 0, &mut |end, t| {
                 self.emit(t, end, &mut f)
             });
@@ -239,8 +241,10 @@ impl LiteralDfa {
         for i in 0..blocks {
             for (k, sk) in s.iter_mut().enumerate() {
                 let at = k * stride + i * 8;
+                // Always in bounds (checked above); a miss would be a bug, never a skip.
                 let Some(Ok(ch)) = hay.get(at..at + 8).map(<&[u8; 8]>::try_from) else {
-                    return;
+                    debug_assert!(false, "lane block out of bounds");
+                    continue;
                 };
                 let t = self.block(*sk, ch);
                 *sk = t[7];

@@ -12,11 +12,11 @@
 //! # Cost model
 //! A scan is one overlapping Aho-Corasick pass over the text (every occurrence of every
 //! literal, overlaps included) in a hand-rolled DFA loop whose cost per byte does not depend
-//! on the number of literals; a long text is searched in four lanes side by side, because one
-//! lane waits on its own table loads ([`dfa`]: 276 -> 396 MiB/s on the clean corpus for the
-//! whole engine) (631 distinct built-in literals; a general automaton with prefilter paid
-//! ~18/byte for the skip pass plus ~2.6/byte of overlapping re-search: that many literals
-//! disable its prefilter). When a detector asks for digit runs, one more scan finds ASCII digits eight
+//! on the number of literals (631 distinct built-in literals; a general automaton with
+//! prefilter paid ~18/byte for the skip pass plus ~2.6/byte of overlapping re-search: that many
+//! literals disable its prefilter). A long text is searched in four lanes side by side, because
+//! one lane waits on its own table loads ([`dfa`]: 276 -> 396 MiB/s on the clean corpus for the
+//! whole engine). When a detector asks for digit runs, one more scan finds ASCII digits eight
 //! bytes at a time (SWAR) and measures each digit group eight bytes at a time too. Text
 //! without triggers costs those passes and nothing else. Each detector then looks at bounded
 //! windows around its own hits; detectors remember how far they scanned so repeated triggers

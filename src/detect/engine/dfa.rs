@@ -249,15 +249,13 @@ impl LiteralDfa {
                 let t = self.block(*sk, ch);
                 *sk = t[7];
                 if t.iter().copied().max().unwrap_or(0) >= first {
-                    for (j, &tj) in t.iter().enumerate() {
-                        let end = at + j + 1;
-                        if tj < first || end <= owns_from(k) {
-                            continue;
+                    match k.checked_sub(1).and_then(|b| lanes.bufs.get_mut(b)) {
+                        None => {
+                            block_ends(&t, at, first, 0, &mut |end, t| self.emit(t, end, &mut f))
                         }
-                        match k.checked_sub(1).and_then(|b| lanes.bufs.get_mut(b)) {
-                            None => self.emit(tj, end, &mut f),
-                            Some(buf) => buf.push((end, tj)),
-                        }
+                        Some(buf) => block_ends(&t, at, first, owns_from(k), &mut |end, t| {
+                            buf.push((end, t))
+                        }),
                     }
                 }
             }
@@ -290,15 +288,19 @@ impl LiteralDfa {
         (self.first_match as usize) << self.stride_shift
     }
 
+    /// One step from state `s` on byte `b`.
+    #[inline(always)]
+    fn step(&self, s: usize, b: u8) -> usize {
+        let c = usize::from(self.classes[usize::from(b)]);
+        // `s + c` is in the table for every state and class; the check is a predicted branch
+        // off the dependency chain (a mask would sit on it).
+        self.trans.get(s + c).map_or(0, |&t| t as usize)
+    }
+
     /// Eight steps from state `s`: the state after each byte.
     #[inline(always)]
     fn block(&self, s: usize, ch: &[u8; 8]) -> [usize; 8] {
-        let step = |s: usize, b: u8| -> usize {
-            let c = usize::from(self.classes[usize::from(b)]);
-            // `s + c` is in the table for every state and class; the check is a predicted
-            // branch off the dependency chain (a mask would sit on it).
-            self.trans.get(s + c).map_or(0, |&t| t as usize)
-        };
+        let step = |s, b| self.step(s, b);
         let t0 = step(s, ch[0]);
         let t1 = step(t0, ch[1]);
         let t2 = step(t1, ch[2]);
@@ -335,17 +337,12 @@ impl LiteralDfa {
             let t = self.block(s, ch);
             s = t[7];
             if t.iter().copied().max().unwrap_or(0) >= first {
-                for (j, &tj) in t.iter().enumerate() {
-                    if tj >= first && at + j + 1 > owns_from {
-                        sink(at + j + 1, tj);
-                    }
-                }
+                block_ends(&t, at, first, owns_from, sink);
             }
             at += 8;
         }
         for &b in chunks.remainder() {
-            let c = usize::from(self.classes[usize::from(b)]);
-            s = self.trans.get(s + c).map_or(0, |&t| t as usize);
+            s = self.step(s, b);
             at += 1;
             if s >= first && at > owns_from {
                 sink(at, s);
@@ -362,6 +359,24 @@ impl LiteralDfa {
         for &p in self.outputs.get(a as usize..b as usize).unwrap_or(&[]) {
             let len = self.lens.get(p as usize).copied().unwrap_or(0) as usize;
             f(p as usize, end - len, end);
+        }
+    }
+}
+
+/// `sink(end, state)` for each state of the block read at `at` that ends a literal (from
+/// `first`), for ends after `owns_from`.
+#[inline(always)]
+fn block_ends(
+    t: &[usize; 8],
+    at: usize,
+    first: usize,
+    owns_from: usize,
+    sink: &mut impl FnMut(usize, usize),
+) {
+    for (j, &tj) in t.iter().enumerate() {
+        let end = at + j + 1;
+        if tj >= first && end > owns_from {
+            sink(end, tj);
         }
     }
 }

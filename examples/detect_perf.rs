@@ -13,6 +13,8 @@
 //! cargo run --release --example detect_perf -- fingerprint     # findings per entity + hash
 //! cargo run --release --example detect_perf -- literals        # automaton size, busiest literals
 //! cargo run --release --example detect_perf -- sentences       # µs per scan of one sentence
+//! cargo run --release --example detect_perf -- pieces 20 FILE   # FILE scanned whole and as 20
+//!                                                               # stream events, both engines
 //! valgrind --tool=callgrind --toggle-collect='*detect_perf*scan_corpus*' \
 //!     target/release/examples/detect_perf clean 1              # instructions per byte
 //! ```
@@ -433,11 +435,82 @@ fn sentences(e: &Engine) {
     }
 }
 
+/// `pieces FILE [N]`: the text of FILE scanned the way a streamed response is (N pieces, each
+/// with the 64 bytes before it as context) by the full and by the secrets-only engine, and
+/// whole, µs per pass: what response scanning costs per event.
+fn pieces(path: &str, n: usize) {
+    promptwall::detect::detectors::pii::warm_up_phone_metadata();
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("cannot read {path}");
+        std::process::exit(1);
+    };
+    let cfg = promptwall::detect::DetectionConfig::default();
+    let (Ok(all), Ok(secrets)) = (Engine::from_config(&cfg), Engine::secrets_from_config(&cfg))
+    else {
+        eprintln!("catalogue failed to build");
+        std::process::exit(1);
+    };
+    let n = n.max(1);
+    let step = text.len() / n + 1;
+    let mut cuts = vec![0];
+    let mut at = 0;
+    while at < text.len() {
+        at = (at + step).min(text.len());
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        cuts.push(at);
+    }
+    let windows: Vec<&str> = cuts
+        .windows(2)
+        .filter_map(|w| {
+            let mut s = w[0].saturating_sub(64);
+            while !text.is_char_boundary(s) {
+                s += 1;
+            }
+            text.get(s..w[1])
+        })
+        .collect();
+    let mut scratch = Scratch::default();
+    let mut out = Vec::new();
+    for (name, e) in [("all", &all), ("secrets", &secrets)] {
+        for (how, parts) in [("whole", vec![text.as_str()]), ("pieces", windows.clone())] {
+            let run = |scratch: &mut Scratch, out: &mut Vec<Finding>| {
+                let mut found = 0;
+                for p in &parts {
+                    e.scan_with(std::hint::black_box(p), scratch, out);
+                    found += out.len();
+                }
+                found
+            };
+            for _ in 0..200 {
+                run(&mut scratch, &mut out);
+            }
+            let iters = 2_000u32;
+            let t0 = Instant::now();
+            let mut found = 0;
+            for _ in 0..iters {
+                found = run(&mut scratch, &mut out);
+            }
+            let us = t0.elapsed().as_secs_f64() * 1e6 / f64::from(iters);
+            println!(
+                "{name:>8} {how:>6} ({} scans): {us:>8.1} µs per pass, {found} finding(s)",
+                parts.len()
+            );
+        }
+    }
+}
+
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let mode = args.next().unwrap_or_else(|| "all".into());
-    let iters: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(10);
-    let size: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(2 << 20);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize| args.get(i).cloned();
+    let mode = arg(0).unwrap_or_else(|| "all".into());
+    let iters: usize = arg(1).and_then(|s| s.parse().ok()).unwrap_or(10);
+    if mode == "pieces" {
+        pieces(&arg(2).unwrap_or_default(), iters);
+        return;
+    }
+    let size: usize = arg(2).and_then(|s| s.parse().ok()).unwrap_or(2 << 20);
     let t0 = Instant::now();
     let Ok(e) = Engine::builtin() else {
         eprintln!("catalogue failed to build");

@@ -336,11 +336,15 @@ fn valid_national(cand: &str, keep: impl Fn(Id) -> bool) -> bool {
                 Id::BR => first == Some(b'0') || paren,
                 _ => true,
             };
-            trunk_ok
-                && phonenumber::parse(Some(r), cand)
-                    .map(|n| is_valid(&n))
-                    .unwrap_or(false)
+            trunk_ok && own_national(r, cand).unwrap_or_else(|| crate_national(r, cand))
         })
+}
+
+/// `phonenumber::parse(Some(region), ..)`, then [`is_valid`].
+fn crate_national(region: Id, cand: &str) -> bool {
+    phonenumber::parse(Some(region), cand)
+        .map(|n| is_valid(&n))
+        .unwrap_or(false)
 }
 
 fn phone_char(c: u8) -> bool {
@@ -531,33 +535,99 @@ fn own_international(cand: &str) -> Option<bool> {
         }
         None => {
             // 2. IDD after the `+`, then the calling code.
-            let mut national = digits;
-            if let Some(m) = rules.idd.as_ref().and_then(|re| re.find(national)) {
-                if m.start() == 0 && !national[m.end()..].starts_with('0') {
-                    national = &national[m.end()..];
-                }
+            let national = rules.strip_idd(digits).unwrap_or(digits);
+            match split_calling_code(national) {
+                Some(split) => split,
+                None => return Some(false),
             }
-            if national.len() <= 2 || national.starts_with('0') {
-                return Some(false);
-            }
-            let mut code = 0usize;
-            let mut code_len = 0;
-            for (i, c) in national.bytes().take(3).enumerate() {
-                code = code * 10 + usize::from(c - b'0');
-                if !matches!(
-                    regions_by_code().get(code),
-                    None | Some(CodeRegion::Unassigned)
-                ) {
-                    code_len = i + 1;
-                    break;
-                }
-            }
-            if code_len == 0 {
-                return Some(false);
-            }
-            (code, &national[code_len..])
         }
     };
+    national_valid(rules, code, national)
+}
+
+/// What `phonenumber::parse(Some(region), cand)` followed by [`is_valid`] answers for a
+/// candidate without `+` made of digits and ` -./()` (`None`: take the crate's path). The
+/// crate's steps for such a text: viable with 3 digits or more; an IDD prefix of the region
+/// at the front (next digit not `0`) makes it international (calling code from the digits
+/// after it); otherwise the region's calling code is taken, and dropped from the front of the
+/// digits only when they start with it and the whole is not a possible number of the region;
+/// then the steps 3 and 4 of [`own_international`] with the region's rules.
+fn own_national(region: Id, cand: &str) -> Option<bool> {
+    if !cand
+        .bytes()
+        .all(|c| c.is_ascii_digit() || matches!(c, b' ' | b'-' | b'.' | b'(' | b')' | b'/'))
+    {
+        return None;
+    }
+    let rules = parse_rules(region_code(region)?, region)?;
+    let mut buf = [0u8; MAX_INTL_DIGITS];
+    let digits = digits_of(cand, &mut buf)?;
+    if digits.len() < 3 {
+        return Some(false);
+    }
+    let (code, national) = match rules.strip_idd(digits) {
+        Some(rest) => match split_calling_code(rest) {
+            Some(split) => split,
+            None => return Some(false),
+        },
+        None => {
+            let own = rules.code.to_string();
+            let national = match digits.strip_prefix(own.as_str()) {
+                Some(rest)
+                    if !rules.general.is_match(digits)
+                        || !matches!(
+                            rules.length(digits.len()),
+                            Length::Possible | Length::LocalOnly
+                        ) =>
+                {
+                    rest
+                }
+                _ => digits,
+            };
+            (usize::from(rules.code), national)
+        }
+    };
+    national_valid(rules, code, national)
+}
+
+/// The calling code of the nine default regions (see [`region_order`]).
+fn region_code(region: Id) -> Option<usize> {
+    Some(match region {
+        Id::US => 1,
+        Id::NL => 31,
+        Id::FR => 33,
+        Id::ES => 34,
+        Id::IT => 39,
+        Id::GB => 44,
+        Id::DE => 49,
+        Id::BR => 55,
+        Id::PT => 351,
+        _ => return None,
+    })
+}
+
+/// After an IDD: fewer than 3 digits or a leading `0` fail (`None`); the calling code is the
+/// first 1–3 digits that form an assigned code. Returns the code and the digits after it.
+fn split_calling_code(national: &str) -> Option<(usize, &str)> {
+    if national.len() <= 2 || national.starts_with('0') {
+        return None;
+    }
+    let mut code = 0usize;
+    for (i, c) in national.bytes().take(3).enumerate() {
+        code = code * 10 + usize::from(c - b'0');
+        if !matches!(
+            regions_by_code().get(code),
+            None | Some(CodeRegion::Unassigned)
+        ) {
+            return Some((code, national.get(i + 1..)?));
+        }
+    }
+    None
+}
+
+/// Steps 3 and 4 of [`own_international`]: the national prefixes by `rules`, the length
+/// bounds, then validity for calling code `code` (`None`: no compiled validator for it).
+fn national_valid(rules: &ParseRules, code: usize, national: &str) -> Option<bool> {
     // 3. National prefixes, by the rules of `region`.
     let potential = rules.strip_national_prefix(national);
     let national = if rules.too_short(&potential) {
@@ -584,6 +654,8 @@ fn own_international(cand: &str) -> Option<bool> {
 /// The parsing rules of one region, compiled from its metadata the way the crate compiles
 /// them (`ignore_whitespace`), without the crate's shared regex LRU.
 struct ParseRules {
+    /// The region's calling code.
+    code: u16,
     idd: Option<regex::Regex>,
     for_parsing: Option<regex::Regex>,
     transform: Option<String>,
@@ -598,6 +670,7 @@ impl ParseRules {
     fn new(m: &phonenumber::metadata::Metadata) -> Option<ParseRules> {
         let general = m.descriptors().general();
         Some(ParseRules {
+            code: m.country_code(),
             idd: match m.international_prefix() {
                 Some(re) => Some(compile(re.as_str())?),
                 None => None,
@@ -657,11 +730,36 @@ impl ParseRules {
 
     /// `validator::length(meta, number, Unknown) == TooShort`.
     fn too_short(&self, national: &str) -> bool {
-        let len = national.len();
-        let Some(&min) = self.possible.first() else {
-            return false;
+        self.length(national.len()) == Length::TooShort
+    }
+
+    /// `validator::length(meta, number, Unknown)` for a national number of `len` digits.
+    fn length(&self, len: usize) -> Length {
+        let (Some(&min), Some(&max)) = (self.possible.first(), self.possible.last()) else {
+            return Length::Invalid;
         };
-        !self.local.iter().any(|&l| usize::from(l) == len) && len < usize::from(min)
+        let is = |l: &u16| usize::from(*l) == len;
+        if self.local.iter().any(is) {
+            Length::LocalOnly
+        } else if len == usize::from(min) {
+            Length::Possible
+        } else if len < usize::from(min) {
+            Length::TooShort
+        } else if len > usize::from(max) {
+            Length::TooLong
+        } else if self.possible.iter().any(is) {
+            Length::Possible
+        } else {
+            Length::Invalid
+        }
+    }
+
+    /// The digits after the region's IDD when they start with it and the next digit is not
+    /// `0` (the crate's `helper::international_prefix`).
+    fn strip_idd<'a>(&self, digits: &'a str) -> Option<&'a str> {
+        let m = self.idd.as_ref()?.find(digits)?;
+        let rest = digits.get(m.end()..)?;
+        (m.start() == 0 && !rest.starts_with('0')).then_some(rest)
     }
 }
 
@@ -673,6 +771,16 @@ fn digits_of<'b>(text: &str, buf: &'b mut [u8; MAX_INTL_DIGITS]) -> Option<&'b s
         n += 1;
     }
     std::str::from_utf8(buf.get(..n)?).ok()
+}
+
+/// `phonenumber::validator::Validation` as `validator::length` answers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Length {
+    Possible,
+    LocalOnly,
+    TooShort,
+    TooLong,
+    Invalid,
 }
 
 /// [`ParseRules`] of the first region of each calling code, compiled on first use (`None`:
@@ -688,6 +796,9 @@ fn parse_rules(code: usize, region: Id) -> Option<&'static ParseRules> {
             db.by_id(region.as_ref()).and_then(ParseRules::new)
         })
         .as_ref()
+        .filter(
+            |_| matches!(regions_by_code().get(code), Some(CodeRegion::Region(r)) if *r == region),
+        )
 }
 
 /// The region to parse `+CC...` with: the first region the metadata lists for the calling code
@@ -1254,6 +1365,16 @@ mod tests {
             .unwrap_or(false)
     }
 
+    /// Deterministic xorshift64: `rnd(n)` in `0..n`.
+    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        }
+    }
+
     /// The example numbers of every number type of one region's metadata.
     fn examples(meta: &phonenumber::metadata::Metadata) -> Vec<&str> {
         let d = meta.descriptors();
@@ -1274,6 +1395,77 @@ mod tests {
         .flatten()
         .filter_map(|x| x.example())
         .collect()
+    }
+
+    /// [`own_national`] against `phonenumber::parse(Some(region))` and [`is_valid`] in each of
+    /// the nine default regions: the example numbers of those regions written in many ways
+    /// (trunk prefix, calling code in front, IDD and code, separators, near misses), those of
+    /// every other region plain and with a trunk prefix, and random digit strings.
+    #[test]
+    fn own_national_parse_agrees_with_the_crate() {
+        warm_up();
+        let db = &*phonenumber::metadata::DATABASE;
+        let regions = REGIONS;
+        let mut cands: Vec<String> = Vec::new();
+        for meta in db.iter() {
+            let code = meta.country_code();
+            let trunk = meta.national_prefix().unwrap_or("0");
+            let home = regions
+                .iter()
+                .any(|r| region_code(*r) == Some(usize::from(code)));
+            for ex in examples(meta) {
+                cands.push(ex.to_string());
+                cands.push(format!("{trunk}{ex}"));
+                if !home {
+                    continue;
+                }
+                let third = ex.len() / 3;
+                let mid = ex.len() / 2;
+                cands.extend([
+                    format!("({trunk}{}) {}", &ex[..third], &ex[third..]),
+                    format!("{}-{}-{}", &ex[..third], &ex[third..mid], &ex[mid..]),
+                    format!("{}.{}", &ex[..mid], &ex[mid..]),
+                    format!("{code}{ex}"),
+                    format!("{code} {ex}"),
+                    format!("00{code}{ex}"),
+                    format!("011 {code} {ex}"),
+                    format!("{trunk}{code}{ex}"),
+                    ex[..ex.len() - 1].to_string(),
+                    format!("{ex}1"),
+                ]);
+            }
+        }
+        let mut rnd = xorshift(0x2545_f491_4f6c_dd1d);
+        for _ in 0..1500 {
+            let len = 7 + rnd(9);
+            let mut c = String::new();
+            for i in 0..len {
+                if i > 0 && rnd(4) == 0 {
+                    c.push([' ', '-', '.', '/'][rnd(4) as usize]);
+                }
+                c.push(char::from(b'0' + rnd(10) as u8));
+            }
+            cands.push(c);
+        }
+        let (mut checked, mut valid, mut skipped) = (0usize, 0usize, 0usize);
+        for &r in regions {
+            for cand in &cands {
+                let want = crate_national(r, cand);
+                match own_national(r, cand) {
+                    Some(got) => {
+                        assert_eq!(got, want, "{r:?} {cand}");
+                        checked += 1;
+                        valid += usize::from(got);
+                    }
+                    None => skipped += 1,
+                }
+            }
+        }
+        println!("{checked} candidates agree ({valid} valid), {skipped} left to the crate");
+        assert!(
+            checked > 50_000 && valid > 10_000 && skipped == 0,
+            "{checked} checked, {valid} valid, {skipped} skipped"
+        );
     }
 
     /// [`own_international`] against `phonenumber::parse` (with the same region) and
@@ -1297,13 +1489,7 @@ mod tests {
                 None => skipped += 1,
             }
         };
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut rnd = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut rnd = xorshift(0x9e37_79b9_7f4a_7c15);
         for meta in db.iter() {
             let code = meta.country_code();
             let trunk = meta.national_prefix().unwrap_or("0");

@@ -490,10 +490,7 @@ const MAX_INTL_DIGITS: usize = 24;
 /// variants and near misses of each.
 fn own_international(cand: &str) -> Option<bool> {
     let rest = cand.strip_prefix('+')?;
-    if !rest
-        .bytes()
-        .all(|c| c.is_ascii_digit() || matches!(c, b' ' | b'-' | b'.' | b'(' | b')' | b'/'))
-    {
+    if !rest.bytes().all(phone_char) {
         return None;
     }
     let (lead, region) = international_lead(cand)?;
@@ -553,10 +550,7 @@ fn own_international(cand: &str) -> Option<bool> {
 /// digits only when they start with it and the whole is not a possible number of the region;
 /// then the steps 3 and 4 of [`own_international`] with the region's rules.
 fn own_national(region: Id, cand: &str) -> Option<bool> {
-    if !cand
-        .bytes()
-        .all(|c| c.is_ascii_digit() || matches!(c, b' ' | b'-' | b'.' | b'(' | b')' | b'/'))
-    {
+    if !cand.bytes().all(phone_char) {
         return None;
     }
     let rules = parse_rules(region_code(region)?, region)?;
@@ -571,8 +565,7 @@ fn own_national(region: Id, cand: &str) -> Option<bool> {
             None => return Some(false),
         },
         None => {
-            let own = rules.code.to_string();
-            let national = match digits.strip_prefix(own.as_str()) {
+            let national = match digits.strip_prefix(rules.code_digits.as_str()) {
                 Some(rest)
                     if !rules.general.is_match(digits)
                         || !matches!(
@@ -628,7 +621,7 @@ fn split_calling_code(national: &str) -> Option<(usize, &str)> {
 /// Steps 3 and 4 of [`own_international`]: the national prefixes by `rules`, the length
 /// bounds, then validity for calling code `code` (`None`: no compiled validator for it).
 fn national_valid(rules: &ParseRules, code: usize, national: &str) -> Option<bool> {
-    // 3. National prefixes, by the rules of `region`.
+    // 3. National prefixes, by the rules' region.
     let potential = rules.strip_national_prefix(national);
     let national = if rules.too_short(&potential) {
         std::borrow::Cow::Borrowed(national)
@@ -654,8 +647,9 @@ fn national_valid(rules: &ParseRules, code: usize, national: &str) -> Option<boo
 /// The parsing rules of one region, compiled from its metadata the way the crate compiles
 /// them (`ignore_whitespace`), without the crate's shared regex LRU.
 struct ParseRules {
-    /// The region's calling code.
+    /// The region's calling code, and its digits.
     code: u16,
+    code_digits: String,
     idd: Option<regex::Regex>,
     for_parsing: Option<regex::Regex>,
     transform: Option<String>,
@@ -671,6 +665,7 @@ impl ParseRules {
         let general = m.descriptors().general();
         Some(ParseRules {
             code: m.country_code(),
+            code_digits: m.country_code().to_string(),
             idd: match m.international_prefix() {
                 Some(re) => Some(compile(re.as_str())?),
                 None => None,

@@ -197,9 +197,21 @@ pub(super) fn parse(data: &str) -> Option<Chunk<'_>> {
     serde_json::from_str(data).ok()
 }
 
+/// Whether `data` holds a `\uD...` escape: a `\u` whose backslash is not itself escaped
+/// (an even run of backslashes before it), followed by `d`/`D`. An escaped backslash followed
+/// by the letters `uD` (JSON `"\\uD"`) is text, not a surrogate.
 pub(super) fn has_surrogate_escape(data: &str) -> bool {
-    memchr::memmem::find_iter(data.as_bytes(), b"\\u")
-        .any(|i| matches!(data.as_bytes().get(i + 2), Some(b'd' | b'D')))
+    let b = data.as_bytes();
+    memchr::memmem::find_iter(b, b"\\u").any(|i| {
+        let before = b
+            .get(..i)
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b'\\')
+            .count();
+        before % 2 == 0 && matches!(b.get(i + 2), Some(b'd' | b'D'))
+    })
 }
 
 /// Byte offset of `raw` inside `data` when `raw` was parsed out of `data` (it borrows from it),
@@ -349,6 +361,15 @@ pub(super) fn parse_body(data: &str) -> Option<Body<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn surrogate_escapes_are_told_from_escaped_backslashes() {
+        assert!(has_surrogate_escape(r#"{"a":"\ud83d\ude00"}"#));
+        assert!(has_surrogate_escape(r#"{"a":"x\\\uDC00"}"#));
+        assert!(!has_surrogate_escape(r#"{"a":"\\uD"}"#));
+        assert!(!has_surrogate_escape(r#"{"a":"\\\\ud83d"}"#));
+        assert!(!has_surrogate_escape(r#"{"a":"\u00e9"}"#));
+    }
 
     #[test]
     fn splice_replaces_located_strings_and_keeps_every_other_byte() {

@@ -5,6 +5,7 @@
 #   bash bench/ab.sh /tmp/pw-old target/release/promptwall        # defaults below
 #   AB_ROUNDS=6 AB_SECS=5 AB_KIND=sse BENCH_FINDINGS=1 BENCH_ECHO=1 bash bench/ab.sh A B
 #   AB_EXTRA_B=$'[policy]\nrestore = false' bash bench/ab.sh BIN BIN   # one build, two configs
+#   AB_ENV_B="PROMPTWALL_WORKERS=1" bash bench/ab.sh BIN BIN  # one build, two environments
 #
 # Starts examples/mock_upstream (MOCK_CHUNKS SSE chunks; MOCK_ECHO=BENCH_ECHO) and both builds
 # with the bench config of bench/load.sh, then per round runs examples/loadgen (open loop,
@@ -52,8 +53,13 @@ for side in A B; do
     [ "$side" = B ] && extra="${AB_EXTRA_B:-}"
     bench_config "$WORK/$side.toml" "${PORT[$side]}" "$MOCK_PORT" "$extra"
     bin="$A"
-    [ "$side" = B ] && bin="$B"
-    env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" \
+    side_env="${AB_ENV_A:-}"
+    if [ "$side" = B ]; then
+        bin="$B"
+        side_env="${AB_ENV_B:-}"
+    fi
+    # shellcheck disable=SC2086 # AB_ENV_* is a list of NAME=value words
+    env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" $side_env \
         "$bin" serve --config "$WORK/$side.toml" >"$WORK/$side.log" 2>&1 &
     PIDS+=("$!")
     PROC[$side]="$!"

@@ -7,7 +7,7 @@
 #   BENCH_SECS=15 BENCH_RATE=400 BENCH_LAT_CONNS=8 BENCH_CONNS=64 bash bench/load.sh
 #   BENCH_FINDINGS=1 bash bench/load.sh   # body with ~10 PII/secret findings (sanitize + restore)
 #   BENCH_REFERENCE=nginx bash bench/load.sh   # also nginx (Debian package) as a proxy reference
-#   BENCH_PW_WORKERS=1 bash bench/load.sh      # promptwall runtime with 1 worker (TOKIO_WORKER_THREADS)
+#   BENCH_PW_WORKERS=1 bash bench/load.sh      # promptwall with 1 worker thread (PROMPTWALL_WORKERS)
 #   BENCH_PW_BIN=/tmp/pw-old bash bench/load.sh # another promptwall build (A/B on the same host)
 #   BENCH_ECHO=1 bash bench/load.sh     # the mock answers with the prompt's text (MOCK_ECHO=1):
 #                                       # with BENCH_FINDINGS=1 the answer carries every placeholder
@@ -47,7 +47,7 @@ RATE="${BENCH_RATE:-200}"          # total requests/s for the latency runs (spre
 LAT_CONNS="${BENCH_LAT_CONNS:-4}"  # loadgen keep-alive connections for the latency runs
 CONNS="${BENCH_CONNS:-32}"         # wrk connections for the saturation runs
 REFERENCE="${BENCH_REFERENCE:-}"   # "nginx": add nginx as a second proxy reference
-PW_WORKERS="${BENCH_PW_WORKERS:-}" # promptwall runtime worker threads (empty: tokio default = cores)
+PW_WORKERS="${BENCH_PW_WORKERS:-}" # promptwall worker threads (empty: one per core)
 THREADS="${BENCH_THREADS:-2}"
 PW_BIN="${BENCH_PW_BIN:-target/release/promptwall}"
 export MOCK_CHUNKS="${MOCK_CHUNKS:-20}"
@@ -139,7 +139,7 @@ NGINX
     PID[nginx]="$!"
 fi
 
-env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" ${PW_WORKERS:+TOKIO_WORKER_THREADS=$PW_WORKERS} \
+env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" ${PW_WORKERS:+PROMPTWALL_WORKERS=$PW_WORKERS} \
     "$PW_BIN" serve --config "$WORK/bench.toml" >"$WORK/promptwall.log" 2>&1 &
 PIDS+=("$!")
 PID[promptwall]="$!"
@@ -147,7 +147,7 @@ PID[promptwall]="$!"
 if [ "$NORESTORE" = 1 ]; then
     bench_config "$WORK/bench-norestore.toml" "$PWNR_PORT" "$MOCK_PORT" \
         "$(printf '[policy]\nrestore = false\nscan_responses = "off"')"
-    env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" ${PW_WORKERS:+TOKIO_WORKER_THREADS=$PW_WORKERS} \
+    env PW_BENCH_OPENAI_KEY="upstream-bench-key" RUST_LOG="${RUST_LOG:-warn}" ${PW_WORKERS:+PROMPTWALL_WORKERS=$PW_WORKERS} \
         "$PW_BIN" serve --config "$WORK/bench-norestore.toml" >"$WORK/promptwall-norestore.log" 2>&1 &
     PIDS+=("$!")
     PID[pwnr]="$!"

@@ -8,8 +8,9 @@
 //! hop-by-hop and `host`/`content-length` headers.
 //! Called by: `bench/load.sh` (reference row), by hand:
 //! `cargo run --release --example null_proxy -- 127.0.0.1:PORT http://127.0.0.1:UPSTREAM_PORT`.
-//! Runtime: tokio multi-thread with the default worker count (as `promptwall serve`), or
-//! `NULL_PROXY_WORKERS=n`.
+//! Workers as `promptwall serve` (`server::serve`): one thread per core (or
+//! `NULL_PROXY_WORKERS=n`), each a single-threaded runtime accepting on the shared listening
+//! socket with its own client, so both rows of the load table pay the same scheduling costs.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -97,14 +98,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let upstream = args
         .next()
         .unwrap_or_else(|| "http://127.0.0.1:9090".to_owned());
-    let mut rt = tokio::runtime::Builder::new_multi_thread();
-    if let Some(n) = std::env::var("NULL_PROXY_WORKERS")
+    let workers = std::env::var("NULL_PROXY_WORKERS")
         .ok()
         .and_then(|v| v.parse().ok())
-    {
-        rt.worker_threads(n);
-    }
-    rt.enable_all().build()?.block_on(async move {
+        .unwrap_or_else(promptwall::server::default_workers)
+        .max(1);
+    let current_thread = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    };
+    let listener = current_thread()?.block_on(async {
+        let l = TcpListener::bind(addr).await?;
+        l.into_std()
+    })?;
+    eprintln!("null_proxy listening on {addr} -> {upstream} ({workers} workers)");
+    let upstream = upstream.trim_end_matches('/').to_owned();
+    let mut threads = Vec::new();
+    for _ in 0..workers {
+        let rt = current_thread()?;
+        let std_listener = listener.try_clone()?;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(5))
@@ -115,20 +128,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .build()?;
         let st = Arc::new(State {
             client,
-            upstream: upstream.trim_end_matches('/').to_owned(),
+            upstream: upstream.clone(),
         });
-        let listener = TcpListener::bind(addr).await?;
-        eprintln!("null_proxy listening on {addr} -> {upstream}");
-        loop {
-            let (tcp, _) = listener.accept().await?;
-            let _ = tcp.set_nodelay(true);
-            let st = st.clone();
-            tokio::spawn(async move {
-                let svc = service_fn(move |req| handle(st.clone(), req));
-                let _ = auto::Builder::new(TokioExecutor::new())
-                    .serve_connection(TokioIo::new(tcp), svc)
-                    .await;
-            });
+        threads.push(std::thread::spawn(move || {
+            rt.block_on(async move {
+                let listener = TcpListener::from_std(std_listener)?;
+                loop {
+                    let (tcp, _) = listener.accept().await?;
+                    let _ = tcp.set_nodelay(true);
+                    let st = st.clone();
+                    tokio::spawn(async move {
+                        let svc = service_fn(move |req| handle(st.clone(), req));
+                        let _ = auto::Builder::new(TokioExecutor::new())
+                            .serve_connection(TokioIo::new(tcp), svc)
+                            .await;
+                    });
+                }
+                #[allow(unreachable_code)]
+                Ok::<(), std::io::Error>(())
+            })
+        }));
+    }
+    for t in threads {
+        if let Ok(Err(e)) = t.join() {
+            eprintln!("null_proxy worker: {e}");
         }
-    })
+    }
+    Ok(())
 }

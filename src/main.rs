@@ -34,6 +34,9 @@ enum Command {
         /// Listen address, overriding `listen` from the file (e.g. 0.0.0.0:8080 in a container).
         #[arg(long, env = "PROMPTWALL_LISTEN")]
         listen: Option<std::net::SocketAddr>,
+        /// Worker threads, each serving its own connections (default: one per available core).
+        #[arg(long, env = "PROMPTWALL_WORKERS", value_parser = clap::value_parser!(u16).range(1..=1024))]
+        workers: Option<u16>,
     },
     /// Validate a configuration file and exit (0 valid, 64 invalid).
     CheckConfig {
@@ -87,7 +90,11 @@ fn main() -> ExitCode {
             tenant,
             provider,
         } => check_config(&config, tenant.zip(provider)),
-        Command::Serve { config, listen } => serve(&config, listen),
+        Command::Serve {
+            config,
+            listen,
+            workers,
+        } => serve(&config, listen, workers),
         Command::Scan { config } => scan(config.as_deref()),
         Command::Scrub {
             config,
@@ -305,7 +312,11 @@ fn scrub(
     }
 }
 
-fn serve(path: &std::path::Path, listen: Option<std::net::SocketAddr>) -> ExitCode {
+fn serve(
+    path: &std::path::Path,
+    listen: Option<std::net::SocketAddr>,
+    workers: Option<u16>,
+) -> ExitCode {
     let settings = match promptwall::config::load(path) {
         Ok(mut s) => {
             if let Some(addr) = listen {
@@ -322,21 +333,9 @@ fn serve(path: &std::path::Path, listen: Option<std::net::SocketAddr>) -> ExitCo
     for w in &settings.warnings {
         tracing::warn!(note = %w, "config");
     }
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let result: anyhow::Result<()> = rt.block_on(async move {
-        let server = promptwall::server::run(settings, shutdown_signal()).await?;
-        tracing::info!(addr = %server.addr, "listening");
-        server.wait().await;
-        Ok(())
+    let workers = workers.map_or_else(promptwall::server::default_workers, usize::from);
+    let result = promptwall::server::serve(settings, workers, shutdown_signal(), |addr, n| {
+        tracing::info!(addr = %addr, workers = n, "listening");
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

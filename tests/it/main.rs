@@ -15,3 +15,4 @@ mod routing;
 mod seams;
 mod streaming;
 mod support;
+mod workers;

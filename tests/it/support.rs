@@ -317,7 +317,7 @@ impl Harness {
     }
 }
 
-fn env(var: &str) -> Option<String> {
+pub fn env(var: &str) -> Option<String> {
     match var {
         "T_OAI" => Some(OAI_KEY.into()),
         "T_ANT" => Some(ANT_KEY.into()),

@@ -294,20 +294,14 @@ struct Slot {
 impl Slot {
     /// The stream when this worker serves it; `None` when it was handed to another worker.
     fn place(&self, stream: tokio::net::TcpStream) -> Option<tokio::net::TcpStream> {
-        let open = |i: usize| {
-            self.balance
-                .open
-                .get(i)
-                .map_or(usize::MAX, |n| n.load(Ordering::Relaxed))
-        };
-        let mut target = self.id;
-        let mut least = open(self.id);
-        for i in 0..self.balance.open.len() {
-            if open(i) < least {
-                least = open(i);
-                target = i;
-            }
-        }
+        // Fewest open connections; on a tie this worker (it already holds the stream).
+        let target = self
+            .balance
+            .open
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, n)| (n.load(Ordering::Relaxed), *i != self.id))
+            .map_or(self.id, |(i, _)| i);
         let Some(inbox) = self
             .balance
             .inboxes

@@ -6,6 +6,7 @@
 #   AB_ROUNDS=6 AB_SECS=5 AB_KIND=sse BENCH_FINDINGS=1 BENCH_ECHO=1 bash bench/ab.sh A B
 #   AB_EXTRA_B=$'[policy]\nrestore = false' bash bench/ab.sh BIN BIN   # one build, two configs
 #   AB_ENV_B="PROMPTWALL_WORKERS=1" bash bench/ab.sh BIN BIN  # one build, two environments
+#   AB_DUMP=/tmp/ab bash bench/ab.sh A B   # also keep every request (loadgen --dump) per side/round
 #
 # Starts examples/mock_upstream (MOCK_CHUNKS SSE chunks; MOCK_ECHO=BENCH_ECHO) and both builds
 # with the bench config of bench/load.sh, then per round runs examples/loadgen (open loop,
@@ -73,8 +74,10 @@ done
 BENCH_FINDINGS="${BENCH_FINDINGS:-0}" python3 bench/bodies.py "$WORK" 2>/dev/null
 sleep 2 # the phone-metadata warm-up thread of both proxies
 
-run() { # run SIDE -> "p50 p90 p99 ttfb"
-    target/release/examples/loadgen --url "http://127.0.0.1:${PORT[$1]}/openai/v1/chat/completions" \
+run() { # run SIDE ROUND -> "p50 p90 p99 ttfb"
+    local dump=()
+    [ -n "${AB_DUMP:-}" ] && mkdir -p "$AB_DUMP" && dump=(--dump "$AB_DUMP/$1-$2.txt")
+    target/release/examples/loadgen "${dump[@]}" --url "http://127.0.0.1:${PORT[$1]}/openai/v1/chat/completions" \
         --body "$WORK/$KIND.json" --rate "$RATE" --secs "$SECS" --warmup 1 --conns "$CONNS" \
         -H 'Content-Type: application/json' -H "Authorization: Bearer $TENANT_KEY" |
         tr ' ' '\n' | awk -F= '{v[$1]=$2} END {print v["last_p50"], v["last_p90"], v["last_p99"], v["first_p50"]}'
@@ -87,7 +90,7 @@ for r in $(seq 1 "$ROUNDS"); do
     order="A B"
     [ $((r % 2)) -eq 0 ] && order="B A"
     for side in $order; do
-        line="$(run "$side")"
+        line="$(run "$side" "$r")"
         echo "$side $line" >>"$WORK/results"
         printf 'round %d %s: p50 p90 p99 first-byte p50 (µs) = %s\n' "$r" "$side" "$line"
     done

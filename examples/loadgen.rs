@@ -51,6 +51,10 @@ struct Args {
     /// Keep-alive connections (request i goes to connection i mod conns).
     #[arg(long, default_value_t = 4)]
     conns: usize,
+    /// Also write every measured request to this file, one line each: due time since the
+    /// measured start, connection, first byte and last byte (all µs), late flag.
+    #[arg(long)]
+    dump: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -68,8 +72,9 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// Per-request sample: (first byte, last byte) in microseconds, late flag.
-type Sample = (u32, u32, bool);
+/// Per-request sample: (first byte, last byte) in microseconds, late flag, due time since
+/// the measured start (µs), connection.
+type Sample = (u32, u32, bool, u64, usize);
 
 struct Target {
     uri: Uri,
@@ -140,7 +145,9 @@ async fn one_connection(
         busy_until = done;
         if due >= warm_until {
             let us = |t: Instant| t.duration_since(t0).as_micros().min(u32::MAX as u128) as u32;
-            samples.push((us(first_byte.unwrap_or(done)), us(done), late));
+            let at = due.duration_since(warm_until).as_micros() as u64;
+            let conn = (first % step) as usize;
+            samples.push((us(first_byte.unwrap_or(done)), us(done), late, at, conn));
         }
         i += step;
     }
@@ -242,6 +249,18 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
+    if let Some(path) = &args.dump {
+        let mut sorted: Vec<&Sample> = samples.iter().collect();
+        sorted.sort_unstable_by_key(|s| s.3);
+        let text: String = sorted
+            .iter()
+            .map(|s| format!("{} {} {} {} {}\n", s.3, s.4, s.0, s.1, u8::from(s.2)))
+            .collect();
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("loadgen: --dump: {e}");
+            return std::process::ExitCode::from(1);
+        }
+    }
     let late = samples.iter().filter(|s| s.2).count();
     let mut first: Vec<u32> = samples.iter().map(|s| s.0).collect();
     let mut last: Vec<u32> = samples.iter().map(|s| s.1).collect();

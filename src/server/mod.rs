@@ -22,6 +22,7 @@ pub mod context;
 pub mod forward;
 pub mod headers;
 pub mod path;
+pub mod relay;
 pub mod service;
 
 use std::convert::Infallible;

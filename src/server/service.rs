@@ -26,14 +26,11 @@
 //! answers unchanged, `echo` answers unchanged (they show the sanitized body).
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
-use futures_util::StreamExt;
+use bytes::Bytes;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode, Version};
-use http_body_util::{BodyExt, Limited, StreamBody};
-use hyper::body::Frame;
+use http_body_util::{BodyExt, Limited};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -46,12 +43,13 @@ use super::headers::{
     X_PROMPTWALL_REQUEST_ID, X_PROMPTWALL_SANITIZED, X_REQUEST_ID,
 };
 use super::path;
+use super::relay::{Finaliser, Relay};
 use super::AppState;
 use crate::config::{KeyState, Provider, Settings, Upstream};
 use crate::error::{ApiError, ErrorClass};
 use crate::providers::echo::{self, EchoRequest};
 use crate::providers::{Endpoint, WireFormat};
-use crate::telemetry::{self, Metrics};
+use crate::telemetry;
 use crate::transform::sanitize::{SanitizeError, SanitizeReport, Sanitizer};
 use crate::transform::stream::{response_filter, FilterOptions};
 use crate::transform::vault::Vault;
@@ -640,18 +638,6 @@ fn sanitize_error(e: TransformError) -> ApiError {
     }
 }
 
-/// A response filter failed mid-body: the status is already sent, so this becomes the in-band
-/// error frame (SSE) or an aborted body. A refusal keeps its policy shape.
-fn filter_error(e: TransformError) -> ApiError {
-    match e {
-        TransformError::Refused(rule) => ApiError::policy(rule),
-        _ => ApiError::new(
-            ErrorClass::Internal,
-            "the response could not be processed; it was cut off",
-        ),
-    }
-}
-
 fn upstream_error(e: UpstreamError) -> ApiError {
     let class = match e {
         UpstreamError::ConnectTimeout | UpstreamError::FirstByteTimeout(_) => ErrorClass::Timeout,
@@ -698,57 +684,6 @@ fn ops<B>(state: &AppState, req: &Request<B>) -> Option<Response<Body>> {
     Some(resp)
 }
 
-/// Records metrics and the summary line when the response body is done or dropped
-/// (client disconnect included). The future ledger record is written here too.
-struct Finaliser {
-    metrics: Arc<Metrics>,
-    cx: RequestContext,
-}
-
-impl Drop for Finaliser {
-    fn drop(&mut self) {
-        telemetry::log_summary(&self.cx);
-        self.metrics.record(&self.cx);
-    }
-}
-
-struct Streaming {
-    src: ByteStream,
-    filter: Box<dyn ResponseFilter>,
-    idle: Duration,
-    /// One idle timer per response, re-armed before each wait (extending a registered timer
-    /// is an atomic store; a fresh `timeout()` per chunk registered and removed a timer entry
-    /// under the driver's lock every time).
-    idle_timer: std::pin::Pin<Box<tokio::time::Sleep>>,
-    /// Set when the response is SSE: where to send an in-band error frame.
-    sse: Option<Endpoint>,
-    buf: BytesMut,
-    done: bool,
-    fin: Finaliser,
-}
-
-impl Streaming {
-    fn emit(&mut self) -> Bytes {
-        let out = self.buf.split().freeze();
-        self.fin.cx.bytes_out += out.len() as u64;
-        out
-    }
-
-    /// Ends the stream after a failure: one in-band error frame for SSE, else abort the body.
-    fn fail(mut self, err: ApiError) -> Option<(Result<Frame<Bytes>, std::io::Error>, Self)> {
-        self.done = true;
-        self.fin.cx.error = Some(err.class.label());
-        match self.sse {
-            Some(endpoint) => {
-                let frame = err.sse_frame(endpoint.wire_format(), endpoint);
-                self.fin.cx.bytes_out += frame.len() as u64;
-                Some((Ok(Frame::data(frame)), self))
-            }
-            None => Some((Err(std::io::Error::other(err.message.to_string())), self)),
-        }
-    }
-}
-
 fn respond(
     state: &AppState,
     cx: RequestContext,
@@ -772,75 +707,17 @@ fn respond(
         .as_deref()
         .and_then(|s| HeaderValue::from_str(s).ok());
     let request_id = HeaderValue::from_str(&cx.request_id).ok();
-    let st = Streaming {
-        src: upstream.body,
+    let relay = Relay::new(
+        upstream.body,
         filter,
-        idle: state.settings.timeouts.idle_stream,
-        idle_timer: Box::pin(tokio::time::sleep(state.settings.timeouts.idle_stream)),
-        sse: is_sse.then_some(endpoint),
-        buf: BytesMut::with_capacity(8 * 1024),
-        done: false,
-        fin: Finaliser {
+        state.settings.timeouts.idle_stream,
+        is_sse.then_some(endpoint),
+        Finaliser {
             metrics: state.metrics.clone(),
             cx,
         },
-    };
-    let stream = futures_util::stream::unfold(st, |mut st| async move {
-        if st.done {
-            return None;
-        }
-        loop {
-            let deadline = tokio::time::Instant::now() + st.idle;
-            st.idle_timer.as_mut().reset(deadline);
-            let next = tokio::select! {
-                biased;
-                item = st.src.next() => Ok(item),
-                () = st.idle_timer.as_mut() => Err(()),
-            };
-            match next {
-                Ok(Some(Ok(chunk))) => {
-                    if let Err(e) = st.filter.chunk(&chunk, &mut st.buf) {
-                        return st.fail(filter_error(e));
-                    }
-                    if !st.buf.is_empty() {
-                        let out = st.emit();
-                        return Some((Ok(Frame::data(out)), st));
-                    }
-                }
-                Ok(None) => {
-                    st.done = true;
-                    if let Err(e) = st.filter.finish(&mut st.buf) {
-                        return st.fail(filter_error(e));
-                    }
-                    if st.buf.is_empty() {
-                        return None;
-                    }
-                    let out = st.emit();
-                    return Some((Ok(Frame::data(out)), st));
-                }
-                Ok(Some(Err(fault))) => {
-                    if let Some(p) = st.fin.cx.provider.as_deref() {
-                        st.fin.metrics.upstream_error(p, "body");
-                    }
-                    return st.fail(ApiError::new(ErrorClass::BadGateway, fault.to_string()));
-                }
-                Err(_) => {
-                    if let Some(p) = st.fin.cx.provider.as_deref() {
-                        st.fin.metrics.upstream_error(p, "idle_timeout");
-                    }
-                    let e = ApiError::new(
-                        ErrorClass::Timeout,
-                        format!(
-                            "the upstream sent nothing for {:?}; the stream was closed",
-                            st.idle
-                        ),
-                    );
-                    return st.fail(e);
-                }
-            }
-        }
-    });
-    let mut resp = Response::new(StreamBody::new(stream).boxed_unsync());
+    );
+    let mut resp = Response::new(relay.boxed_unsync());
     *resp.status_mut() = upstream.status;
     *resp.headers_mut() = upstream.headers;
     if let Some(v) = sanitized {

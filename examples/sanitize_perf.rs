@@ -7,13 +7,15 @@
 //! Called by: developers.
 //!
 //! ```text
-//! cargo run --release --example sanitize_perf -- CONFIG BODY [N] [EVICT_MB] [warm|cold]
+//! cargo run --release --example sanitize_perf -- CONFIG BODY [N] [EVICT_MB] [warm|cold|idle|spin]
 //! #   CONFIG: a promptwall config with one tenant and one provider (bench/common.sh writes one)
 //! #   BODY:   a chat-completions body (bench/bodies.py writes them)
 //! #   N:      calls per mode (default 2000); EVICT_MB: eviction buffer (default 64); a last
 //! #           argument runs one mode only (for callgrind --cache-sim=yes)
 //! ```
-//! Prints p50/p90 in µs per stage for `warm` (back-to-back calls) and `cold` (eviction first).
+//! Prints p50/p90 in µs per stage for `warm` (back-to-back calls), `cold` (eviction first),
+//! `idle` (a 5 ms sleep first: the thread parks, the CPU may halt) and `spin` (the same 5 ms
+//! spent busy-waiting: no halt, so `idle` minus `spin` is the cost of waking a halted CPU).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -57,7 +59,7 @@ fn main() {
     let mut evict = vec![0u8; evict_mb << 20];
     let mut sink = 0u64;
     let only = args.get(5).map(String::as_str);
-    for mode in ["warm", "cold", "idle"] {
+    for mode in ["warm", "cold", "idle", "spin"] {
         if only.is_some_and(|m| m != mode) {
             continue;
         }
@@ -66,6 +68,14 @@ fn main() {
         for i in 0..n + 50 {
             if mode == "idle" {
                 std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            if mode == "spin" {
+                // The same 5 ms, busy: the CPU never halts (tells the cost of halting apart
+                // from the cost of our code's cache footprint).
+                let until = std::time::Instant::now() + std::time::Duration::from_millis(5);
+                while std::time::Instant::now() < until {
+                    std::hint::spin_loop();
+                }
             }
             if mode == "cold" {
                 for (j, b) in evict.iter_mut().enumerate().step_by(64) {

@@ -515,6 +515,28 @@ async fn upstream_never_sees_originals_and_client_gets_them_back() {
     }
 }
 
+/// HTTP/2 clients: the response body is polled by hyper's h2 code, not the HTTP/1 dispatcher
+/// that the relay's coalescing was measured on; every format must still come back whole,
+/// restored and in order, streaming included.
+#[tokio::test]
+async fn http2_clients_get_originals_back_in_every_format() {
+    let mut r = rig().await;
+    r.client = reqwest::Client::builder()
+        .no_proxy()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap();
+    for api in APIS {
+        for stream in [false, true] {
+            let resp = r.send(api, &prompt(), stream).await;
+            assert_eq!(resp.version(), reqwest::Version::HTTP_2);
+            let got = client_text(api, resp, stream).await;
+            assert_no_original(r.mock.bodies().last().unwrap());
+            assert_eq!(got, expected_back(), "{api:?} stream={stream}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn gemini_stream_without_alt_sse_is_restored_as_a_json_array() {
     let r = rig().await;

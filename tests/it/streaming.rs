@@ -106,9 +106,8 @@ async fn shutdown_stops_accepting_and_drains_open_streams() {
         .expect("server did not finish draining");
 }
 
-#[tokio::test]
-async fn http2_prior_knowledge_is_served() {
-    let h = start().await;
+/// POSTs a chat body to the echo provider over HTTP/2 (prior knowledge).
+async fn h2_echo_chat(h: &Harness, body: String) -> reqwest::Response {
     let c = reqwest::Client::builder()
         .no_proxy()
         .http2_prior_knowledge()
@@ -118,10 +117,63 @@ async fn http2_prior_knowledge_is_served() {
         .post(h.url("/echo/v1/chat/completions"))
         .bearer_auth(TENANT_KEY)
         .header("content-type", "application/json")
-        .body(r#"{"model":"x","messages":[]}"#)
+        .body(body)
         .send()
         .await
         .unwrap();
     assert_eq!(r.version(), reqwest::Version::HTTP_2);
     assert_eq!(r.status(), 200);
+    r
+}
+
+#[tokio::test]
+async fn http2_prior_knowledge_is_served() {
+    let h = start().await;
+    h2_echo_chat(&h, r#"{"model":"x","messages":[]}"#.to_string()).await;
+}
+
+/// HTTP/2 polls the response body differently from HTTP/1 (the relay's coalescing yields
+/// assume nothing of it): a streamed answer must still arrive whole and in order.
+#[tokio::test]
+async fn http2_streams_arrive_whole() {
+    let h = start().await;
+    let prompt = "one two three, mail jane.doe@northwind-mail.de, four five six seven eight";
+    let body = serde_json::json!({
+        "model": "x",
+        "stream": true,
+        "messages": [{"role": "user", "content": prompt}],
+    });
+    let r = h2_echo_chat(&h, body.to_string()).await;
+    let summary = r.headers()["x-promptwall-sanitized"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(summary.contains("EMAIL_ADDRESS"), "{summary}");
+    let text = r.text().await.unwrap();
+    assert!(text.trim_end().ends_with("data: [DONE]"), "{text}");
+    // The echo provider answers with the body as it would leave (sanitized, not restored).
+    let mut answer = String::new();
+    for line in text.lines() {
+        let Some(data) = line.strip_prefix("data: ") else {
+            continue;
+        };
+        if data == "[DONE]" {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(data).unwrap();
+        if let Some(t) = v["choices"][0]["delta"]["content"].as_str() {
+            answer.push_str(t);
+        }
+    }
+    let echoed: serde_json::Value = serde_json::from_str(&answer).unwrap();
+    let content = echoed["messages"][0]["content"].as_str().unwrap();
+    let (before, after) = prompt.split_once("jane.doe@northwind-mail.de").unwrap();
+    let tag = content
+        .strip_prefix(before)
+        .and_then(|rest| rest.strip_suffix(after))
+        .unwrap_or_else(|| panic!("{content}"));
+    assert!(
+        tag.starts_with("<EMAIL_ADDRESS_") && tag.ends_with('>'),
+        "{content}"
+    );
 }

@@ -384,7 +384,7 @@ fn hard_negative_skip_changes_no_finding() {
         let mut text = String::new();
         for _ in 0..rng.range(2, 7) {
             text.push_str(glue(&mut rng));
-            let piece = match rng.below(24) {
+            let piece = match rng.below(25) {
                 0..=4 => uuid_like(&mut rng),
                 5..=8 => timestamp_like(&mut rng),
                 9 => values::public_ipv4(&mut rng),
@@ -401,6 +401,7 @@ fn hard_negative_skip_changes_no_finding() {
                 20 => values::credit_card(&mut rng),
                 21 => values::btc_address(&mut rng),
                 22 => values::eth_address(&mut rng),
+                23 => values::us_itin(&mut rng),
                 _ => format!("+44 20 {} {}", rng.digits(4), rng.digits(4)),
             };
             text.push_str(&piece);
@@ -434,4 +435,37 @@ fn hard_negative_skip_changes_no_finding() {
         differing.len(),
         differing.join("\n")
     );
+}
+
+/// US ITINs (built-in engine, default options): every generated one in a sentence is found
+/// whole as `US_ITIN` (never as an SSN), and the same numbers with a group outside the IRS
+/// ranges are not (other detectors may still see a phone number there).
+#[test]
+fn itins_are_found_and_look_alikes_are_not() {
+    let e = engine();
+    let mut rng = Rng::new(0x171e);
+    for _ in 0..500 {
+        let itin = values::us_itin(&mut rng);
+        let text = format!("Please file with ITIN {itin} before April.");
+        let got: Vec<(String, &str)> = e
+            .scan(&text)
+            .into_iter()
+            .map(|f| (f.entity.name().to_owned(), &text[f.start..f.end]))
+            .collect();
+        assert_eq!(got, vec![("US_ITIN".to_owned(), itin.as_str())], "{text}");
+        // Groups 66-69, 89 and 93 are not issued as ITINs (nor, with area 9xx, as SSNs).
+        let bad = format!(
+            "{}{}{}",
+            &itin[..4],
+            ["66", "69", "89", "93"][rng.below(4)],
+            &itin[6..]
+        );
+        let text = format!("Please file with ITIN {bad} before April.");
+        let ids: Vec<_> = e
+            .scan(&text)
+            .into_iter()
+            .filter(|f| matches!(f.entity.name(), "US_ITIN" | "US_SSN"))
+            .collect();
+        assert!(ids.is_empty(), "{text}");
+    }
 }

@@ -424,6 +424,16 @@ pub fn us_ssn_shape_ok(d: &[u8]) -> bool {
     d.len() == 9 && all_digits(d) && !all_same(d)
 }
 
+/// US ITIN (IRS Individual Taxpayer Identification Number): 9 digits, the first `9`, the
+/// middle group (digits 4–5) in 50–65, 70–88, 90–92 or 94–99; not all the same digit.
+pub fn us_itin_valid(d: &[u8]) -> bool {
+    if d.len() != 9 || !all_digits(d) || all_same(d) || d[0] != b'9' {
+        return false;
+    }
+    let group = (d[3] - b'0') * 10 + (d[4] - b'0');
+    matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99)
+}
+
 // ---------------------------------------------------------------------------------------------
 // base58check, bech32, EIP-55
 // ---------------------------------------------------------------------------------------------

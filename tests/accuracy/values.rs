@@ -467,6 +467,16 @@ pub fn us_ssn(rng: &mut Rng) -> String {
     }
 }
 
+/// A US ITIN: `9AA-GG-SSSS` with the group in one of the IRS ranges.
+pub fn us_itin(rng: &mut Rng) -> String {
+    const GROUPS: &[(usize, usize)] = &[(50, 65), (70, 88), (90, 92), (94, 99)];
+    let (lo, hi) = GROUPS[rng.below(GROUPS.len())];
+    let area = rng.range(0, 99);
+    let group = rng.range(lo, hi);
+    let serial = rng.range(1, 9999);
+    format!("9{area:02}-{group:02}-{serial:04}")
+}
+
 pub fn uk_nino(rng: &mut Rng) -> String {
     let first = b"ABCEGHJKLMNOPRSTWXYZ";
     let second = b"ABCEGHJKLMNPRSTWXYZ";

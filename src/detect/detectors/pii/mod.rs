@@ -49,7 +49,7 @@ pub use email::EmailDetector;
 pub use iban::IbanDetector;
 pub use national::{
     DeTaxIdDetector, EsNifDetector, FrNirDetector, ItFiscalCodeDetector, NlBsnDetector,
-    PtNifDetector, UkNhsDetector, UkNinoDetector, UsSsnDetector,
+    PtNifDetector, UkNhsDetector, UkNinoDetector, UsItinDetector, UsSsnDetector,
 };
 pub use net::{IpDetector, MacDetector};
 pub use phone::{warm_up as warm_up_phone_metadata, PhoneDetector};
@@ -67,6 +67,7 @@ pub fn all_with(opts: CatalogueOptions) -> Vec<Box<dyn Detector>> {
         Box::new(CardDetector),
         Box::new(IbanDetector),
         Box::new(UsSsnDetector::new(opts.include_test_values)),
+        Box::new(UsItinDetector),
         Box::new(UkNinoDetector),
         Box::new(UkNhsDetector),
         Box::new(PtNifDetector),

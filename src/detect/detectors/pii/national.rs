@@ -11,12 +11,14 @@
 //! | US SSN `AAA-GG-SSSS` | 0.75 | 0.95 |
 //! | US SSN spaced/dotted | 0.4 (not redacted) | 0.9 |
 //! | US SSN bare 9 digits | — | 0.85 |
+//! | US ITIN (the same shapes and scores as the SSN) | 0.75 / 0.4 / — | 0.95 / 0.9 / 0.85 |
 //!
 //! US SSN and `include_test_values` (from `[detection]`): numbers that fail only the SSA
 //! issuance rules (area 000, 666 or 900–999, group 00, serial 0000, published samples such as
 //! `078-05-1120` or `123-45-6789`) are scored exactly like issuable ones (row above), so a
 //! dashed `ddd-dd-dddd` is reported even without a context word and the other shapes need
-//! one. All-same-digit numbers (`000-00-0000`) stay unreported (masks).
+//! one. All-same-digit numbers (`000-00-0000`) stay unreported (masks). A number that is a
+//! valid ITIN (area 9xx, group 50–65, 70–88, 90–92, 94–99) is left to the ITIN detector.
 //! | UK NINO (suffix A–D) | 0.7 | 0.95 |
 //! | UK NHS 3-3-4 space-grouped | 0.9 (0.55 when also a valid non-US national phone number) | 0.95 |
 //! | UK NHS 3-3-4 dash-grouped (US phone shape) | — | 0.95 |
@@ -49,7 +51,7 @@ use super::util::{
 };
 use crate::detect::checks::{
     de_steuer_id_valid, es_nif_valid, fr_nir_valid, it_cf_valid, nhs_valid, nl_bsn_valid,
-    pt_nif_prefix_ok, pt_nif_valid, us_ssn_shape_ok, us_ssn_valid,
+    pt_nif_prefix_ok, pt_nif_valid, us_itin_valid, us_ssn_shape_ok, us_ssn_valid,
 };
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
@@ -144,6 +146,38 @@ fn run_all_glued(b: &[u8], start: usize, end: usize) -> bool {
     glued(b, start, end) && !b[start..end].iter().any(|&c| c == b' ')
 }
 
+/// Calls `f(start, end, lens)` for every span of the digit runs `hits` that has one of
+/// `shapes` (digit groups separated by one of `seps`) and is not glued to a neighbour; runs
+/// that are glued throughout or that no shape can match are skipped first (module docs).
+fn each_grouped_span(
+    b: &[u8],
+    hits: &[Hit],
+    shapes: &[&[usize]],
+    filter: &ShapeFilter,
+    seps: &[u8],
+    mut f: impl FnMut(usize, usize, &[usize]),
+) {
+    let mut groups = Vec::new();
+    for h in hits {
+        if run_all_glued(b, h.start, h.end)
+            || !filter.may_match(b, h.start, h.end)
+            || !may_hold(group_lengths(b, h.start, h.end), shapes, seps)
+        {
+            continue;
+        }
+        digit_groups(b, h.start, h.end, &mut groups);
+        for first in 0..groups.len() {
+            for &lens in shapes {
+                if let Some((s, e)) = grouped_span(b, &groups, first, lens, seps) {
+                    if !glued(b, s, e) {
+                        f(s, e, lens);
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn push(out: &mut Vec<Finding>, entity: Entity, det: &'static str, s: usize, e: usize, score: f32) {
     out.push(Finding {
         entity,
@@ -196,44 +230,73 @@ impl Detector for UsSsnDetector {
     }
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
         let b = cx.bytes();
-        let mut groups = Vec::new();
-        for h in hits {
-            if run_all_glued(b, h.start, h.end)
-                || !SSN_FILTER.may_match(b, h.start, h.end)
-                || !may_hold(group_lengths(b, h.start, h.end), SSN_SHAPES, b"- .")
-            {
-                continue;
+        let ok = if self.include_test_values {
+            us_ssn_shape_ok
+        } else {
+            us_ssn_valid
+        };
+        each_grouped_span(b, hits, SSN_SHAPES, &SSN_FILTER, b"- .", |s, e, lens| {
+            let mut d = [0u8; 9];
+            if collect_digits(b, s, e, &mut d) != Some(9) || !ok(&d) || us_itin_valid(&d) {
+                return;
             }
-            digit_groups(b, h.start, h.end, &mut groups);
-            for first in 0..groups.len() {
-                for &lens in SSN_SHAPES {
-                    let Some((s, e)) = grouped_span(b, &groups, first, lens, b"- .") else {
-                        continue;
-                    };
-                    if glued(b, s, e) {
-                        continue;
-                    }
-                    let mut d = [0u8; 9];
-                    let ok = if self.include_test_values {
-                        us_ssn_shape_ok
-                    } else {
-                        us_ssn_valid
-                    };
-                    if collect_digits(b, s, e, &mut d) != Some(9) || !ok(&d) {
-                        continue;
-                    }
-                    let ctx = SSN_CONTEXT.near(cx.text, s, e);
-                    let score = match (lens.len(), b[s + 3], ctx) {
-                        (1, _, true) => 0.85,
-                        (1, _, false) => continue,
-                        (_, _, true) => 0.95,
-                        (_, b'-', false) => 0.75,
-                        _ => 0.4,
-                    };
-                    push(out, Entity::UsSsn, "us_ssn", s, e, score);
-                }
+            let ctx = SSN_CONTEXT.near(cx.text, s, e);
+            if let Some(score) = ssn_like_score(lens.len(), b[s + 3], ctx) {
+                push(out, Entity::UsSsn, "us_ssn", s, e, score);
             }
-        }
+        });
+    }
+}
+
+/// Score of an SSN-shaped number (SSN and ITIN share shapes): `groups` 1 (bare) or 3, the
+/// byte after the first group, a context word on the line. `None`: not reported.
+fn ssn_like_score(groups: usize, sep: u8, ctx: bool) -> Option<f32> {
+    Some(match (groups, sep, ctx) {
+        (1, _, true) => 0.85,
+        (1, _, false) => return None,
+        (_, _, true) => 0.95,
+        (_, b'-', false) => 0.75,
+        _ => 0.4,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// US ITIN
+// ---------------------------------------------------------------------------------------------
+
+const ITIN_CONTEXT: Keywords = Keywords(&[
+    "itin",
+    "itins",
+    "taxpayer",
+    "tax id",
+    "tax identification",
+    "tin",
+]);
+
+/// US Individual Taxpayer Identification Numbers (`9AA-GG-SSSS`, the SSN's shapes): issued by
+/// the IRS to people who cannot get an SSN, so the same kind of personal identifier.
+#[derive(Debug, Default, Clone)]
+pub struct UsItinDetector;
+
+impl Detector for UsItinDetector {
+    fn name(&self) -> &'static str {
+        "us_itin"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        vec![Trigger::DigitRun { min_digits: 9 }]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        each_grouped_span(b, hits, SSN_SHAPES, &SSN_FILTER, b"- .", |s, e, lens| {
+            let mut d = [0u8; 9];
+            if collect_digits(b, s, e, &mut d) != Some(9) || !us_itin_valid(&d) {
+                return;
+            }
+            let ctx = ITIN_CONTEXT.near(cx.text, s, e);
+            if let Some(score) = ssn_like_score(lens.len(), b[s + 3], ctx) {
+                push(out, Entity::UsItin, "us_itin", s, e, score);
+            }
+        });
     }
 }
 
@@ -902,6 +965,51 @@ mod tests {
         ] {
             assert!(found(&d, t).is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn itin() {
+        let d = UsItinDetector;
+        assert_eq!(found(&d, "ITIN: 912-70-1234"), vec!["912-70-1234"]);
+        assert_eq!(scores(&d, "ITIN: 912-70-1234"), vec![0.95]);
+        assert_eq!(scores(&d, "ref 945-88-0101"), vec![0.75]);
+        assert_eq!(scores(&d, "taxpayer id 912701234"), vec![0.85]);
+        assert_eq!(
+            scores(&d, "individual taxpayer number 912 94 1234"),
+            vec![0.95]
+        );
+        // Every valid group range, at both ends.
+        for g in ["50", "65", "70", "88", "90", "92", "94", "99"] {
+            let t = format!("itin 912-{g}-3456");
+            assert_eq!(found(&d, &t), vec![&t[5..]], "{t}");
+        }
+        for t in [
+            "itin 812-70-1234",  // not 9xx
+            "itin 912-49-1234",  // group below 50
+            "itin 912-66-1234",  // 66-69 are not ITIN groups
+            "itin 912-89-1234",  // 89 neither
+            "itin 912-93-1234",  // nor 93
+            "itin 999-99-9999",  // a mask
+            "ref 912701234",     // bare digits need a context word
+            "value 912 70 1234", // spaced without context: 0.4, not reported
+            "itin 912-70-12345",
+            "v912-70-1234",
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn an_itin_is_not_also_reported_as_a_test_value_ssn() {
+        let detectors: Vec<Box<dyn Detector>> =
+            vec![Box::new(UsSsnDetector::new(true)), Box::new(UsItinDetector)];
+        let e = crate::detect::Engine::with_detectors(detectors).unwrap();
+        let got: Vec<_> = e
+            .scan("ssn 934-27-4315, itin 912-70-1234")
+            .into_iter()
+            .map(|f| f.entity.name().to_owned())
+            .collect();
+        assert_eq!(got, vec!["US_SSN", "US_ITIN"]);
     }
 
     #[test]

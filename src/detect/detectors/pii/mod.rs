@@ -1,5 +1,5 @@
 //! Structured personal data: e-mail, phone, payment cards, IBAN, national ids with check
-//! digits, IP and MAC addresses, crypto wallets.
+//! digits, EU VAT ids, IP and MAC addresses, crypto wallets.
 //!
 //! Owns: the PII detectors (one file per family) and their context-word lists.
 //! Never: scans the whole text itself (only windows around engine hits), logs values, or
@@ -9,8 +9,8 @@
 //! Triggers (the engine finds them in one pass):
 //! - the literal `@` (e-mail) — the only literal: `0x`/`bc1` wallet prefixes and `::` would
 //!   fire constantly on code, so wallets and IPv6 ride on digit runs instead;
-//! - digit runs: ≥ 12 digits (cards), ≥ 6 (IBAN, NINO, NIR), ≥ 7 (ES NIF), ≥ 5 (phones),
-//!   ≥ 9 (SSN, PT NIF), ≥ 10 (NHS), ≥ 11 (Steuer-ID), ≥ 8 (BSN), ≥ 2 (codice fiscale), ≥ 1
+//! - digit runs: ≥ 12 digits (cards), ≥ 6 (IBAN, NINO, NIR), ≥ 7 (ES NIF, EU VAT), ≥ 5 (phones),
+//!   ≥ 9 (SSN, ITIN, PT NIF), ≥ 10 (NHS), ≥ 11 (Steuer-ID), ≥ 8 (BSN), ≥ 2 (codice fiscale), ≥ 1
 //!   (IPv4/IPv6, MAC, wallets). Every detector drops a hit after looking at a few bytes
 //!   unless its shape is there, and skips later hits inside a span it already examined, so
 //!   the work per text stays linear.
@@ -42,6 +42,7 @@ mod net;
 mod phone;
 mod tlds;
 mod util;
+mod vat;
 
 pub use card::CardDetector;
 pub use crypto::CryptoWalletDetector;
@@ -53,6 +54,7 @@ pub use national::{
 };
 pub use net::{IpDetector, MacDetector};
 pub use phone::{warm_up as warm_up_phone_metadata, PhoneDetector};
+pub use vat::EuVatDetector;
 
 /// Every PII detector with default settings.
 pub fn all() -> Vec<Box<dyn Detector>> {
@@ -68,6 +70,7 @@ pub fn all_with(opts: CatalogueOptions) -> Vec<Box<dyn Detector>> {
         Box::new(IbanDetector),
         Box::new(UsSsnDetector::new(opts.include_test_values)),
         Box::new(UsItinDetector),
+        Box::new(EuVatDetector),
         Box::new(UkNinoDetector),
         Box::new(UkNhsDetector),
         Box::new(PtNifDetector),

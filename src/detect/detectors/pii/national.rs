@@ -1,4 +1,4 @@
-//! National identifiers with check digits or strict structure: US SSN, UK NINO, UK NHS,
+//! National identifiers with check digits or strict structure: US SSN, US ITIN, UK NINO, UK NHS,
 //! PT NIF, ES DNI/NIE, IT codice fiscale, NL BSN, FR NIR, DE Steuer-ID.
 //!
 //! All are anchored on digit runs. A checksum alone is weak on short numbers (1 in 10/11/97

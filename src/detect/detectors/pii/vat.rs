@@ -1,0 +1,258 @@
+//! EU VAT identification numbers (DETECTORS §5.6): the country prefix glued to the number,
+//! checked with the country's own rule.
+//!
+//! Owns: [`EuVatDetector`] (entity `EU_VAT`). Never: asks VIES (online) or reports a number
+//! whose check fails.
+//! Called by: `detect::Engine` through `detectors::pii::all_with`.
+//!
+//! | prefix | number | check |
+//! |---|---|---|
+//! | `DE` | 9 digits, first not 0 | ISO 7064 MOD 11,10 over digits 1–8 gives digit 9 |
+//! | `FR` | 2-digit key + 9-digit SIREN | key = (12 + 3·(SIREN mod 97)) mod 97, SIREN Luhn-valid |
+//! | `IT` | 11 digits (partita IVA) | Luhn |
+//! | `NL` | 9 digits + `B` + 2 digits | the 9 digits pass the 11-proof (legacy), or the whole id mod 97 = 1 (2020 sole-proprietor ids, `NL`→2321, `B`→11) |
+//! | `PT` | 9 digits (NIF/NIPC) | the NIF rule and first digits |
+//! | `BE` | 10 digits, first 0 or 1 | last two = 97 − (first eight mod 97) |
+//! | `ES` | DNI (8 digits + letter), NIE (`X`/`Y`/`Z` + 7 digits + letter), or CIF (letter + 7 digits + control digit or letter) | DNI/NIE letter; CIF control from the digit sums (`JABCDEFGHI` for a letter) |
+//!
+//! Shape: the two-letter prefix (upper case, not preceded by a letter or digit) and the number
+//! written together (`DE136695976`, `NL004495445B01`), not followed by a letter or digit.
+//! Spaced forms (`DE 136 695 976`) and the French letter keys are not recognised. Score 0.9:
+//! a country prefix and a passing check, with no context word needed.
+//!
+//! A VAT id names a business, or a person when the business is a sole proprietor (PT, ES,
+//! NL, IT individuals); the default policy treats it as PII (pseudonymized and restored), and
+//! `[policy.entities] EU_VAT = "allow"` reports it without changing it.
+//!
+//! Cost: a digit run is dropped after one byte unless an upper-case letter is glued before it.
+
+use std::borrow::Cow;
+
+use crate::detect::checks::{
+    es_nif_valid, iso7064_mod11_10_check, luhn_valid, mod97, nl_bsn_valid, pt_nif_prefix_ok,
+    pt_nif_valid,
+};
+use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
+
+/// Letters that start a Spanish CIF (legal entities).
+const CIF_LETTERS: &[u8] = b"ABCDEFGHJNPQRSUVW";
+
+#[derive(Debug, Default, Clone)]
+pub struct EuVatDetector;
+
+impl Detector for EuVatDetector {
+    fn name(&self) -> &'static str {
+        "eu_vat"
+    }
+    fn triggers(&self) -> Vec<Trigger> {
+        // The shortest number is a CIF or NIE: a letter, then 7 digits.
+        vec![Trigger::DigitRun { min_digits: 7 }]
+    }
+    fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
+        let b = cx.bytes();
+        for h in hits {
+            let ds = h.start;
+            if ds == 0 || !b[ds - 1].is_ascii_uppercase() {
+                continue;
+            }
+            let de = ds + b[ds..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if let Some((s, e)) = vat_at(b, ds, de) {
+                out.push(Finding {
+                    entity: Entity::EuVat,
+                    start: s,
+                    end: e,
+                    score: 0.9,
+                    detector: Cow::Borrowed("eu_vat"),
+                });
+            }
+        }
+    }
+}
+
+fn alnum_at(b: &[u8], i: usize) -> bool {
+    b.get(i).is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// The span of a VAT id whose first digit group is `ds..de`, if the bytes around it make one.
+fn vat_at(b: &[u8], ds: usize, de: usize) -> Option<(usize, usize)> {
+    let digits = &b[ds..de];
+    // Two letters glued before the digits, or (Spain) two letters and the number's letter.
+    let prefixed = |p: usize| -> Option<&[u8]> {
+        let start = ds.checked_sub(p)?;
+        let ok = start == 0 || !alnum_at(b, start - 1);
+        ok.then(|| &b[start..start + 2])
+    };
+    if prefixed(3) == Some(b"ES") {
+        return es_with_letter(b, ds - 3, ds, de);
+    }
+    let start = ds.checked_sub(2)?;
+    let country = prefixed(2)?;
+    let end_ok = |e: usize| (!alnum_at(b, e)).then_some((start, e));
+    match (country, digits.len()) {
+        (b"DE", 9) => {
+            let check = iso7064_mod11_10_check(&digits[..8])?;
+            (digits[0] != b'0' && digits[8] == b'0' + check).then_some(())?;
+            end_ok(de)
+        }
+        (b"FR", 11) => {
+            let (key, siren) = digits.split_at(2);
+            let n = siren
+                .iter()
+                .fold(0u64, |n, &c| n * 10 + u64::from(c - b'0'));
+            let want = (12 + 3 * (n % 97)) % 97;
+            let key = u64::from(key[0] - b'0') * 10 + u64::from(key[1] - b'0');
+            (key == want && luhn_valid(siren)).then_some(())?;
+            end_ok(de)
+        }
+        (b"IT", 11) => luhn_valid(digits).then_some(()).and_then(|()| end_ok(de)),
+        (b"NL", 9) => {
+            let suffix = b.get(de..de + 3)?;
+            let tail_ok = suffix[0] == b'B' && suffix[1..].iter().all(u8::is_ascii_digit);
+            tail_ok.then_some(())?;
+            let whole = &b[start..de + 3];
+            (nl_bsn_valid(digits) || mod97(whole) == Some(1)).then_some(())?;
+            end_ok(de + 3)
+        }
+        (b"PT", 9) => (pt_nif_valid(digits) && pt_nif_prefix_ok(digits))
+            .then_some(())
+            .and_then(|()| end_ok(de)),
+        (b"BE", 10) => {
+            let head = digits[..8]
+                .iter()
+                .fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'));
+            let tail = u32::from(digits[8] - b'0') * 10 + u32::from(digits[9] - b'0');
+            (matches!(digits[0], b'0' | b'1') && tail == 97 - head % 97).then_some(())?;
+            end_ok(de)
+        }
+        // DNI: 8 digits and the control letter.
+        (b"ES", 8) => {
+            let id = b.get(ds..de + 1)?;
+            es_nif_valid(id).then_some(())?;
+            end_ok(de + 1)
+        }
+        _ => None,
+    }
+}
+
+/// `ES` + a letter + digits: an NIE (`X`/`Y`/`Z` + 7 digits + letter) or a CIF (letter + 7
+/// digits + control digit or letter). `start` is the `E` of the prefix.
+fn es_with_letter(b: &[u8], start: usize, ds: usize, de: usize) -> Option<(usize, usize)> {
+    let lead = b[ds - 1];
+    let digits = &b[ds..de];
+    let end_ok = |e: usize| (!alnum_at(b, e)).then_some((start, e));
+    if matches!(lead, b'X' | b'Y' | b'Z') && digits.len() == 7 {
+        let id = b.get(ds - 1..de + 1)?;
+        return es_nif_valid(id).then_some(()).and_then(|()| end_ok(de + 1));
+    }
+    if !CIF_LETTERS.contains(&lead) {
+        return None;
+    }
+    let control = cif_control(digits.get(..7)?);
+    match digits.len() {
+        // The control is a digit.
+        8 if digits[7] == b'0' + control => end_ok(de),
+        // The control is a letter.
+        7 if b.get(de) == Some(&b"JABCDEFGHI"[usize::from(control)]) => end_ok(de + 1),
+        _ => None,
+    }
+}
+
+/// CIF control value (0–9) of its seven digits: the digits in even places summed, those in odd
+/// places doubled and their digits summed; control = (10 − total mod 10) mod 10.
+fn cif_control(d: &[u8]) -> u8 {
+    let mut total = 0u32;
+    for (i, &c) in d.iter().enumerate() {
+        let v = u32::from(c - b'0');
+        total += if i % 2 == 0 {
+            (2 * v) / 10 + (2 * v) % 10
+        } else {
+            v
+        };
+    }
+    ((10 - total % 10) % 10) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::found;
+    use super::*;
+
+    #[test]
+    fn valid_ids_of_every_country_are_found_whole() {
+        let d = EuVatDetector;
+        // Published ids of well-known companies (checked against the rules, not VIES).
+        for id in [
+            "DE136695976",
+            "FR40303265045",
+            "IT00743110157",
+            "NL004495445B01",
+            "PT501964843",
+            "BE0403170701",
+            "ESA28017895",
+            "ESB58378431",
+            "ES12345678Z",
+            "ESX1234567L",
+        ] {
+            for t in [
+                format!("VAT {id}"),
+                id.to_string(),
+                format!("(USt-IdNr: {id})."),
+            ] {
+                assert_eq!(found(&d, &t), vec![id], "{t}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_2020_dutch_sole_proprietor_id_passes_mod_97() {
+        // Build one: the two check digits make NL + 9 digits + B + 2 digits ≡ 1 (mod 97).
+        let body = b"NL123456789B";
+        let id = (0..100)
+            .map(|k| format!("{}{k:02}", std::str::from_utf8(body).unwrap_or_default()))
+            .find(|id| mod97(id.as_bytes()) == Some(1) && !nl_bsn_valid(b"123456789"))
+            .unwrap_or_default();
+        assert!(!id.is_empty());
+        assert_eq!(
+            found(&EuVatDetector, &format!("btw {id}")),
+            vec![id.as_str()]
+        );
+    }
+
+    #[test]
+    fn look_alikes_are_not_reported() {
+        let d = EuVatDetector;
+        for t in [
+            "DE136695975",            // check digit off by one
+            "DE036695976",            // leading zero
+            "de136695976",            // lower-case prefix
+            "XDE136695976",           // glued on a letter
+            "DE1366959761",           // one digit too many
+            "DE136695976X",           // glued on after
+            "DE 136695976",           // spaced: not recognised
+            "FR41303265045",          // wrong key
+            "IT00743110158",          // Luhn fails
+            "NL004495446B01",         // 11-proof and mod 97 fail
+            "NL004495445X01",         // no B
+            "PT501964842",            // NIF check fails
+            "PT401964843",            // not a NIF prefix
+            "BE0403170702",           // mod 97 fails
+            "BE2403170701",           // first digit 2
+            "ESA28017894",            // CIF control fails
+            "ESI28017895",            // I does not start a CIF
+            "ES12345678A",            // DNI letter fails
+            "DE89370400440532013000", // an IBAN
+            "ATU13585627",            // a country not covered
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn cif_control_letter_form() {
+        // Same digits as ESA28017895, the control written as a letter (5 -> E).
+        assert_eq!(
+            found(&EuVatDetector, "NIF ESP2801789E"),
+            vec!["ESP2801789E"]
+        );
+    }
+}

@@ -72,9 +72,17 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// Per-request sample: (first byte, last byte) in microseconds, late flag, due time since
-/// the measured start (µs), connection.
-type Sample = (u32, u32, bool, u64, usize);
+/// One measured request.
+struct Sample {
+    /// Microseconds to the first and to the last body byte.
+    first: u32,
+    last: u32,
+    /// Sent more than 2 ms after its due time.
+    late: bool,
+    /// Due time since the measured start (µs), and the connection that carried it.
+    due_us: u64,
+    conn: usize,
+}
 
 struct Target {
     uri: Uri,
@@ -145,9 +153,13 @@ async fn one_connection(
         busy_until = done;
         if due >= warm_until {
             let us = |t: Instant| t.duration_since(t0).as_micros().min(u32::MAX as u128) as u32;
-            let at = due.duration_since(warm_until).as_micros() as u64;
-            let conn = (first % step) as usize;
-            samples.push((us(first_byte.unwrap_or(done)), us(done), late, at, conn));
+            samples.push(Sample {
+                first: us(first_byte.unwrap_or(done)),
+                last: us(done),
+                late,
+                due_us: due.duration_since(warm_until).as_micros() as u64,
+                conn: (first % step) as usize,
+            });
         }
         i += step;
     }
@@ -251,19 +263,22 @@ fn main() -> std::process::ExitCode {
     };
     if let Some(path) = &args.dump {
         let mut sorted: Vec<&Sample> = samples.iter().collect();
-        sorted.sort_unstable_by_key(|s| s.3);
+        sorted.sort_unstable_by_key(|s| s.due_us);
         let text: String = sorted
             .iter()
-            .map(|s| format!("{} {} {} {} {}\n", s.3, s.4, s.0, s.1, u8::from(s.2)))
+            .map(|s| {
+                let late = u8::from(s.late);
+                format!("{} {} {} {} {late}\n", s.due_us, s.conn, s.first, s.last)
+            })
             .collect();
         if let Err(e) = std::fs::write(path, text) {
             eprintln!("loadgen: --dump: {e}");
             return std::process::ExitCode::from(1);
         }
     }
-    let late = samples.iter().filter(|s| s.2).count();
-    let mut first: Vec<u32> = samples.iter().map(|s| s.0).collect();
-    let mut last: Vec<u32> = samples.iter().map(|s| s.1).collect();
+    let late = samples.iter().filter(|s| s.late).count();
+    let mut first: Vec<u32> = samples.iter().map(|s| s.first).collect();
+    let mut last: Vec<u32> = samples.iter().map(|s| s.last).collect();
     first.sort_unstable();
     last.sort_unstable();
     let mut line = format!("requests={} late={late}", samples.len());

@@ -257,7 +257,7 @@ impl HttpBody for Relay {
 
 /// A response filter failed mid-body: the status is already sent, so this becomes the in-band
 /// error frame (SSE) or an aborted body. A refusal keeps its policy shape.
-pub fn filter_error(e: TransformError) -> ApiError {
+fn filter_error(e: TransformError) -> ApiError {
     match e {
         TransformError::Refused(rule) => ApiError::policy(rule),
         _ => ApiError::new(

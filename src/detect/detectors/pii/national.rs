@@ -229,35 +229,44 @@ impl Detector for UsSsnDetector {
         vec![Trigger::DigitRun { min_digits: 9 }]
     }
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
-        let b = cx.bytes();
         let ok = if self.include_test_values {
             us_ssn_shape_ok
         } else {
             us_ssn_valid
         };
-        each_grouped_span(b, hits, SSN_SHAPES, &SSN_FILTER, b"- .", |s, e, lens| {
-            let mut d = [0u8; 9];
-            if collect_digits(b, s, e, &mut d) != Some(9) || !ok(&d) || us_itin_valid(&d) {
-                return;
-            }
-            let ctx = SSN_CONTEXT.near(cx.text, s, e);
-            if let Some(score) = ssn_like_score(lens.len(), b[s + 3], ctx) {
-                push(out, Entity::UsSsn, "us_ssn", s, e, score);
-            }
-        });
+        // A valid ITIN is left to the ITIN detector.
+        let valid = |d: &[u8]| ok(d) && !us_itin_valid(d);
+        detect_ssn_shaped(cx, hits, out, valid, &SSN_CONTEXT, Entity::UsSsn, "us_ssn");
     }
 }
 
-/// Score of an SSN-shaped number (SSN and ITIN share shapes): `groups` 1 (bare) or 3, the
-/// byte after the first group, a context word on the line. `None`: not reported.
-fn ssn_like_score(groups: usize, sep: u8, ctx: bool) -> Option<f32> {
-    Some(match (groups, sep, ctx) {
-        (1, _, true) => 0.85,
-        (1, _, false) => return None,
-        (_, _, true) => 0.95,
-        (_, b'-', false) => 0.75,
-        _ => 0.4,
-    })
+/// The SSN's shapes (`ddd-dd-dddd`, spaced/dotted, bare 9 digits with context) with the
+/// number check `valid` and the context words `context`: the loop of both the SSN and the ITIN
+/// detector. Scores: the module table's SSN rows.
+fn detect_ssn_shaped(
+    cx: &ScanCtx<'_>,
+    hits: &[Hit],
+    out: &mut Vec<Finding>,
+    valid: impl Fn(&[u8]) -> bool,
+    context: &Keywords,
+    entity: Entity,
+    det: &'static str,
+) {
+    let b = cx.bytes();
+    each_grouped_span(b, hits, SSN_SHAPES, &SSN_FILTER, b"- .", |s, e, lens| {
+        let mut d = [0u8; 9];
+        if collect_digits(b, s, e, &mut d) != Some(9) || !valid(&d) {
+            return;
+        }
+        let score = match (lens.len(), b[s + 3], context.near(cx.text, s, e)) {
+            (1, _, true) => 0.85,
+            (1, _, false) => return,
+            (_, _, true) => 0.95,
+            (_, b'-', false) => 0.75,
+            _ => 0.4,
+        };
+        push(out, entity.clone(), det, s, e, score);
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,17 +295,15 @@ impl Detector for UsItinDetector {
         vec![Trigger::DigitRun { min_digits: 9 }]
     }
     fn detect(&self, cx: &ScanCtx<'_>, hits: &[Hit], out: &mut Vec<Finding>) {
-        let b = cx.bytes();
-        each_grouped_span(b, hits, SSN_SHAPES, &SSN_FILTER, b"- .", |s, e, lens| {
-            let mut d = [0u8; 9];
-            if collect_digits(b, s, e, &mut d) != Some(9) || !us_itin_valid(&d) {
-                return;
-            }
-            let ctx = ITIN_CONTEXT.near(cx.text, s, e);
-            if let Some(score) = ssn_like_score(lens.len(), b[s + 3], ctx) {
-                push(out, Entity::UsItin, "us_itin", s, e, score);
-            }
-        });
+        detect_ssn_shaped(
+            cx,
+            hits,
+            out,
+            us_itin_valid,
+            &ITIN_CONTEXT,
+            Entity::UsItin,
+            "us_itin",
+        );
     }
 }
 

@@ -29,8 +29,8 @@
 use std::borrow::Cow;
 
 use crate::detect::checks::{
-    es_nif_valid, iso7064_mod11_10_check, luhn_valid, mod97, nl_bsn_valid, pt_nif_prefix_ok,
-    pt_nif_valid,
+    es_nif_valid, iso7064_mod11_10_check, luhn_check_digit, luhn_valid, mod97, nl_bsn_valid,
+    pt_nif_prefix_ok, pt_nif_valid,
 };
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
 
@@ -96,12 +96,8 @@ fn vat_at(b: &[u8], ds: usize, de: usize) -> Option<(usize, usize)> {
         }
         (b"FR", 11) => {
             let (key, siren) = digits.split_at(2);
-            let n = siren
-                .iter()
-                .fold(0u64, |n, &c| n * 10 + u64::from(c - b'0'));
-            let want = (12 + 3 * (n % 97)) % 97;
-            let key = u64::from(key[0] - b'0') * 10 + u64::from(key[1] - b'0');
-            (key == want && luhn_valid(siren)).then_some(())?;
+            let want = (12 + 3 * mod97(siren)?) % 97;
+            (mod97(key)? == want && luhn_valid(siren)).then_some(())?;
             end_ok(de)
         }
         (b"IT", 11) => luhn_valid(digits).then_some(()).and_then(|()| end_ok(de)),
@@ -117,11 +113,8 @@ fn vat_at(b: &[u8], ds: usize, de: usize) -> Option<(usize, usize)> {
             .then_some(())
             .and_then(|()| end_ok(de)),
         (b"BE", 10) => {
-            let head = digits[..8]
-                .iter()
-                .fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'));
-            let tail = u32::from(digits[8] - b'0') * 10 + u32::from(digits[9] - b'0');
-            (matches!(digits[0], b'0' | b'1') && tail == 97 - head % 97).then_some(())?;
+            let (head, tail) = digits.split_at(8);
+            (matches!(digits[0], b'0' | b'1') && mod97(tail)? == 97 - mod97(head)?).then_some(())?;
             end_ok(de)
         }
         // DNI: 8 digits and the control letter.
@@ -147,29 +140,16 @@ fn es_with_letter(b: &[u8], start: usize, ds: usize, de: usize) -> Option<(usize
     if !CIF_LETTERS.contains(&lead) {
         return None;
     }
-    let control = cif_control(digits.get(..7)?);
+    // The CIF control (digits in odd places doubled, digit sums, 10 − total mod 10) is the
+    // Luhn check digit of the seven digits.
+    let control = luhn_check_digit(digits.get(..7)?)?;
     match digits.len() {
         // The control is a digit.
-        8 if digits[7] == b'0' + control => end_ok(de),
+        8 if digits[7] == control => end_ok(de),
         // The control is a letter.
-        7 if b.get(de) == Some(&b"JABCDEFGHI"[usize::from(control)]) => end_ok(de + 1),
+        7 if b.get(de) == Some(&b"JABCDEFGHI"[usize::from(control - b'0')]) => end_ok(de + 1),
         _ => None,
     }
-}
-
-/// CIF control value (0–9) of its seven digits: the digits in even places summed, those in odd
-/// places doubled and their digits summed; control = (10 − total mod 10) mod 10.
-fn cif_control(d: &[u8]) -> u8 {
-    let mut total = 0u32;
-    for (i, &c) in d.iter().enumerate() {
-        let v = u32::from(c - b'0');
-        total += if i % 2 == 0 {
-            (2 * v) / 10 + (2 * v) % 10
-        } else {
-            v
-        };
-    }
-    ((10 - total % 10) % 10) as u8
 }
 
 #[cfg(test)]

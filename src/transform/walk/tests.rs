@@ -843,9 +843,10 @@ fn untag(v: &mut Value) {
     match v {
         Value::String(s) => {
             assert!(s.starts_with('«') && s.ends_with('»'), "leaf was visited");
+            // One tag each side: the text itself may start with `«` (a generated value did).
             *s = s
-                .trim_start_matches('«')
-                .strip_suffix('»')
+                .strip_prefix('«')
+                .and_then(|t| t.strip_suffix('»'))
                 .expect("tagged")
                 .to_owned();
         }

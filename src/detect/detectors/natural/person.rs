@@ -1013,15 +1013,19 @@ fn closing_name_start(text: &str, hit: &Hit) -> Option<(usize, Strength)> {
     let lead = text.get(ls..hit.start)?;
     // At the start of its line, after at most two short words (`Kind regards`, `With best
     // regards`, `Many thanks`), e-mail quote markers or a dash.
-    let lead_words: Vec<&str> = lead
-        .split(|c: char| c.is_whitespace() || c == '>' || c == '-')
-        .filter(|w| !w.is_empty())
-        .collect();
-    if lead_words.len() > 2
-        || lead_words
-            .iter()
-            .any(|w| w.len() > 8 || !w.chars().all(char::is_alphabetic))
-    {
+    // Read from the hit backwards and stop at the third word: a closing word in the middle of
+    // a long line (a pasted paragraph has no line breaks) costs three words, not the line.
+    let mut lead_words = lead
+        .rsplit(|c: char| c.is_whitespace() || c == '>' || c == '-')
+        .filter(|w| !w.is_empty());
+    let mut lead_count = 0;
+    for w in lead_words.by_ref().take(2) {
+        if w.len() > 8 || !w.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        lead_count += 1;
+    }
+    if lead_words.next().is_some() {
         return None;
     }
     let rest = text.get(hit.end..le)?;
@@ -1051,7 +1055,7 @@ fn closing_name_start(text: &str, hit: &Hit) -> Option<(usize, Strength)> {
     }
     // A bare closing (`Best regards,`) is a strong signature cue; a longer line
     // (`Kind regards,`, `Thanks for the fix`) needs a known name on the next line.
-    let strength = if lead_words.is_empty() && rest.split_whitespace().count() <= 2 {
+    let strength = if lead_count == 0 && rest.split_whitespace().count() <= 2 {
         Strong
     } else {
         Medium

@@ -597,6 +597,31 @@ fn passport(rng: &mut Rng, lang: &str) -> String {
 
 const UPPER_NO_O: &[u8] = b"ABCDEFGHJKLMNPRSTUVWXYZ";
 
+/// The VAT id of a business in the language's country (English: any of the seven covered), as
+/// written on an invoice or in a signature.
+fn vat_id(rng: &mut Rng, lang: &str, b: &mut Builder) {
+    let (cue, country) = match lang {
+        "de" => ("USt-IdNr.: ", "DE"),
+        "fr" => ("N° TVA intracommunautaire : ", "FR"),
+        "it" => ("Partita IVA: ", "IT"),
+        "nl" => ("Btw-nummer: ", "NL"),
+        "pt" => ("NIF (IVA): ", "PT"),
+        "es" => ("NIF-IVA: ", "ES"),
+        _ => (
+            "VAT number: ",
+            *rng.pick(&["DE", "FR", "IT", "NL", "PT", "BE", "ES"]),
+        ),
+    };
+    b.t(cue)
+        .v(
+            "eu_vat",
+            Entity::EuVat,
+            Tier::Validated,
+            &v::eu_vat(rng, country),
+        )
+        .t("\n");
+}
+
 /// The national identifier of the language's country, with its cue.
 fn national_id(rng: &mut Rng, lang: &str, b: &mut Builder) {
     match lang {
@@ -631,10 +656,16 @@ fn national_id(rng: &mut Rng, lang: &str, b: &mut Builder) {
         "nl" => b
             .t("BSN: ")
             .v("nl_bsn", Entity::NlBsn, Tier::Validated, &v::nl_bsn(rng)),
-        _ => match rng.below(3) {
+        _ => match rng.below(4) {
             0 => b
                 .t("SSN: ")
                 .v("us_ssn", Entity::UsSsn, Tier::Structured, &v::us_ssn(rng)),
+            3 => b.t("ITIN: ").v(
+                "us_itin",
+                Entity::UsItin,
+                Tier::Structured,
+                &v::us_itin(rng),
+            ),
             1 => b.t("National Insurance number: ").v(
                 "uk_nino",
                 Entity::UkNino,
@@ -857,6 +888,9 @@ fn ticket(rng: &mut Rng, lang: &str, b: &mut Builder) {
     b.t(IBAN_CUE[i])
         .v("iban", Entity::IbanCode, Tier::Validated, &v::iban(rng))
         .t(".\n");
+    if rng.chance(0.5) {
+        vat_id(rng, lang, b);
+    }
     b.t(ADDR_CUE[i])
         .v(
             "address",

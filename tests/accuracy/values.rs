@@ -477,6 +477,52 @@ pub fn us_itin(rng: &mut Rng) -> String {
     format!("9{area:02}-{group:02}-{serial:04}")
 }
 
+/// ISO 7064 MOD 11,10 check digit of `digits` (German VAT ids and tax ids).
+fn iso7064_11_10(digits: &str) -> u32 {
+    let mut p = 10u32;
+    for b in digits.bytes() {
+        let mut s = (u32::from(b - b'0') + p) % 10;
+        if s == 0 {
+            s = 10;
+        }
+        p = (2 * s) % 11;
+    }
+    (11 - p) % 10
+}
+
+/// An EU VAT id with its country prefix, glued (`DE136695976`), valid under the country's
+/// check: `country` one of DE FR IT NL PT BE ES.
+pub fn eu_vat(rng: &mut Rng, country: &str) -> String {
+    match country {
+        "DE" => {
+            let d = format!("{}{}", rng.range(1, 9), rng.digits(7));
+            let check = iso7064_11_10(&d);
+            format!("DE{d}{check}")
+        }
+        "FR" => {
+            let siren = luhn_complete(&rng.range(1, 9).to_string(), 9, rng);
+            let n: u64 = siren.parse().unwrap();
+            let key = (12 + 3 * (n % 97)) % 97;
+            format!("FR{key:02}{siren}")
+        }
+        "IT" => format!("IT{}", luhn_complete(&rng.digits(7), 11, rng)),
+        "NL" => format!("NL{}B{:02}", nl_bsn(rng), rng.range(1, 99)),
+        "PT" => format!("PT{}", pt_nif(rng)),
+        "BE" => {
+            let n = rng.range(0, 19_999_999) as u64;
+            format!("BE{n:08}{:02}", 97 - n % 97)
+        }
+        _ => {
+            let id = if rng.chance(0.5) {
+                es_dni(rng)
+            } else {
+                es_nie(rng)
+            };
+            format!("ES{id}")
+        }
+    }
+}
+
 pub fn uk_nino(rng: &mut Rng) -> String {
     let first = b"ABCEGHJKLMNOPRSTWXYZ";
     let second = b"ABCEGHJKLMNPRSTWXYZ";

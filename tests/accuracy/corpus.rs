@@ -612,13 +612,16 @@ fn vat_id(rng: &mut Rng, lang: &str, b: &mut Builder) {
             *rng.pick(&["DE", "FR", "IT", "NL", "PT", "BE", "ES"]),
         ),
     };
+    let id = v::eu_vat(rng, country);
+    // A third as printed on invoices (spaced; Spanish ids stay glued).
+    // Portuguese VAT ids are printed glued; spaced, the digits are the NIF (reported as such).
+    let id = if !matches!(country, "ES" | "PT") && rng.chance(0.33) {
+        v::vat_spaced(&id)
+    } else {
+        id
+    };
     b.t(cue)
-        .v(
-            "eu_vat",
-            Entity::EuVat,
-            Tier::Validated,
-            &v::eu_vat(rng, country),
-        )
+        .v("eu_vat", Entity::EuVat, Tier::Validated, &id)
         .t("\n");
 }
 
@@ -656,26 +659,32 @@ fn national_id(rng: &mut Rng, lang: &str, b: &mut Builder) {
         "nl" => b
             .t("BSN: ")
             .v("nl_bsn", Entity::NlBsn, Tier::Validated, &v::nl_bsn(rng)),
-        _ => match rng.below(4) {
-            0 => b
-                .t("SSN: ")
-                .v("us_ssn", Entity::UsSsn, Tier::Structured, &v::us_ssn(rng)),
-            3 => b.t("ITIN: ").v(
-                "us_itin",
-                Entity::UsItin,
-                Tier::Structured,
-                &v::us_itin(rng),
-            ),
-            1 => b.t("National Insurance number: ").v(
-                "uk_nino",
-                Entity::UkNino,
-                Tier::Structured,
-                &v::uk_nino(rng),
-            ),
-            _ => b
-                .t("NHS number: ")
-                .v("uk_nhs", Entity::UkNhs, Tier::Validated, &v::uk_nhs(rng)),
-        },
+        // English: a US id and a UK id, so each of the four kinds gets enough labels.
+        _ => {
+            if rng.chance(0.5) {
+                b.t("SSN: ")
+                    .v("us_ssn", Entity::UsSsn, Tier::Structured, &v::us_ssn(rng));
+            } else {
+                b.t("ITIN: ").v(
+                    "us_itin",
+                    Entity::UsItin,
+                    Tier::Structured,
+                    &v::us_itin(rng),
+                );
+            }
+            b.t("\n");
+            if rng.chance(0.5) {
+                b.t("National Insurance number: ").v(
+                    "uk_nino",
+                    Entity::UkNino,
+                    Tier::Structured,
+                    &v::uk_nino(rng),
+                )
+            } else {
+                b.t("NHS number: ")
+                    .v("uk_nhs", Entity::UkNhs, Tier::Validated, &v::uk_nhs(rng))
+            }
+        }
     };
 }
 

@@ -523,6 +523,30 @@ pub fn eu_vat(rng: &mut Rng, country: &str) -> String {
     }
 }
 
+/// A glued VAT id (not Spanish) written the way invoices print it: `DE 136 695 976`,
+/// `FR 40 303 265 045`, `IT 00743110157`, `NL 0044.95.445.B01`, `PT 501 964 843`,
+/// `BE 0403.170.701`.
+pub fn vat_spaced(id: &str) -> String {
+    let (cc, n) = id.split_at(2);
+    let groups = |sizes: &[usize], sep: &str| {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for &k in sizes {
+            out.push(&n[at..at + k]);
+            at += k;
+        }
+        out.join(sep)
+    };
+    let body = match cc {
+        "DE" | "PT" => groups(&[3, 3, 3], " "),
+        "FR" => groups(&[2, 3, 3, 3], " "),
+        "NL" => format!("{}.{}", groups(&[4, 2, 3], "."), &n[9..]),
+        "BE" => groups(&[4, 3, 3], "."),
+        _ => n.to_string(),
+    };
+    format!("{cc} {body}")
+}
+
 pub fn uk_nino(rng: &mut Rng) -> String {
     let first = b"ABCEGHJKLMNOPRSTWXYZ";
     let second = b"ABCEGHJKLMNPRSTWXYZ";

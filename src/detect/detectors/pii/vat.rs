@@ -16,9 +16,16 @@
 //! | `ES` | DNI (8 digits + letter), NIE (`X`/`Y`/`Z` + 7 digits + letter), or CIF (letter + 7 digits + control digit or letter) | DNI/NIE letter; CIF control from the digit sums (`JABCDEFGHI` for a letter) |
 //!
 //! Shape: the two-letter prefix (upper case, not preceded by a letter or digit) and the number
-//! written together (`DE136695976`, `NL004495445B01`), not followed by a letter or digit.
-//! Spaced forms (`DE 136 695 976`) and the French letter keys are not recognised. Score 0.9:
-//! a country prefix and a passing check, with no context word needed.
+//! written together (`DE136695976`, `NL004495445B01`), not followed by a letter or digit. Score
+//! 0.9: a country prefix and a passing check, with no context word needed.
+//!
+//! Written as on invoices, with a space after the prefix and digit groups split by single
+//! spaces, dots or dashes (`DE 136 695 976`, `BE 0403.170.701`, `FR 40 303 265 045`,
+//! `NL 0044.95.445.B01`), the id is reported only with a VAT word on its line nearby
+//! ([`CONTEXT`]: `VAT`, `USt-IdNr`, `TVA`, `IVA`, `BTW`, `NIF`, ...), at score 0.85: a
+//! spaced prefix and groups of digits are common in other text, the check passes one in ten to
+//! one in a hundred by chance. Spanish ids and the French letter keys are recognised only in
+//! the glued form.
 //!
 //! A VAT id names a business, or a person when the business is a sole proprietor (PT, ES,
 //! NL, IT individuals); the default policy treats it as PII (pseudonymized and restored), and
@@ -28,11 +35,32 @@
 
 use std::borrow::Cow;
 
+use super::util::Keywords;
 use crate::detect::checks::{
     es_nif_valid, iso7064_mod11_10_check, luhn_check_digit, luhn_valid, mod97, nl_bsn_valid,
     pt_nif_prefix_ok, pt_nif_valid,
 };
 use crate::detect::{Detector, Entity, Finding, Hit, ScanCtx, Trigger};
+
+/// Words that make a spaced VAT id count (single words, lower case; see `Keywords`).
+const CONTEXT: Keywords = Keywords(&[
+    "vat",
+    "ust",
+    "idnr",
+    "umsatzsteuer*",
+    "tva",
+    "iva",
+    "btw",
+    "nif",
+    "nipc",
+    "partita",
+    "intracommunautaire",
+    "intracomunitario",
+    "vies",
+]);
+
+/// The most digits a spaced id has (FR, IT: 11).
+const MAX_SPACED_DIGITS: usize = 11;
 
 /// Letters that start a Spanish CIF (legal entities).
 const CIF_LETTERS: &[u8] = b"ABCDEFGHJNPQRSUVW";
@@ -52,16 +80,26 @@ impl Detector for EuVatDetector {
         let b = cx.bytes();
         for h in hits {
             let ds = h.start;
-            if ds == 0 || !b[ds - 1].is_ascii_uppercase() {
+            if ds < 2 {
                 continue;
             }
-            let de = ds + b[ds..].iter().take_while(|c| c.is_ascii_digit()).count();
-            if let Some((s, e)) = vat_at(b, ds, de) {
+            let glued = if b[ds - 1].is_ascii_uppercase() {
+                let de = ds + b[ds..].iter().take_while(|c| c.is_ascii_digit()).count();
+                vat_at(b, ds, de).map(|span| (span, 0.9))
+            } else {
+                None
+            };
+            let found = glued.or_else(|| {
+                spaced_at(b, h)
+                    .filter(|&(s, e)| CONTEXT.near(cx.text, s, e))
+                    .map(|span| (span, 0.85))
+            });
+            if let Some(((s, e), score)) = found {
                 out.push(Finding {
                     entity: Entity::EuVat,
                     start: s,
                     end: e,
-                    score: 0.9,
+                    score,
                     detector: Cow::Borrowed("eu_vat"),
                 });
             }
@@ -125,6 +163,54 @@ fn vat_at(b: &[u8], ds: usize, de: usize) -> Option<(usize, usize)> {
         }
         _ => None,
     }
+}
+
+/// The span of a VAT id written with separators (a space after the prefix, or separators
+/// between digit groups, or before the NL `B` suffix) around the digit run `h`, checked on its
+/// digits; `None` for Spain.
+fn spaced_at(b: &[u8], h: &Hit) -> Option<(usize, usize)> {
+    let (ds, run_end) = (h.start, h.end);
+    let spaced_prefix = b[ds - 1] == b' ';
+    let start = if spaced_prefix {
+        ds.checked_sub(3)?
+    } else {
+        ds - 2
+    };
+    let country = b.get(start..start + 2)?;
+    let boundary = start == 0 || !alnum_at(b, start - 1);
+    if !boundary || !country.iter().all(u8::is_ascii_uppercase) || country == b"ES" {
+        return None;
+    }
+    // A fully glued id reaches here only after `vat_at` refused it; the same digits fail the
+    // same check below, so only the separated forms (the NL suffix included) can pass.
+    let run = &b[ds..run_end];
+    // The id on one normalised buffer: prefix, digits, and for NL the `B` suffix.
+    let mut norm = [0u8; 2 + MAX_SPACED_DIGITS + 3];
+    norm[..2].copy_from_slice(country);
+    let mut n = 2;
+    for &c in run.iter().filter(|c| c.is_ascii_digit()) {
+        *norm.get_mut(n)? = c;
+        n += 1;
+    }
+    let digits_end = n;
+    let mut end = run_end;
+    if country == b"NL" {
+        // `B01` glued or after one separator: `...445B01`, `...445.B01`, `...445 B01`.
+        let at = if matches!(b.get(end), Some(b' ' | b'.')) {
+            end + 1
+        } else {
+            end
+        };
+        let suffix = b.get(at..at + 3)?;
+        norm.get_mut(n..n + 3)?.copy_from_slice(suffix);
+        n += 3;
+        end = at + 3;
+    }
+    if alnum_at(b, end) {
+        return None;
+    }
+    let (s, e) = vat_at(&norm[..n], 2, digits_end)?;
+    (s == 0 && e == n).then_some((start, end))
 }
 
 /// `ES` + a letter + digits: an NIE (`X`/`Y`/`Z` + 7 digits + letter) or a CIF (letter + 7
@@ -208,7 +294,7 @@ mod tests {
             "XDE136695976",           // glued on a letter
             "DE1366959761",           // one digit too many
             "DE136695976X",           // glued on after
-            "DE 136695976",           // spaced: not recognised
+            "DE 136695976",           // spaced, and no VAT word near
             "FR41303265045",          // wrong key
             "IT00743110158",          // Luhn fails
             "NL004495446B01",         // 11-proof and mod 97 fail
@@ -222,6 +308,46 @@ mod tests {
             "ES12345678A",            // DNI letter fails
             "DE89370400440532013000", // an IBAN
             "ATU13585627",            // a country not covered
+        ] {
+            assert!(found(&d, t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn spaced_ids_are_found_with_a_vat_word() {
+        let d = EuVatDetector;
+        for (t, want) in [
+            ("USt-IdNr.: DE 136 695 976", "DE 136 695 976"),
+            ("VAT: DE 136695976.", "DE 136695976"),
+            ("VAT DE136 695 976", "DE136 695 976"),
+            (
+                "N° TVA intracommunautaire : FR 40 303 265 045",
+                "FR 40 303 265 045",
+            ),
+            ("Partita IVA IT 00743110157", "IT 00743110157"),
+            ("BTW-nummer: NL 0044.95.445.B01", "NL 0044.95.445.B01"),
+            ("btw NL004495445 B01", "NL004495445 B01"),
+            ("NIF/NIPC: PT 501 964 843", "PT 501 964 843"),
+            ("VAT BE 0403.170.701", "BE 0403.170.701"),
+        ] {
+            assert_eq!(found(&d, t), vec![want], "{t}");
+        }
+    }
+
+    #[test]
+    fn spaced_look_alikes_are_not_reported() {
+        let d = EuVatDetector;
+        for t in [
+            "Reference DE 136 695 976", // no VAT word
+            "VAT: DE 136 695 975",      // check digit off
+            "VAT: DE  136 695 976",     // two spaces
+            "VAT: DE 136 695 976 1",    // a digit group too many
+            "VAT: XDE 136 695 976",     // prefix glued on a letter
+            "VAT: de 136 695 976",      // lower-case prefix
+            "VAT: NL 0044.95.445.X01",  // no B
+            "VAT: BE 0403.170.702",     // mod 97 fails
+            "VAT: ES 12345678Z",        // Spain: glued only
+            "VAT: AT 1358 5627",        // a country not covered
         ] {
             assert!(found(&d, t).is_empty(), "{t}");
         }

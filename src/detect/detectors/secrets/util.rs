@@ -317,6 +317,29 @@ const MARKERS: &[&str] = &[
 /// `ghp_EXAMPLE…`): exempt by default, reported with `include_test_values`.
 const DOC_EXAMPLE_MARKERS: &[&str] = &["example"];
 
+/// Whether what a pair of delimiters (`%…%`, `<…>`, `[…]`, ...) wraps reads as a random
+/// string rather than a variable name: a lower-case letter followed by an upper-case one, with
+/// digits somewhere (`%bfJGQ3y49R4Q%`), or a password symbol that no placeholder name uses
+/// (`[2=TrPUTz8QXo]`). `%APPDATA%`, `%UserProfile%`, `<your-api-key>`, `{{ token }}`,
+/// `[REDACTED]`, `<YOUR_KEY_1>` and the proxy's own `<PASSWORD_1a2b3c>` are names.
+fn random_inside_delimiters(v: &str) -> bool {
+    let inner = v.trim_matches(|c: char| "%@<>[]{}() ".contains(c));
+    let (mut hump, mut digit) = (false, false);
+    let mut prev = b' ';
+    for c in inner.bytes() {
+        match c {
+            b'A'..=b'Z' if prev.is_ascii_lowercase() => hump = true,
+            b'0'..=b'9' => digit = true,
+            // Password symbols that no placeholder name uses (names may hold spaces, `-_.:/`,
+            // commas, apostrophes, `*` masks, accented letters).
+            b'=' | b'&' | b'!' | b'^' | b'~' | b'+' | b'\\' | b'`' => return true,
+            _ => {}
+        }
+        prev = c;
+    }
+    hump && digit
+}
+
 /// True for placeholders, references, masks, dummy values (DETECTORS.md §3) and
 /// documentation examples, including promptwall's own replacement tokens (`<ENTITY>` /
 /// `<ENTITY_ab12>`).
@@ -360,7 +383,8 @@ pub fn is_placeholder_in(value: &str, include_test_values: bool) -> bool {
     if matches!(
         (first, last),
         (b'%', b'%') | (b'@', b'@') | (b'<', b'>') | (b'[', b']') | (b'{', b'}') | (b'(', b')')
-    ) {
+    ) && !random_inside_delimiters(v)
+    {
         return true;
     }
     if contains_marker(lower) {
@@ -591,6 +615,10 @@ mod tests {
             "YOUR_API_KEY",
             "your-token-here",
             "%PASSWORD%",
+            "%UserProfile%",
+            "<YOUR_KEY_1>",
+            "<votre-clé-api>",
+            "<your key, here>",
             "123456",
             "aaaaaaa",
             "qwerty",
@@ -605,6 +633,11 @@ mod tests {
             "p@55w0rd",
             "Zx9#kq2LmT",
             "correct horse battery",
+            // Random strings that happen to start and end like a placeholder.
+            "%bfJGQ3y49R4Q%",
+            "%2=TrPUTz8QXo%",
+            "<Tr0ub4dor&3>",
+            "[aB3dE5fG7h]",
         ] {
             assert!(!is_placeholder(s), "{s}");
         }

@@ -124,31 +124,21 @@ impl TenantKey {
     }
 }
 
-/// The first `MAX_TAG_HEX` lowercase hex digits of a MAC (all a tag or a hash label uses), on
-/// the stack: encoding all 32 bytes into a `String` one `char` at a time cost more than the
-/// MAC itself with SHA-NI (perf, session 10).
-fn hex_prefix(mac: &[u8; 32]) -> [u8; MAX_TAG_HEX] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [0u8; MAX_TAG_HEX];
-    for (pair, b) in out.chunks_exact_mut(2).zip(mac.iter()) {
-        if let [hi, lo] = pair {
-            *hi = DIGITS[usize::from(b >> 4)];
-            *lo = DIGITS[usize::from(b & 0x0f)];
-        }
-    }
-    out
-}
-
-/// `<{entity}{sep}{first n hex digits of mac}>`.
+/// `<{entity}{sep}{first n hex digits of mac}>`. Only the bytes a tag uses are encoded, on
+/// the stack: `hex::encode` of all 32 bytes into a `String` cost more than the MAC itself
+/// with SHA-NI (perf, session 10).
 fn tagged(entity: &str, sep: &str, mac: &[u8; 32], n: usize) -> String {
-    let hex = hex_prefix(mac);
-    let digits = hex.get(..n.min(MAX_TAG_HEX)).unwrap_or(&hex);
+    let mut hex = [0u8; MAX_TAG_HEX];
+    let bytes = mac.get(..MAX_TAG_HEX / 2).unwrap_or(mac);
+    let digits = match hex::encode_to_slice(bytes, &mut hex) {
+        Ok(()) => std::str::from_utf8(hex.get(..n).unwrap_or(&hex)).unwrap_or_default(),
+        Err(_) => "",
+    };
     let mut out = String::with_capacity(entity.len() + sep.len() + digits.len() + 2);
     out.push('<');
     out.push_str(entity);
     out.push_str(sep);
-    // Hex digits are ASCII.
-    out.extend(digits.iter().map(|&d| char::from(d)));
+    out.push_str(digits);
     out.push('>');
     out
 }

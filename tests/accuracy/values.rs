@@ -706,16 +706,8 @@ pub fn de_steuer_id(rng: &mut Rng) -> String {
         if d[0] == 0 {
             continue;
         }
-        let mut p = 10u32;
-        for &x in &d {
-            let mut s = (x as u32 + p) % 10;
-            if s == 0 {
-                s = 10;
-            }
-            p = (2 * s) % 11;
-        }
-        let check = (11 - p) % 10;
         let mut out: String = d.iter().map(|x| (b'0' + x) as char).collect();
+        let check = iso7064_11_10(&out);
         out.push((b'0' + check as u8) as char);
         return out;
     }

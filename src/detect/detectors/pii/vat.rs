@@ -181,9 +181,12 @@ fn spaced_at(b: &[u8], h: &Hit) -> Option<(usize, usize)> {
     if !boundary || !country.iter().all(u8::is_ascii_uppercase) || country == b"ES" {
         return None;
     }
-    // A fully glued id reaches here only after `vat_at` refused it; the same digits fail the
-    // same check below, so only the separated forms (the NL suffix included) can pass.
+    // A fully glued id is `vat_at`'s (it refused this one already); only NL can still be
+    // separated after its digits (`NL004495445 B01`).
     let run = &b[ds..run_end];
+    if !spaced_prefix && country != b"NL" && run.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
     // The id on one normalised buffer: prefix, digits, and for NL the `B` suffix.
     let mut norm = [0u8; 2 + MAX_SPACED_DIGITS + 3];
     norm[..2].copy_from_slice(country);
